@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Client(models.Model):
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="clients"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    date_of_birth = models.DateField()
+    phone = models.CharField(max_length=40, blank=True)
+    portal_access_enabled = models.BooleanField(default=True)
+    email_notifications_enabled = models.BooleanField(default=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The staff list: one practice, ordered by name, keyset-paginated.
+            models.Index(
+                "practice", Lower("last_name"), Lower("first_name"), "id", name="client_list_order"
+            ),
+            models.Index("practice", Lower("first_name"), name="client_first_name_search"),
+            models.Index("practice", Lower("preferred_name"), name="client_preferred_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def greeting_name(self) -> str:
+        return self.preferred_name or self.first_name
+
+    @property
+    def full_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.first_name:
+            return f"{self.first_name} ({self.preferred_name}) {self.last_name}"
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ClientEmail(models.Model):
+    """One of a client's email addresses; invitations go to the default (starred) one."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(max_length=254)
+    is_default = models.BooleanField(default=False)
+    # Set by delivery tracking when mail to this address bounced; cleared when
+    # staff change or confirm the address.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("client", "address", name="unique_address_per_client"),
+            models.UniqueConstraint(
+                "client", condition=models.Q(is_default=True), name="one_default_email_per_client"
+            ),
+        ]
+        indexes = [models.Index("practice", "address", name="client_email_search")]
+        ordering = ["-is_default", "address"]
+
+    def __str__(self) -> str:
+        return self.address

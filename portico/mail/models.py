@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class EmailKind(models.TextChoices):
+    INVITE = "invite", "Portal invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    USERNAME_REMINDER = "username_reminder", "Username reminder"
+    STAFF_INVITE = "staff_invite", "Staff invitation"
+    NEW_MESSAGE = "new_message", "New message notification"
+    TEST = "test", "Test email"
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    DEFERRED = "deferred", "Delayed"
+    BOUNCED = "bounced", "Bounced"
+    COMPLAINED = "complained", "Marked as spam"
+    FAILED = "failed", "Failed"
+
+
+class OutboundEmail(models.Model):
+    """One email, written in the same transaction as the change that causes it."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(max_length=24, choices=EmailKind.choices)
+    to_address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    # True while the bodies hold a live link: they are purged once delivered.
+    holds_link = models.BooleanField(default=False)
+    body_purged_at = models.DateTimeField(null=True, blank=True)
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.ForeignKey(
+        "access.AccessLink",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    status = models.CharField(
+        max_length=12, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    status_detail = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "-created_at"], name="email_practice_recent"),
+            models.Index(fields=["status", "next_attempt_at"], name="email_due"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_address} ({self.status})"

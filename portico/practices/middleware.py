@@ -1,0 +1,66 @@
+"""Tenant resolution: which practice a request is for.
+
+Production (PORTICO_BASE_DOMAIN set): ``<slug>.<base domain>`` is the practice and
+its URLs sit at the root of that host. Development: ``/p/<slug>/...``; the prefix
+is moved into the script prefix so every ``reverse()`` inside the practice yields
+``/p/<slug>/...`` without views knowing which mode is on. Either way the
+practice's URLs come from ``settings.PRACTICE_URLCONF``. An unknown practice is a
+plain 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import cast
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import get_script_prefix, set_script_prefix
+
+from portico.practices.http import PracticeRequest
+from portico.practices.models import Practice
+
+_PATH_PREFIX = re.compile(r"^/p/(?P<slug>[a-z0-9-]{1,40})(?=/|$)")
+
+
+class PracticeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, http_request: HttpRequest) -> HttpResponse:
+        request = cast(PracticeRequest, http_request)
+        request.practice = None  # type: ignore[assignment]
+        slug = self._slug_from_host(request) if settings.BASE_DOMAIN else None
+        prefix = ""
+        if slug is None:
+            match = _PATH_PREFIX.match(request.path_info)
+            if match:
+                slug = match["slug"]
+                prefix = match.group(0)
+        if slug is None:
+            return self.get_response(request)
+
+        practice = Practice.objects.filter(slug=slug).first()
+        if practice is None:
+            return render(request, "404.html", {"practice": None}, status=404)
+        request.practice = practice
+        request.urlconf = settings.PRACTICE_URLCONF
+        if prefix:
+            if request.path_info == prefix:
+                request.path_info = "/"
+            else:
+                request.path_info = request.path_info[len(prefix) :]
+            set_script_prefix(get_script_prefix().rstrip("/") + prefix + "/")
+        return self.get_response(request)
+
+    @staticmethod
+    def _slug_from_host(request: HttpRequest) -> str | None:
+        host = request.get_host().split(":")[0].lower()
+        suffix = "." + settings.BASE_DOMAIN
+        if host.endswith(suffix):
+            slug = host[: -len(suffix)]
+            if "." not in slug and slug:
+                return slug
+        return None

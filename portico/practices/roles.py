@@ -1,0 +1,46 @@
+"""What each staff role may do.
+
+One table, read by the scoped lookups and the templates. A capability a role
+lacks is answered with 404 for objects (never a 403 that confirms they exist)
+and with a plain "not allowed" page for practice-wide screens.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from portico.practices.models import Role
+
+
+class Can(StrEnum):
+    VIEW_CLIENTS = "view_clients"
+    EDIT_CLIENTS = "edit_clients"
+    SEND_INVITES = "send_invites"  # invitations, resends and password resets
+    SET_TEMPORARY_PASSWORD = "set_temporary_password"  # noqa: S105 (a capability name)
+    TOGGLE_PORTAL_ACCESS = "toggle_portal_access"  # enable, disable, unlock
+    MANAGE_SETTINGS = "manage_settings"  # practice settings and email templates
+    MANAGE_STAFF = "manage_staff"
+    EXPORT_AUDIT = "export_audit"
+    VIEW_EMAIL_ACTIVITY = "view_email_activity"
+
+
+_CLIENT_WORK = {Can.VIEW_CLIENTS, Can.EDIT_CLIENTS, Can.SEND_INVITES, Can.VIEW_EMAIL_ACTIVITY}
+
+CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.OWNER: frozenset(Can),
+    Role.ADMIN: frozenset(Can),
+    Role.CLINICIAN: frozenset(_CLIENT_WORK | {Can.TOGGLE_PORTAL_ACCESS}),
+    Role.FRONT_DESK: frozenset(_CLIENT_WORK | {Can.TOGGLE_PORTAL_ACCESS}),
+}
+
+# Plain-language summary shown on the staff page and in the README.
+ROLE_SUMMARIES: dict[str, str] = {
+    Role.OWNER: "Everything, including other owners and administrators.",
+    Role.ADMIN: "Everything except changing owners: settings, staff, templates, audit export.",
+    Role.CLINICIAN: "Clients: add, edit, invite, reset, enable/disable and unlock portal access.",
+    Role.FRONT_DESK: "Clients: add, edit, invite, reset, enable/disable and unlock portal access.",
+}
+
+
+def role_can(role: str, capability: Can) -> bool:
+    return capability in CAPABILITIES.get(role, frozenset())

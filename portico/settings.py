@@ -1,0 +1,309 @@
+"""Portico settings: one file, read from the environment through strict helpers.
+
+With nothing set, Portico runs embedded: SQLite (WAL) under PORTICO_DATA_DIR, the
+database cache, the database task queue and the local mailbox. Every variable is
+listed in the README.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from portico.lib.env import envbool, envchoice, envint, envlist, envstr, envurl
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("PORTICO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+DEBUG = envbool("PORTICO_DEBUG", False)
+TESTING = envbool("PORTICO_TESTING", False)
+
+# Where Portico is reached. Links in emails are built from this, never from the
+# request's Host header.
+BASE_URL = envurl("PORTICO_BASE_URL", "http://localhost:8000", schemes=("http", "https"))
+_base = urlsplit(BASE_URL)
+# With a base domain, practices live at https://<slug>.<base domain>/; without
+# one (development), at <base url>/p/<slug>/.
+BASE_DOMAIN = envstr("PORTICO_BASE_DOMAIN", "").lower().lstrip(".")
+SECURE_URLS = _base.scheme == "https"
+
+
+def _secret_key() -> str:
+    configured = envstr("PORTICO_SECRET_KEY")
+    if configured:
+        if len(configured) < 32:
+            raise ImproperlyConfigured("PORTICO_SECRET_KEY must be at least 32 characters long.")
+        return configured
+    # Embedded default: a key made once and kept beside the database.
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+
+_default_hosts = ["localhost", "127.0.0.1", "[::1]", _base.hostname or "localhost"]
+if BASE_DOMAIN:
+    _default_hosts += [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+ALLOWED_HOSTS = envlist("PORTICO_ALLOWED_HOSTS", _default_hosts)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_tasks_db",
+    "anymail",
+    "portico.practices",
+    "portico.accounts",
+    "portico.clients",
+    "portico.access",
+    "portico.mail",
+    "portico.audit",
+    "portico.portal",
+    "portico.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portico.practices.middleware.PracticeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portico.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "portico.urls"
+FORM_RENDERER = "portico.lib.forms.FormRenderer"
+CSRF_FAILURE_VIEW = "portico.views.csrf_failure"
+# The URLs of one practice, at the root of its host or under /p/<slug>/.
+PRACTICE_URLCONF = "portico.urls_practice"
+WSGI_APPLICATION = "portico.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "portico" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "portico.practices.context_processors.practice",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------
+_sqlite_path = DATA_DIR / "portico.sqlite3"
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{_sqlite_path}")
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("PORTICO_DB_CONN_MAX_AGE", 60))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL Portico understands: {exc}"
+    ) from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # WAL lets readers and one writer work at once; IMMEDIATE takes the
+        # write lock at BEGIN so concurrent writers queue instead of failing.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    if _db["NAME"] != ":memory:":
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif _db["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and rate-limit counters --------------------------------------------
+REDIS_URL = envstr("REDIS_URL")
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portico_cache",
+        }
+    }
+
+# --- background tasks -------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- accounts, passwords, sessions ----------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["portico.accounts.backends.PracticeBackend"]
+LOGIN_URL = "accounts:staff_sign_in"
+PASSWORD_HASHERS = [
+    "portico.accounts.hashers.PorticoArgon2Hasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "portico.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+]
+# Usernames are unique per practice and kind, enforced by a database constraint
+# and checked by our own backend, so Django's global-uniqueness check does not apply.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; idle limits are per practice
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_URLS
+SESSION_COOKIE_NAME = "portico_session"
+CSRF_COOKIE_SECURE = SECURE_URLS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = envlist(
+    "PORTICO_CSRF_TRUSTED_ORIGINS",
+    [f"{_base.scheme}://{_base.netloc}"]
+    + ([f"{_base.scheme}://*.{BASE_DOMAIN}"] if BASE_DOMAIN else []),
+)
+
+# --- security headers ---------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = envbool("PORTICO_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("PORTICO_HSTS_SECONDS", 0, minimum=0)
+BEHIND_PROXY = envbool("PORTICO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+# --- email --------------------------------------------------------------------------
+# The From address is the operator's; practices set a display name and reply-to.
+DEFAULT_FROM_EMAIL = envstr("PORTICO_FROM_EMAIL", "no-reply@portico.localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_URL = envstr("EMAIL_URL")
+EMAIL_SERVICE = envchoice(
+    "PORTICO_EMAIL_SERVICE",
+    "",
+    choices=("", "postmark", "sendgrid", "amazon_ses", "mailgun"),
+)
+# The local mailbox (a page listing the outbox) exists only in the embedded default.
+LOCAL_MAILBOX = not EMAIL_URL and not EMAIL_SERVICE
+EMAIL_BACKEND = "portico.mail.backends.LocalMailboxBackend"
+ANYMAIL: dict[str, str] = {}
+if EMAIL_URL and EMAIL_SERVICE:
+    raise ImproperlyConfigured("Set EMAIL_URL or PORTICO_EMAIL_SERVICE, not both.")
+if EMAIL_URL:
+    _mail = urlsplit(EMAIL_URL)
+    if _mail.scheme not in ("smtp", "smtp+tls", "smtps"):
+        raise ImproperlyConfigured(
+            "EMAIL_URL must start with smtp:// (STARTTLS with smtp+tls://, TLS with smtps://)."
+        )
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    try:
+        EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 587)
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+    EMAIL_HOST_USER = _mail.username or ""
+    EMAIL_HOST_PASSWORD = _mail.password or ""
+    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_TIMEOUT = envint("PORTICO_EMAIL_TIMEOUT", 20, minimum=1)
+elif EMAIL_SERVICE:
+    _services = {
+        "postmark": (
+            "anymail.backends.postmark.EmailBackend",
+            {"POSTMARK_SERVER_TOKEN": "POSTMARK_SERVER_TOKEN"},
+        ),
+        "sendgrid": (
+            "anymail.backends.sendgrid.EmailBackend",
+            {"SENDGRID_API_KEY": "SENDGRID_API_KEY"},
+        ),
+        "amazon_ses": ("anymail.backends.amazon_ses.EmailBackend", {}),
+        "mailgun": (
+            "anymail.backends.mailgun.EmailBackend",
+            {
+                "MAILGUN_API_KEY": "MAILGUN_API_KEY",
+                "MAILGUN_SENDER_DOMAIN": "MAILGUN_SENDER_DOMAIN",
+            },
+        ),
+    }
+    EMAIL_BACKEND, _keys = _services[EMAIL_SERVICE]
+    for _setting, _variable in _keys.items():
+        _value = envstr(_variable)
+        if not _value:
+            raise ImproperlyConfigured(
+                f"{_variable} is required when PORTICO_EMAIL_SERVICE={EMAIL_SERVICE}."
+            )
+        ANYMAIL[_setting] = _value
+_webhook_secret = envstr("PORTICO_WEBHOOK_SECRET")
+if _webhook_secret:
+    if ":" not in _webhook_secret:
+        raise ImproperlyConfigured("PORTICO_WEBHOOK_SECRET must look like user:password.")
+    ANYMAIL["WEBHOOK_SECRET"] = _webhook_secret
+
+# --- static files, language, time ------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- logging: never tokens, passwords or dates of birth ---------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "portico.lib.logscrub.ScrubSecretsFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}
+    },
+    "root": {"handlers": ["console"], "level": envstr("PORTICO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

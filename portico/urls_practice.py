@@ -1,0 +1,19 @@
+"""The URLs of one practice: at the root of its host, or under /p/<slug>/.
+
+See portico.practices.middleware for how a request gets here.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("portico.portal.urls")),
+    path("", include("portico.access.urls")),
+    path("staff/", include("portico.accounts.urls")),
+    path("staff/clients/", include("portico.clients.urls")),
+    path("staff/practice/", include("portico.practices.urls")),
+    path("staff/audit/", include("portico.audit.urls")),
+    path("staff/email/", include("portico.mail.urls")),
+    path("api/", include("portico.api.urls")),
+]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import LazySettings
+from django.test import Client as HttpClient
+from django.urls import set_script_prefix
+
+from portico.accounts.models import User
+from portico.clients.models import Client
+from portico.practices.models import Practice, Role
+from tests.cast import make_client, make_practice, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: LazySettings) -> Iterator[None]:
+    # Argon2 is the production hasher; tests use a fast one (DESIGN.md, Testing).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    set_script_prefix("/")
+    yield
+    set_script_prefix("/")
+
+
+@pytest.fixture
+def maple_and_owner(db: None) -> tuple[Practice, User]:
+    return make_practice("maple", "Maple Counseling", "olivia@maple.test", "Olivia")
+
+
+@pytest.fixture
+def maple(maple_and_owner: tuple[Practice, User]) -> Practice:
+    return maple_and_owner[0]
+
+
+@pytest.fixture
+def owner(maple_and_owner: tuple[Practice, User]) -> User:
+    return maple_and_owner[1]
+
+
+@pytest.fixture
+def front_desk(maple: Practice, owner: User) -> User:
+    return make_staff(maple, owner, "frank@maple.test", "Frank", Role.FRONT_DESK)
+
+
+@pytest.fixture
+def clinician(maple: Practice, owner: User) -> User:
+    return make_staff(maple, owner, "clara@maple.test", "Clara", Role.CLINICIAN)
+
+
+@pytest.fixture
+def casey(maple: Practice, owner: User) -> Client:
+    return make_client(maple, owner, "Casey", "Client", emails=("casey@example.com",))
+
+
+@pytest.fixture
+def noah(maple: Practice, owner: User) -> Client:
+    """A client with no email address."""
+    return make_client(maple, owner, "Noah", "Nomail")
+
+
+@pytest.fixture
+def birch_and_outsider(db: None) -> tuple[Practice, User]:
+    return make_practice("birch", "Birch Therapy", "oscar@birch.test", "Oscar")
+
+
+@pytest.fixture
+def birch(birch_and_outsider: tuple[Practice, User]) -> Practice:
+    return birch_and_outsider[0]
+
+
+@pytest.fixture
+def outsider(birch_and_outsider: tuple[Practice, User]) -> User:
+    return birch_and_outsider[1]
+
+
+@pytest.fixture
+def owner_http(owner: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(owner)
+    return http
+
+
+@pytest.fixture
+def front_desk_http(front_desk: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(front_desk)
+    return http
+
+
+@pytest.fixture
+def outsider_http(outsider: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(outsider)
+    return http
