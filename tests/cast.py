@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 CASEY_DOB = date(1990, 4, 12)
 
 
-def page(practice: Practice, name: str, *args: Any, **kwargs: Any) -> str:
+def at(practice: Practice, name: str, *args: Any, **kwargs: Any) -> str:
     """The development-mode path of a practice page: /p/<slug>/..."""
     return f"/p/{practice.slug}{practice_path(name, *args, **kwargs)}"
 
