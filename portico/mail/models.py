@@ -71,3 +71,53 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_address} ({self.status})"
+
+
+class EmailTemplateOverride(models.Model):
+    """A practice's own subject and body for one kind of email.
+
+    Written in Portico's small placeholder language (``{{ practice_name }}``), never
+    as a Django template: see portico.mail.placeholders.
+    """
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="email_templates"
+    )
+    kind = models.CharField(max_length=24, choices=EmailKind.choices)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("practice", "kind", name="one_template_override_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} template of practice {self.practice_id}"
+
+
+class LocalMailboxMessage(models.Model):
+    """A message "delivered" by the local mailbox backend (embedded default only).
+
+    Kept apart from the outbox so the outbox can purge bodies that hold live links
+    while the developer can still read and click through the message.
+    """
+
+    message_id = models.CharField(max_length=200, db_index=True)
+    from_address = models.CharField(max_length=300)
+    to_addresses = models.CharField(max_length=1000)
+    subject = models.CharField(max_length=300)
+    text_body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to_addresses}"

@@ -1,0 +1,87 @@
+"""The outbox: every email is a row written in the transaction of the change that causes it.
+
+``queue_email`` renders the email, writes the row and enqueues its delivery task
+(django-tasks-db keeps task rows in the same database), so a rolled-back change
+leaves neither an email nor a task behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from email.utils import formataddr
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
+from portico.mail.rendering import render_email
+
+if TYPE_CHECKING:
+    from portico.access.models import AccessLink
+    from portico.clients.models import Client
+    from portico.practices.models import Practice
+
+
+def message_id_domain() -> str:
+    return settings.BASE_DOMAIN or urlsplit(settings.BASE_URL).hostname or "portico.localhost"
+
+
+def new_message_id() -> str:
+    """A Message-ID unique to one outbox row; every retry of the row reuses it."""
+    return f"<{uuid.uuid4().hex}@{message_id_domain()}>"
+
+
+def from_address(practice: Practice) -> str:
+    """'<practice sender name> <operator address>': the address is the operator's."""
+    return formataddr((practice.display_sender, settings.DEFAULT_FROM_EMAIL))
+
+
+def reply_to(practice: Practice) -> list[str]:
+    address = practice.reply_to or practice.email
+    return [address] if address else []
+
+
+def queue_email(
+    *,
+    practice: Practice,
+    kind: EmailKind,
+    to: str,
+    context: dict[str, Any],
+    client: Client | None = None,
+    link: AccessLink | None = None,
+) -> OutboundEmail:
+    """Render and queue one email. Call inside the transaction of the change that causes it.
+
+    ``context`` may hold greeting_name, practice_name, link (absolute URL),
+    link_expires (aware datetime), practice_phone, practice_email and username;
+    anything else is ignored by the renderer, so no record can leak into an email.
+    """
+    from portico.mail.tasks import deliver_email
+
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "queue_email() must run inside the transaction of the change that causes the email."
+        )
+    rendered = render_email(practice, kind, context)
+    now = timezone.now()
+    email = OutboundEmail.objects.create(
+        practice=practice,
+        kind=kind,
+        to_address=to,
+        subject=rendered.subject[:300],
+        text_body=rendered.text,
+        html_body=rendered.html,
+        holds_link=link is not None,
+        client=client,
+        link=link,
+        status=EmailStatus.QUEUED,
+        message_id=new_message_id(),
+        created_at=now,
+        next_attempt_at=now,
+        status_changed_at=now,
+    )
+    deliver_email.enqueue(email.pk)
+    return email

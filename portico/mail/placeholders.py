@@ -1,0 +1,144 @@
+"""Portico's small, safe placeholder language for practices' own email templates.
+
+A template is plain text with ``{{ name }}`` placeholders and nothing else: no
+tags, no filters, no attribute access. Only the names listed for an email kind
+can be used, so a template has no way to reach a date of birth, a note or any
+other record: the renderer is handed a fixed set of strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from portico.mail.models import EmailKind
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
+# Anything that looks like template syntax: checked mark by mark.
+SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+
+PLACEHOLDER_HELP: dict[str, str] = {
+    "greeting_name": "the first name (or preferred name) of the person the email is for",
+    "client_first_name": "the same as greeting_name",
+    "practice_name": "your practice's name",
+    "practice_phone": "your practice's phone number",
+    "practice_email": "your practice's email address",
+    "link": "the link the person clicks (it works once)",
+    "link_expires": "when the link stops working, in your practice's time zone",
+    "username": "the person's username",
+}
+_COMMON = (
+    "greeting_name",
+    "client_first_name",
+    "practice_name",
+    "practice_phone",
+    "practice_email",
+)
+_EXPIRING_LINK = (*_COMMON, "link", "link_expires")
+
+AVAILABLE: dict[str, tuple[str, ...]] = {
+    EmailKind.INVITE: _EXPIRING_LINK,
+    EmailKind.PASSWORD_RESET: _EXPIRING_LINK,
+    EmailKind.STAFF_INVITE: _EXPIRING_LINK,
+    EmailKind.USERNAME_REMINDER: (*_COMMON, "username", "link"),
+    EmailKind.NEW_MESSAGE: (*_COMMON, "link"),
+    EmailKind.PASSWORD_CHANGED: (*_COMMON, "link"),
+    EmailKind.TEST: (*_COMMON, "link"),
+}
+# Kinds whose whole point is the link: a template without it is refused.
+LINK_REQUIRED = frozenset(
+    {
+        EmailKind.INVITE,
+        EmailKind.PASSWORD_RESET,
+        EmailKind.STAFF_INVITE,
+        EmailKind.USERNAME_REMINDER,
+        EmailKind.NEW_MESSAGE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}, column {self.column}: {self.message}"
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def check_template(text: str, kind: str, *, require_link: bool = False) -> list[TemplateProblem]:
+    """Every problem in ``text``, with where and why, in plain words."""
+    available = AVAILABLE[kind]
+    listing = ", ".join("{{ %s }}" % name for name in available)  # noqa: UP031
+    problems: list[TemplateProblem] = []
+    used: set[str] = set()
+    position = 0
+    while (found := SYNTAX.search(text, position)) is not None:
+        start = found.start()
+        line, column = _position(text, start)
+        mark = found.group()
+        if mark == "{{":
+            placeholder = PLACEHOLDER.match(text, start)
+            if placeholder is None:
+                end_of_line = text.find("\n", start)
+                end_of_line = len(text) if end_of_line == -1 else end_of_line
+                closing = text.find("}}", start, end_of_line)
+                shown = text[start : closing + 2] if closing != -1 else text[start : start + 20]
+                problems.append(
+                    TemplateProblem(
+                        line,
+                        column,
+                        f"{shown.strip()} is not a placeholder. Write placeholders as "
+                        "{{ name }} with one of: " + listing + ".",
+                    )
+                )
+                position = start + 2
+                continue
+            name = placeholder.group(1)
+            if name not in available:
+                problems.append(
+                    TemplateProblem(
+                        line,
+                        column,
+                        f"{{{{ {name} }}}} is not a placeholder you can use in this email. "
+                        f"Available: {listing}.",
+                    )
+                )
+            used.add(name)
+            position = placeholder.end()
+            continue
+        if mark in ("{%", "{#"):
+            message = (
+                f"{mark} … is not allowed: these templates have no tags or comments, "
+                f"only placeholders such as {{{{ practice_name }}}}."
+            )
+        else:
+            message = f"{mark} closes nothing. Placeholders look like {{{{ practice_name }}}}."
+        problems.append(TemplateProblem(line, column, message))
+        position = start + 2
+    if require_link and kind in LINK_REQUIRED and "link" not in used:
+        problems.append(
+            TemplateProblem(
+                1,
+                1,
+                "This email must contain {{ link }}: without it the person has nothing to click.",
+            )
+        )
+    return problems
+
+
+def render_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Replace each ``{{ name }}`` by its value. The text must have passed check_template."""
+
+    def substitute(match: re.Match[str]) -> str:
+        return values.get(match.group(1), "")
+
+    return PLACEHOLDER.sub(substitute, text)

@@ -1,0 +1,108 @@
+"""Turn an email kind and a few plain values into a subject, a text part and an HTML part.
+
+Only the names in ``ALLOWED_VALUES`` ever reach a template (defaults or a
+practice's override); anything else a caller passes is dropped here, so no
+template can show a date of birth, a note or an appointment.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.html import escape, urlize
+from django.utils.safestring import SafeString, mark_safe
+
+from portico.mail.models import EmailTemplateOverride
+from portico.mail.placeholders import render_placeholders
+from portico.practices.models import Practice
+
+ALLOWED_VALUES = (
+    "greeting_name",
+    "practice_name",
+    "practice_phone",
+    "practice_email",
+    "link",
+    "link_expires",
+    "username",
+)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def format_when(moment: datetime, practice: Practice) -> str:
+    """'Sunday, November 22 at 3:05 PM EST' in the practice's time zone."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(practice.timezone))
+    hour = local.hour % 12 or 12
+    return f"{local:%A, %B} {local.day} at {hour}:{local:%M} {local:%p} {local.tzname()}"
+
+
+def email_values(practice: Practice, context: Mapping[str, Any]) -> dict[str, str]:
+    """The plain strings a template may show: nothing else is ever passed on."""
+    values = {
+        "practice_name": practice.name,
+        "practice_phone": practice.phone,
+        "practice_email": practice.email,
+    }
+    for name in ALLOWED_VALUES:
+        value = context.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, datetime):
+            value = format_when(value, practice)
+        values[name] = str(value)
+    values.setdefault("greeting_name", "there")
+    values["client_first_name"] = values["greeting_name"]
+    return values
+
+
+def text_to_html(text: str) -> SafeString:
+    """Paragraphs of escaped text with clickable links: the HTML part of an override."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    html = "\n".join(
+        "<p>" + urlize(escape(p), nofollow=False).replace("\n", "<br>\n") + "</p>"
+        for p in paragraphs
+    )
+    return mark_safe(html)  # noqa: S308 (every paragraph was escaped above)
+
+
+def render_email(practice: Practice, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
+    values = email_values(practice, context)
+    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
+    if override is not None:
+        return render_override(practice, override.subject, override.body_text, values)
+    subject = render_to_string(f"mail/emails/{kind}.subject.txt", values)
+    return RenderedEmail(
+        subject=" ".join(subject.split()),
+        text=_tidy(render_to_string(f"mail/emails/{kind}.txt", values)),
+        html=render_to_string(f"mail/emails/{kind}.html", values),
+    )
+
+
+def render_override(
+    practice: Practice, subject: str, body_text: str, values: Mapping[str, str]
+) -> RenderedEmail:
+    text = _tidy(render_placeholders(body_text, values))
+    html = render_to_string(
+        "mail/emails/base.html",
+        {"body": text_to_html(text), "practice_name": values.get("practice_name", practice.name)},
+    )
+    return RenderedEmail(
+        subject=" ".join(render_placeholders(subject, values).split()), text=text, html=html
+    )
+
+
+def _tidy(text: str) -> str:
+    """Trim trailing spaces and collapse the blank lines left by template tags."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
