@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "portico_signed_in_at"
+# Why the session was ended, kept in the fresh session for the sign-in page to say.
+SIGNED_OUT_REASON = "portico_signed_out_reason"
 LAST_SEEN = "portico_last_seen"
 # Write the last-seen time at most this often, so browsing does not write the
 # session on every request.
@@ -66,4 +67,12 @@ class SessionLimitsMiddleware:
                 request.session[LAST_SEEN] = now
             return
         logout(request)
-        messages.info(request, reason)
+        # This middleware runs before MessageMiddleware, so the reason waits in
+        # the (new, empty) session until the sign-in page shows it.
+        request.session[SIGNED_OUT_REASON] = reason
+
+
+def pop_signed_out_reason(request: HttpRequest) -> str | None:
+    """Why the visitor was just signed out (idle or 12-hour limit), once; for sign-in pages."""
+    reason = request.session.pop(SIGNED_OUT_REASON, None)
+    return reason if isinstance(reason, str) else None

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+
+
+class StaffSignInForm(forms.Form):
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages={"required": "Enter the email address you sign in with."},
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+
+class SetPasswordForm(forms.Form):
+    """A new password, twice, checked by Django's validators (rules shown before typing)."""
+
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a password."},
+    )
+    confirm_password = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the same password again."},
+    )
+
+    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+        self.fields[
+            "new_password"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password"), cleaned.get("confirm_password")
+        if first and second and first != second:
+            self.add_error("confirm_password", "The two passwords are different. Type them again.")
+        return cleaned

@@ -1,0 +1,140 @@
+"""Staff sign-in, sign-out, and accepting a staff invitation."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portico.access.models import LinkPurpose
+from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.accounts.forms import SetPasswordForm, StaffSignInForm
+from portico.accounts.middleware import pop_signed_out_reason
+from portico.accounts.models import UserKind
+from portico.accounts.signin import attempt_sign_in
+from portico.audit.actor import Actor, client_ip
+from portico.audit.record import record
+from portico.lib.ratelimit import consume
+from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
+from portico.practices.http import PracticeRequest
+from portico.practices.queries import find_staff_invite, staff_invite_problem
+
+STAFF_INVITE = LinkPurpose.STAFF_INVITE
+
+
+def _practice_request(request: HttpRequest) -> PracticeRequest:
+    from django.http import Http404
+
+    if getattr(request, "practice", None) is None:
+        raise Http404
+    return cast(PracticeRequest, request)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def staff_sign_in(http_request: HttpRequest) -> HttpResponse:
+    request = _practice_request(http_request)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.user.is_authenticated and request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect(next_url or "clients:list")
+
+    form = StaffSignInForm(request.POST or None)
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        result = attempt_sign_in(
+            request,
+            practice=request.practice,
+            kind=UserKind.STAFF,
+            identifier=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+        )
+        if result.ok:
+            return redirect(next_url or "clients:list")
+        problem = result.message
+    return render(
+        request,
+        "accounts/staff_sign_in.html",
+        {
+            "form": form,
+            "problem": problem,
+            "next": next_url,
+            "signed_out_reason": pop_signed_out_reason(request),
+        },
+        status=200 if not problem else 400,
+    )
+
+
+@require_POST
+def staff_sign_out(http_request: HttpRequest) -> HttpResponse:
+    request = _practice_request(http_request)
+    if request.user.is_authenticated:
+        record(
+            "signout",
+            practice=request.practice,
+            actor=Actor.from_request(request),
+            subject_user=request.user,  # type: ignore[arg-type]
+        )
+    logout(request)  # flushes the session
+    messages.info(request, "You are signed out.")
+    return redirect("accounts:staff_sign_in")
+
+
+@never_cache
+@require_GET
+def staff_welcome_link(http_request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link. A GET spends nothing: the token moves to the session."""
+    request = _practice_request(http_request)
+    stash_token(request, STAFF_INVITE, token)
+    return redirect("accounts:staff_welcome")
+
+
+@sensitive_post_parameters("new_password", "confirm_password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_welcome(http_request: HttpRequest) -> HttpResponse:
+    request = _practice_request(http_request)
+    token = stashed_token(request, STAFF_INVITE) or ""
+    if not consume("link_page", ip=client_ip(request)).allowed:
+        return render(request, "accounts/too_many.html", status=429)
+    link = find_staff_invite(request.practice, token)
+    problem = staff_invite_problem(link)
+    if link is None or problem:
+        return render(request, "accounts/staff_invite_dead.html", {"problem": problem}, status=410)
+    invitee = link.user
+    assert invitee is not None  # noqa: S101 (staff invitations always name their user)
+    if request.method == "GET":
+        note_staff_invite_viewed(link, by=Actor.from_request(request, label="invitee"))
+    form = SetPasswordForm(request.POST or None, user=invitee)
+    if request.method == "POST" and form.is_valid():
+        user = accept_staff_invite(
+            link,
+            password=form.cleaned_data["new_password"],
+            by=Actor.from_request(request, label="invitee"),
+        )
+        if user is None:  # someone else used or revoked it a moment ago
+            return render(
+                request,
+                "accounts/staff_invite_dead.html",
+                {"problem": staff_invite_problem(link, refresh=True)},
+                status=410,
+            )
+        forget_token(request, STAFF_INVITE)
+        login(request, user)  # a fresh session id
+        messages.success(request, f"Welcome to {request.practice.name}. Your password is set.")
+        return redirect(reverse("clients:list"))
+    return render(request, "accounts/staff_welcome.html", {"form": form, "invitee": invitee})

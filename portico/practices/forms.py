@@ -1,0 +1,271 @@
+"""Forms for practice settings and staff; every rule has its own plain message."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portico.practices.models import LinkLifetime, PortalFeature, Practice, Role, SignInIdentifier
+from portico.practices.roles import ROLE_SUMMARIES
+
+_PHONE = re.compile(r"^\+?[0-9 ().\-]{7,25}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_TIMEZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def _email_field(label: str, help_text: str, *, required: bool = False) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address like office@example.com.",
+            "required": "Enter an email address.",
+            "max_length": "This email address is too long (at most 254 characters).",
+        },
+    )
+
+
+def _minutes_field(label: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=5,
+        max_value=240,
+        error_messages={
+            "required": "Enter a number of minutes between 5 and 240.",
+            "invalid": "Enter a whole number of minutes, for example 15.",
+            "min_value": "Use at least 5 minutes: shorter signs people out while they read.",
+            "max_value": "Use at most 240 minutes (4 hours).",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _lifetime_field(label: str, help_text: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=LinkLifetime.choices,
+        coerce=int,
+        error_messages={
+            "required": "Choose how long the link stays valid.",
+            "invalid_choice": (
+                "Choose one of the listed lengths: 24 hours, 36 hours, 48 hours or 1 week."
+            ),
+        },
+    )
+
+
+class PracticeSettingsForm(forms.Form):
+    name = forms.CharField(
+        label="Practice name",
+        max_length=120,
+        help_text="Shown to clients on every portal page and in every email.",
+        error_messages={
+            "required": "Enter the practice name.",
+            "max_length": "Keep the practice name to 120 characters or fewer.",
+        },
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=[(zone, zone.replace("_", " ")) for zone in _TIMEZONES],
+        help_text="Times in emails and on staff pages (link expiry, sign-ins) use this zone.",
+        error_messages={
+            "required": "Choose the practice's time zone.",
+            "invalid_choice": "Choose a time zone from the list, for example America/New_York.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone shown to clients",
+        required=False,
+        max_length=40,
+        help_text="Clients see it when a link has expired or they are locked out, "
+        "so they can call.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": "Keep the phone number to 40 characters or fewer."},
+    )
+    email = _email_field(
+        "Email shown to clients",
+        "Clients see it next to the phone number when they need help getting in.",
+    )
+    invite_lifetime_hours = _lifetime_field(
+        "Client invitations stay valid for",
+        "After this, the invitation link stops working and staff resend it. "
+        "Longer is easier for clients; shorter is safer if an inbox is shared.",
+    )
+    reset_lifetime_hours = _lifetime_field(
+        "Password-reset links stay valid for",
+        "How long a “Forgot password?” or staff-sent reset link works.",
+    )
+    dob_check = forms.BooleanField(
+        label="Ask for the date of birth when a client sets up their account",
+        required=False,
+        help_text="Checks that the person opening the invitation is the client. "
+        "Recommended: an invitation can reach the wrong inbox.",
+    )
+    sign_in_identifier = forms.ChoiceField(
+        label="Clients sign in with",
+        choices=SignInIdentifier.choices,
+        widget=forms.RadioSelect,
+        help_text="Email: clients use the invited address. Username: clients choose a "
+        "username when they set up their account (useful when family members share an email).",
+        error_messages={
+            "required": "Choose how clients sign in.",
+            "invalid_choice": "Choose email address or username.",
+        },
+    )
+    invite_on_add = forms.BooleanField(
+        label="Send the portal invitation when a client with an email address is added",
+        required=False,
+        help_text="Off: staff send each invitation from the client's page.",
+    )
+    portal_features = forms.TypedMultipleChoiceField(
+        label="Portal features clients can use",
+        choices=PortalFeature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Features that are off are hidden from the portal.",
+        error_messages={"invalid_choice": "Choose features from the list."},
+    )
+    staff_idle_minutes = _minutes_field(
+        "Sign staff out after this many idle minutes",
+        "Between 5 and 240. Protects client records on a shared front-desk computer.",
+    )
+    client_idle_minutes = _minutes_field(
+        "Sign clients out after this many idle minutes",
+        "Between 5 and 240. Clients are also signed out 12 hours after signing in.",
+    )
+    age_of_majority = forms.IntegerField(
+        label="Age of majority",
+        min_value=16,
+        max_value=21,
+        help_text="Between 16 and 21. Clients younger than this are minors: "
+        "their guardians act for them in the portal.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter an age between 16 and 21.",
+            "invalid": "Enter the age as a whole number, for example 18.",
+            "min_value": "Enter an age between 16 and 21.",
+            "max_value": "Enter an age between 16 and 21.",
+        },
+    )
+    sender_name = forms.CharField(
+        label="Sender name on emails",
+        required=False,
+        max_length=80,
+        help_text="What clients see as the sender, for example “Maple Counseling”. "
+        "Leave blank to use the practice name.",
+        error_messages={"max_length": "Keep the sender name to 80 characters or fewer."},
+    )
+    reply_to = _email_field(
+        "Replies to emails go to",
+        "When a client replies to an invitation or reset email, the reply goes here. "
+        "Leave blank to use the email shown to clients.",
+    )
+
+    @classmethod
+    def for_practice(cls, practice: Practice, data: Any = None) -> PracticeSettingsForm:
+        initial = {name: getattr(practice, name) for name in cls.base_fields}
+        return cls(data, initial=initial)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Enter the practice name.")
+        return name
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone and not _PHONE.match(phone):
+            raise ValidationError(
+                "Enter a phone number with digits, spaces and + ( ) - only, "
+                "for example (555) 123-4567 or +1 555 123 4567."
+            )
+        return phone
+
+    def clean_sender_name(self) -> str:
+        name: str = self.cleaned_data["sender_name"].strip()
+        if any(char in name for char in '<>@"\r\n'):
+            raise ValidationError(
+                "The sender name cannot contain < > @ or quotation marks: use the practice's name."
+            )
+        return name
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean_reply_to(self) -> str:
+        return str(self.cleaned_data["reply_to"]).strip().lower()
+
+
+class InviteStaffForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=80,
+        error_messages={
+            "required": "Enter their first name.",
+            "max_length": "Keep the first name to 80 characters or fewer.",
+        },
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=80,
+        error_messages={
+            "required": "Enter their last name.",
+            "max_length": "Keep the last name to 80 characters or fewer.",
+        },
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="The invitation goes here. It is also what they sign in with.",
+        error_messages={
+            "required": "Enter the email address the invitation goes to.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        help_text="What they may do. You can change it later.",
+        error_messages={
+            "required": "Choose a role.",
+            "invalid_choice": "Choose one of the listed roles.",
+        },
+    )
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        field = self.fields["role"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [
+            (value, f"{label} — {ROLE_SUMMARIES[value]}") for value, label in Role.choices
+        ]
+
+    def clean_email(self) -> str:
+        from portico.accounts.models import User, UserKind
+
+        email = str(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(
+            practice=self.practice, kind=UserKind.STAFF, email__iexact=email
+        ).exists():
+            raise ValidationError(
+                "Someone on the staff list already uses this email address. "
+                "Use “Resend invitation” next to their name instead."
+            )
+        return email
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        error_messages={"invalid_choice": "Choose one of the listed roles."},
+    )
