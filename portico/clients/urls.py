@@ -1,7 +1,32 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from portico.clients import views
 
 app_name = "clients"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.client_list, name="list"),
+    path("add/", views.add_client, name="add"),
+    path("<uuid:public_id>/", views.client_detail, name="detail"),
+    path(
+        "<uuid:public_id>/personal-information/",
+        views.personal_information,
+        name="personal_information",
+    ),
+    path("<uuid:public_id>/archive/", views.archive, name="archive"),
+    path("<uuid:public_id>/emails/add/", views.add_email, name="add_email"),
+    path("<uuid:public_id>/emails/<int:email_id>/change/", views.change_email, name="change_email"),
+    path("<uuid:public_id>/emails/<int:email_id>/remove/", views.remove_email, name="remove_email"),
+    path(
+        "<uuid:public_id>/emails/<int:email_id>/make-default/",
+        views.make_default_email,
+        name="make_default_email",
+    ),
+    path(
+        "<uuid:public_id>/emails/<int:email_id>/confirm/",
+        views.confirm_email,
+        name="confirm_email",
+    ),
+]

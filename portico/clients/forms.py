@@ -1,0 +1,262 @@
+"""Forms for the staff client screens: parse and check input, write nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portico.clients.emails import normalize_email, suggest_email_fix
+
+DOB_FORMAT_HELP = "MM/DD/YYYY, for example 04/12/1990."
+MAX_AGE_YEARS = 120
+EARLIEST_BIRTH_YEAR = 1900
+PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-]*$")
+
+
+class FocusFirstErrorMixin:
+    """Put the cursor on the first field with an error, with no JavaScript (autofocus)."""
+
+    fields: dict[str, forms.Field]
+    # True when the only thing to decide is a typo hint: its "Use …" button gets focus.
+    focus_hint = False
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors: Any = self.errors  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            if name in errors:
+                codes = {error.code for error in errors.as_data()[name]}
+                if codes == {"typo_hint"}:
+                    self.focus_hint = True
+                else:
+                    field.widget.attrs["autofocus"] = True
+                break
+
+
+class DateOfBirthField(forms.CharField):
+    """A date of birth typed as MM/DD/YYYY (what clients are told) or YYYY-MM-DD."""
+
+    def __init__(self, *, today: date, **kwargs: Any) -> None:
+        self.today = today
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", f"As {DOB_FORMAT_HELP}")
+        kwargs.setdefault(
+            "error_messages", {"required": f"Enter the date of birth as {DOB_FORMAT_HELP}"}
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "size": 12})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, date):
+            return value.strftime("%m/%d/%Y")
+        return value
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip().replace(" ", "")
+        if not text:
+            return None
+        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+            month, day, year = int(m[1]), int(m[2]), int(m[3])
+        elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+        else:
+            raise ValidationError(
+                f"Enter the date of birth as {DOB_FORMAT_HELP} ({text} is not in that format.)",
+                code="format",
+            )
+        try:
+            parsed = date(year, month, day)
+        except ValueError:
+            raise ValidationError(
+                f"{text} is not a real date. Enter the date of birth as {DOB_FORMAT_HELP}",
+                code="not_a_date",
+            ) from None
+        if parsed > self.today:
+            raise ValidationError(
+                "The date of birth is in the future. Check the year (MM/DD/YYYY).",
+                code="future",
+            )
+        earliest = max(
+            date(EARLIEST_BIRTH_YEAR, 1, 1),
+            date(self.today.year - MAX_AGE_YEARS, 1, 1),
+        )
+        if parsed < earliest:
+            raise ValidationError(
+                f"That would make the client more than {MAX_AGE_YEARS} years old "
+                f"(born before {earliest:%m/%d/%Y}). Check the year (MM/DD/YYYY).",
+                code="too_old",
+            )
+        return parsed
+
+
+def clean_phone(value: str) -> str:
+    phone = value.strip()
+    if not phone:
+        return ""
+    if not PHONE_CHARACTERS.match(phone):
+        raise ValidationError(
+            "Use only digits, spaces and + ( ) - . in a phone number.", code="characters"
+        )
+    digits = sum(ch.isdigit() for ch in phone)
+    if not 7 <= digits <= 20:
+        raise ValidationError(
+            f"A phone number has 7 to 20 digits; this one has {digits}.", code="digits"
+        )
+    return phone
+
+
+class EmailHintMixin:
+    """An ``email`` field that stops once on a likely typo (gmial.com) until staff choose.
+
+    Works without JavaScript: the form comes back with "Did you mean …?" and two
+    submit buttons named ``email_decision`` ("use" / "keep"); the hidden
+    ``email_hint_for`` says which typed address the choice is about, so editing
+    the address again brings a fresh check.
+    """
+
+    data: Any
+    email_hint: str | None = None
+    email_typed: str = ""
+
+    def clean_email(self) -> str:
+        raw = self.cleaned_data.get("email", "")  # type: ignore[attr-defined]
+        if not raw:
+            return ""
+        address = normalize_email(raw)
+        suggestion = suggest_email_fix(address)
+        if suggestion is None:
+            return address
+        decided_for = str(self.data.get("email_hint_for", ""))
+        decision = str(self.data.get("email_decision", ""))
+        if decided_for == address and decision == "use":
+            return normalize_email(suggestion)
+        if decided_for == address and decision == "keep":
+            return address
+        self.email_hint = suggestion
+        self.email_typed = address
+        raise ValidationError(
+            f"Did you mean {suggestion}? Choose below; nothing is saved until you do.",
+            code="typo_hint",
+        )
+
+
+def _email_field(*, required: bool, label: str = "Email address") -> forms.CharField:
+    # A text input, not type=email: the browser must not block what we explain better.
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=254,
+        template_name="clients/_email_field.html",  # type: ignore[call-arg]  # stubs lag Django 5
+        error_messages={"required": "Enter the email address."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "email", "spellcheck": "false"}
+        ),
+    )
+
+
+class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
+    """Names, date of birth, phone and the two toggles (add and edit share it)."""
+
+    first_name = forms.CharField(
+        max_length=80, error_messages={"required": "Enter the client's first name."}
+    )
+    last_name = forms.CharField(
+        max_length=80, error_messages={"required": "Enter the client's last name."}
+    )
+    preferred_name = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="Optional. Used to greet the client in emails and the portal.",
+    )
+    date_of_birth = forms.CharField()  # replaced in __init__ (needs today's date)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Optional. Digits, spaces and + ( ) - . are fine.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    portal_access_enabled = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Portal access enabled",
+        help_text="Off: the client cannot sign in to the portal, and no invitation can be sent.",
+    )
+    email_notifications_enabled = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email notifications enabled",
+        help_text="Off: no notification emails (new messages, reminders) go to the client.",
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"] = DateOfBirthField(today=today, label="Date of birth")
+        order = [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "phone",
+            *(["email"] if "email" in self.fields else []),
+            "portal_access_enabled",
+            "email_notifications_enabled",
+        ]
+        self.order_fields(order)
+
+    def clean_first_name(self) -> str:
+        return str(self.cleaned_data["first_name"]).strip()
+
+    def clean_last_name(self) -> str:
+        return str(self.cleaned_data["last_name"]).strip()
+
+    def clean_preferred_name(self) -> str:
+        return str(self.cleaned_data["preferred_name"]).strip()
+
+    def clean_phone(self) -> str:
+        return clean_phone(str(self.cleaned_data.get("phone", "")))
+
+    def details(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "first_name",
+                "last_name",
+                "preferred_name",
+                "date_of_birth",
+                "phone",
+                "portal_access_enabled",
+                "email_notifications_enabled",
+            )
+        }
+
+
+class AddClientForm(EmailHintMixin, ClientDetailsForm):
+    email = _email_field(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = (
+            "Optional. The portal invitation goes to this address; you can add more later."
+        )
+
+
+class ClientEmailForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
+    email = _email_field(required=True)
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search clients",
+        required=False,
+        max_length=100,
+        help_text="The start of a first, last or preferred name, or of an email address.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    archived = forms.BooleanField(label="Show archived clients only", required=False)
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)

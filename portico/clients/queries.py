@@ -1,0 +1,191 @@
+"""Reads for the staff client screens: one scoped lookup, the list page, the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from portico.clients.models import Client, ClientEmail
+from portico.practices.roles import Can, role_can
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portico.accounts.models import User
+    from portico.practices.models import Practice
+
+PAGE_SIZE = 50
+CURSOR_SALT = "portico.clients.list"
+
+
+def staff_can(user: User | AnonymousUser, practice: Practice, capability: Can) -> bool:
+    """True for a signed-in staff member of ``practice`` whose role has ``capability``."""
+    if not user.is_authenticated or user.kind != "staff" or user.practice_id != practice.pk:
+        return False
+    membership = getattr(user, "membership", None)
+    return membership is not None and role_can(membership.role, capability)
+
+
+def get_client_for_staff(
+    user: User | AnonymousUser,
+    practice: Practice,
+    public_id: Any,
+    *,
+    capability: Can = Can.VIEW_CLIENTS,
+) -> Client:
+    """The client with ``public_id`` in ``practice``, if ``user`` may act on it; else 404.
+
+    Another practice's client, a portal user and a role without the capability all
+    get the same 404: nothing confirms that the client exists.
+    """
+    if not staff_can(user, practice, capability):
+        raise Http404("No such client.")
+    client = Client.objects.filter(practice=practice, public_id=public_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    return client
+
+
+def get_client_email_for_staff(client: Client, email_id: Any) -> ClientEmail:
+    """One address of a client already looked up with ``get_client_for_staff``."""
+    email = ClientEmail.objects.filter(client=client, practice_id=client.practice_id, pk=email_id)
+    found = email.first()
+    if found is None:
+        raise Http404("No such email address.")
+    return found
+
+
+def client_emails(client: Client) -> list[ClientEmail]:
+    """The client's addresses, the default (starred) one first."""
+    return list(ClientEmail.objects.filter(client=client).order_by("-is_default", "address", "id"))
+
+
+def default_email(client: Client) -> ClientEmail | None:
+    return ClientEmail.objects.filter(client=client, is_default=True).first()
+
+
+def age_on(date_of_birth: date, today: date) -> int:
+    years = today.year - date_of_birth.year
+    if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+@dataclass
+class ClientListPage:
+    """One page of the staff client list.
+
+    ``rows`` are Client objects annotated with ``default_email`` (str | None).
+    Later code may decorate them (portal status) before rendering: the view only
+    reads what is here.
+    """
+
+    rows: list[Client]
+    search: str
+    show_archived: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_first_page(self) -> bool:
+        return self.previous_cursor is None
+
+
+def _encode_cursor(client: Client, direction: str) -> str:
+    key = [client.last_name.lower(), client.first_name.lower(), client.pk]
+    return signing.dumps({"d": direction, "k": key}, salt=CURSOR_SALT, compress=True)
+
+
+def _decode_cursor(cursor: str) -> tuple[str, tuple[str, str, int]] | None:
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+        direction, (last, first, pk) = data["d"], data["k"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if direction not in ("after", "before"):
+        return None
+    return direction, (str(last), str(first), int(pk))
+
+
+def client_list_queryset(
+    practice: Practice, *, search: str = "", show_archived: bool = False
+) -> QuerySet[Client]:
+    clients = Client.objects.filter(practice=practice)
+    clients = (
+        clients.filter(archived_at__isnull=False)
+        if show_archived
+        else clients.filter(archived_at__isnull=True)
+    )
+    term = search.strip().lower()
+    if term:
+        # Prefix matches on each name and on the stored (normalized) addresses.
+        with_email = ClientEmail.objects.filter(practice=practice, address__startswith=term)
+        clients = clients.annotate(
+            first_lower=Lower("first_name"),
+            last_lower=Lower("last_name"),
+            preferred_lower=Lower("preferred_name"),
+        ).filter(
+            Q(first_lower__startswith=term)
+            | Q(last_lower__startswith=term)
+            | Q(preferred_lower__startswith=term)
+            | Q(pk__in=with_email.values("client_id"))
+        )
+    default_address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True)
+    return clients.annotate(default_email=Subquery(default_address.values("address")[:1]))
+
+
+def client_list_page(
+    practice: Practice,
+    *,
+    search: str = "",
+    show_archived: bool = False,
+    cursor: str = "",
+    page_size: int = PAGE_SIZE,
+) -> ClientListPage:
+    """A page of clients ordered by last name, first name, id, keyset-paginated.
+
+    No COUNT and no OFFSET: each page is one indexed range scan of at most
+    ``page_size + 1`` rows (index ``client_list_order``), so page 2000 of a large
+    practice costs what page 1 does. One query per page.
+    """
+    clients = client_list_queryset(practice, search=search, show_archived=show_archived)
+    order_key = Tuple(Lower("last_name"), Lower("first_name"), F("id"))
+    decoded = _decode_cursor(cursor) if cursor else None
+    ascending = (Lower("last_name").asc(), Lower("first_name").asc(), F("id").asc())
+    descending = (Lower("last_name").desc(), Lower("first_name").desc(), F("id").desc())
+
+    if decoded is None:
+        rows = list(clients.order_by(*ascending)[: page_size + 1])
+        has_more, rows = len(rows) > page_size, rows[:page_size]
+        has_next, has_previous = has_more, False
+    else:
+        direction, key = decoded
+        bound = Tuple(Value(key[0]), Value(key[1]), Value(key[2]))
+        if direction == "after":
+            page = clients.filter(TupleGreaterThan(order_key, bound)).order_by(*ascending)
+            rows = list(page[: page_size + 1])
+            has_next, rows = len(rows) > page_size, rows[:page_size]
+            has_previous = True
+        else:
+            page = clients.filter(TupleLessThan(order_key, bound)).order_by(*descending)
+            rows = list(page[: page_size + 1])
+            has_previous, rows = len(rows) > page_size, rows[:page_size][::-1]
+            has_next = True
+    return ClientListPage(
+        rows=rows,
+        search=search.strip(),
+        show_archived=show_archived,
+        next_cursor=_encode_cursor(rows[-1], "after") if rows and has_next else None,
+        previous_cursor=_encode_cursor(rows[0], "before") if rows and has_previous else None,
+    )

@@ -1,0 +1,259 @@
+"""Staff screens for clients: thin views (form -> scoped lookup -> action -> response)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from portico.accounts.decorators import staff_required
+from portico.audit.actor import Actor
+from portico.audit.queries import history_for_client
+from portico.clients import actions
+from portico.clients.forms import (
+    AddClientForm,
+    ClientDetailsForm,
+    ClientEmailForm,
+    ClientSearchForm,
+)
+from portico.clients.models import Client
+from portico.clients.queries import (
+    age_on,
+    client_emails,
+    client_list_page,
+    get_client_email_for_staff,
+    get_client_for_staff,
+)
+from portico.practices.http import SignedInRequest
+from portico.practices.models import Practice
+from portico.practices.roles import Can
+
+
+def practice_today(practice: Practice) -> date:
+    return timezone.localdate(timezone=ZoneInfo(practice.timezone))
+
+
+def _invite_hint(address: str) -> str:
+    return f"Saved. You can now send the portal invitation to {address} from the client's page."
+
+
+@staff_required(Can.VIEW_CLIENTS)
+def client_list(request: SignedInRequest) -> HttpResponse:
+    search = ClientSearchForm(request.GET)
+    search.is_valid()
+    data = getattr(search, "cleaned_data", {})
+    page = client_list_page(
+        request.practice,
+        search=data.get("q", ""),
+        show_archived=bool(data.get("archived")),
+        cursor=data.get("cursor", ""),
+    )
+    return render(
+        request, "clients/list.html", {"nav": "clients", "search_form": search, "page": page}
+    )
+
+
+@staff_required(Can.EDIT_CLIENTS)
+@require_http_methods(["GET", "POST"])
+def add_client(request: SignedInRequest) -> HttpResponse:
+    practice = request.practice
+    form = AddClientForm(request.POST or None, today=practice_today(practice))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            client = actions.add_client(
+                practice,
+                by=Actor.from_request(request),
+                emails=[email] if email else [],
+                **form.details(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if email:
+                messages.success(request, _invite_hint(email))
+            else:
+                messages.success(request, f"{client.full_name} was added.")
+            return redirect("clients:detail", client.public_id)
+    return render(request, "clients/add.html", {"nav": "clients", "form": form})
+
+
+def _client_context(request: SignedInRequest, client: Client) -> dict[str, Any]:
+    emails = client_emails(client)
+    return {
+        "nav": "clients",
+        "client": client,
+        "emails": emails,
+        "default_email": next((e for e in emails if e.is_default), None),
+        "bounced_emails": [e for e in emails if e.bounced_at],
+        "age": age_on(client.date_of_birth, practice_today(request.practice)),
+    }
+
+
+@staff_required()
+def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(request.user, request.practice, public_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    context = _client_context(request, client) | {"history": history_for_client(client)}
+    return render(request, "clients/detail.html", context)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def personal_information(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    initial = {
+        name: getattr(client, name)
+        for name in (
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "phone",
+            "portal_access_enabled",
+            "email_notifications_enabled",
+        )
+    }
+    form = ClientDetailsForm(
+        request.POST or None, initial=initial, today=practice_today(request.practice)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = actions.update_client_details(
+                client, by=Actor.from_request(request), **form.details()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, "Personal information saved.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("clients:personal_information", client.public_id)
+    context = _client_context(request, client) | {
+        "form": form,
+        "email_form": ClientEmailForm(auto_id="id_new_%s"),
+    }
+    return render(request, "clients/personal_information.html", context)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def add_email(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    form = ClientEmailForm(request.POST or None, auto_id="id_new_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            email = actions.add_client_email(
+                client, by=Actor.from_request(request), address=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _invite_hint(email.address))
+            return redirect("clients:personal_information", client.public_id)
+    context = _client_context(request, client) | {"email_form": form}
+    return render(request, "clients/email_form.html", context)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def change_email(request: SignedInRequest, public_id: str, email_id: int) -> HttpResponse:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    email = get_client_email_for_staff(client, email_id)
+    form = ClientEmailForm(request.POST or None, initial={"email": email.address})
+    if request.method == "POST" and form.is_valid():
+        old = email.address
+        try:
+            actions.change_client_email(
+                email, by=Actor.from_request(request), address=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            if email.address == old:
+                messages.info(request, "The address was not changed.")
+            else:
+                messages.success(
+                    request,
+                    f"{old} was changed to {email.address}. Links sent to {old} no longer work. "
+                    + _invite_hint(email.address).removeprefix("Saved. "),
+                )
+            return redirect("clients:personal_information", client.public_id)
+    context = _client_context(request, client) | {"email_form": form, "email": email}
+    return render(request, "clients/email_form.html", context)
+
+
+def _email_post(request: SignedInRequest, public_id: str, email_id: int) -> Any:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    return client, get_client_email_for_staff(client, email_id)
+
+
+@staff_required()
+def remove_email(request: SignedInRequest, public_id: str, email_id: int) -> HttpResponse:
+    client, email = _email_post(request, public_id, email_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    new_default = actions.remove_client_email(email, by=Actor.from_request(request))
+    text = f"{email.address} was removed. Links sent to it no longer work."
+    if email.is_default and new_default:
+        text += f" {new_default.address} is now the default address."
+    messages.success(request, text)
+    return redirect("clients:personal_information", client.public_id)
+
+
+@staff_required()
+def make_default_email(request: SignedInRequest, public_id: str, email_id: int) -> HttpResponse:
+    client, email = _email_post(request, public_id, email_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    actions.set_default_client_email(email, by=Actor.from_request(request))
+    messages.success(
+        request, f"{email.address} is now the default: invitations and resets go there."
+    )
+    return redirect("clients:personal_information", client.public_id)
+
+
+@staff_required()
+def confirm_email(request: SignedInRequest, public_id: str, email_id: int) -> HttpResponse:
+    client, email = _email_post(request, public_id, email_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    actions.confirm_client_email(email, by=Actor.from_request(request))
+    messages.success(request, f"{email.address} is marked as checked.")
+    return redirect("clients:personal_information", client.public_id)
+
+
+@staff_required()
+def archive(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if client.is_archived:
+        actions.unarchive_client(client, by=Actor.from_request(request))
+        messages.success(request, f"{client.full_name} is back in the client list.")
+    else:
+        actions.archive_client(client, by=Actor.from_request(request))
+        messages.success(
+            request,
+            f"{client.full_name} was archived: hidden from the client list, nothing deleted.",
+        )
+    return redirect("clients:detail", client.public_id)
