@@ -1,0 +1,235 @@
+"""manage.py seed_demo: the demo practice, created once, and how to sign in to it.
+
+Every state group is one function that builds its clients with real actions, so
+a new state (invited, active, expired, locked ...) is one more function added to
+STATE_GROUPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from portico.accounts.models import User, UserKind
+from portico.audit.actor import Actor
+from portico.clients.actions import add_client, archive_client
+from portico.clients.models import Client
+from portico.lib.urls import practice_base_url
+from portico.practices.actions import add_staff_member, create_practice
+from portico.practices.models import Practice, Role
+
+SLUG = "lakeside"
+NAME = "Lakeside Therapy"
+PASSWORD = "lakeside-demo-2026"  # noqa: S105 (a published demo password)
+OWNER_EMAIL = "owner@lakeside.test"
+FRONT_DESK_EMAIL = "frontdesk@lakeside.test"
+
+
+@dataclass(frozen=True)
+class Demo:
+    practice: Practice
+    owner: Actor
+    front_desk: Actor
+
+
+def add(
+    demo: Demo, first: str, last: str, born: date, *, by: Actor | None = None, **extra: Any
+) -> Client:
+    return add_client(
+        demo.practice,
+        by=by or demo.front_desk,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        **extra,
+    )
+
+
+def with_one_email(demo: Demo) -> None:
+    people = [
+        ("Amelia", "Hart", date(1988, 3, 14), "amelia.hart@example.com"),
+        ("Ben", "Okafor", date(1979, 11, 2), "ben.okafor@example.net"),
+        ("Chloe", "Nguyen", date(1995, 7, 21), "chloe.nguyen@example.org"),
+        ("Daniel", "Reyes", date(1969, 1, 30), "dreyes@example.com"),
+        ("Elena", "Petrova", date(1991, 9, 9), "elena.petrova@example.com"),
+        ("Farid", "Haddad", date(1983, 5, 17), "farid.h@example.net"),
+        ("Grace", "Kim", date(2000, 12, 1), "grace.kim@example.com"),
+        ("Hugo", "Martin", date(1974, 4, 25), "hugo.martin@example.org"),
+        ("Isla", "Murphy", date(1998, 2, 11), "isla.murphy@example.com"),
+        ("Jonah", "Fischer", date(1986, 8, 19), "jonah.fischer@example.com"),
+        # Typed with capitals; stored with the domain lowercased.
+        ("Yara", "Ellis", date(1989, 10, 10), "Yara.Ellis@Example.COM"),
+    ]
+    for first, last, born, email in people:
+        add(demo, first, last, born, emails=[email])
+    add(
+        demo,
+        "Katherine",
+        "Lowe",
+        date(1990, 6, 6),
+        preferred_name="Kate",
+        emails=["kate.lowe@example.com"],
+    )
+    add(
+        demo,
+        "Robert",
+        "Young",
+        date(1958, 10, 3),
+        preferred_name="Bobby",
+        emails=["bobby.young@example.net"],
+    )
+
+
+def with_several_emails(demo: Demo) -> None:
+    add(
+        demo,
+        "Liam",
+        "Walsh",
+        date(1985, 3, 3),
+        emails=["liam.walsh@work.example.com", "liam@example.net"],
+    )
+    add(
+        demo,
+        "Maya",
+        "Singh",
+        date(1993, 11, 27),
+        emails=["maya.singh@example.com", "maya.s@example.org", "msingh@uni.example.edu"],
+    )
+    add(
+        demo,
+        "Nora",
+        "Quinn",
+        date(1977, 12, 24),
+        emails=["nora.quinn@example.org", "nq@example.com"],
+    )
+
+
+def without_email(demo: Demo) -> None:
+    # Jane Doe is the demo's typo example: add jane@gmial.com to her and see the hint.
+    add(demo, "Jane", "Doe", date(1987, 5, 20), phone="(555) 010-2233")
+    add(demo, "Oscar", "Bennett", date(1949, 2, 14), phone="(555) 010-4455")
+    add(demo, "Priya", "Shah", date(1996, 8, 8))
+
+
+def minors(demo: Demo) -> None:
+    today = timezone.localdate()
+    # Born about 9 and 15 years ago, so they stay minors whatever year the demo runs.
+    add(
+        demo,
+        "Sam",
+        "Rivera",
+        today.replace(year=today.year - 15, month=1, day=15),
+        emails=["rivera.family@example.com"],
+    )
+    add(
+        demo,
+        "Tilly",
+        "Brooks",
+        today.replace(year=today.year - 9, month=6, day=1),
+        preferred_name="Til",
+    )
+
+
+def with_settings_changed(demo: Demo) -> None:
+    add(
+        demo,
+        "Uma",
+        "Castillo",
+        date(1982, 4, 4),
+        emails=["uma.castillo@example.com"],
+        portal_access_enabled=False,
+    )
+    add(
+        demo,
+        "Victor",
+        "Lindqvist",
+        date(1971, 9, 15),
+        emails=["victor.l@example.net"],
+        email_notifications_enabled=False,
+    )
+
+
+def archived(demo: Demo) -> None:
+    for first, last, born, email in [
+        ("Wendy", "Archer", date(1980, 1, 1), "wendy.archer@example.com"),
+        ("Xavier", "Doyle", date(1992, 3, 30), ""),
+    ]:
+        client = add(demo, first, last, born, emails=[email] if email else [])
+        archive_client(client, by=demo.owner)
+
+
+STATE_GROUPS: list[Callable[[Demo], None]] = [
+    with_one_email,
+    with_several_emails,
+    without_email,
+    minors,
+    with_settings_changed,
+    archived,
+]
+
+
+@transaction.atomic
+def create_demo() -> Practice:
+    practice, owner = create_practice(
+        slug=SLUG,
+        name=NAME,
+        owner_email=OWNER_EMAIL,
+        owner_first_name="Lena",
+        owner_last_name="Marsh",
+        owner_password=PASSWORD,
+    )
+    practice.phone = "(555) 010-1000"
+    practice.email = "hello@lakeside.test"
+    practice.save(update_fields=["phone", "email"])
+    front_desk = add_staff_member(
+        practice,
+        email=FRONT_DESK_EMAIL,
+        first_name="Felix",
+        last_name="Reed",
+        role=Role.FRONT_DESK,
+        password=PASSWORD,
+        by=Actor.for_user(owner),
+    )
+    demo = Demo(
+        practice=practice, owner=Actor.for_user(owner), front_desk=Actor.for_user(front_desk)
+    )
+    for group in STATE_GROUPS:
+        group(demo)
+    return practice
+
+
+class Command(BaseCommand):
+    help = f"Create the demo practice {NAME} once (slug {SLUG!r}) and print how to sign in."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        practice = Practice.objects.filter(slug=SLUG).first()
+        if practice is None:
+            practice = create_demo()
+            status = "created"
+        else:
+            status = "already there"
+        clients = Client.objects.filter(practice=practice).count()
+        staff = User.objects.filter(practice=practice, kind=UserKind.STAFF).count()
+        base = practice_base_url(practice)
+        lines = [
+            f"Demo practice: {practice.name} ({status}; {clients} clients, {staff} staff)",
+            f"  Staff app:     {base}/staff/",
+            f"  Client portal: {base}/",
+        ]
+        if settings.LOCAL_MAILBOX:
+            lines.append(
+                f"  Mailbox:       {settings.BASE_URL}/mailbox/  (every email Portico sends)"
+            )
+        lines += [
+            f"  Owner:         {OWNER_EMAIL}",
+            f"  Front desk:    {FRONT_DESK_EMAIL}",
+            f"  Password:      {PASSWORD}  (both; unless you changed it)",
+        ]
+        self.stdout.write("\n".join(lines))
