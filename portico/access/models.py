@@ -55,3 +55,47 @@ class AccessLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} to {self.email}"
+
+
+class GrantRelationship(models.TextChoices):
+    SELF = "self", "The client"
+    CONTACT = "contact", "A contact (guardian, parent, partner)"
+
+
+class PortalGrant(models.Model):
+    """Which clients a portal user may act for.
+
+    A client's own account is the user holding their active "self" grant. A
+    guardian's one account may hold "contact" grants for several clients.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="portal_grants"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="portal_grants"
+    )
+    relationship = models.CharField(max_length=10, choices=GrantRelationship.choices)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One account is "the client"; a second identity for the same person is a bug.
+            models.UniqueConstraint(
+                "client",
+                condition=models.Q(relationship="self", revoked_at__isnull=True),
+                name="one_self_grant_per_client",
+            ),
+            models.UniqueConstraint(
+                "user",
+                "client",
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_grant_per_user_client",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "client"], name="grant_user_client")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} may act for client {self.client_id} ({self.relationship})"
