@@ -15,9 +15,10 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
+from django.core.handlers.wsgi import get_script_name
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import set_script_prefix
 
 from portico.practices.http import PracticeRequest
 from portico.practices.models import Practice
@@ -52,7 +53,9 @@ class PracticeMiddleware:
                 request.path_info = "/"
             else:
                 request.path_info = request.path_info[len(prefix) :]
-            set_script_prefix(get_script_prefix().rstrip("/") + prefix + "/")
+            # From the request's own SCRIPT_NAME, not the thread's current prefix: the
+            # test client does not reset that between requests, so it would grow.
+            set_script_prefix(get_script_name(request.META).rstrip("/") + prefix + "/")
         return self.get_response(request)
 
     @staticmethod
