@@ -48,7 +48,8 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _due(now: datetime) -> Q:
-    return Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # A row without next_attempt_at (delayed by an email service) is not ours to retry.
+    return Q(status__in=CLAIMABLE, next_attempt_at__lte=now)
 
 
 def claim_emails(email_id: int, *, batch_size: int = BATCH_SIZE) -> list[OutboundEmail]:
@@ -86,6 +87,8 @@ def build_message(email: OutboundEmail, *, connection: Any = None) -> EmailMulti
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    # Email services (anymail) echo metadata back in tracking webhooks: it finds the row.
+    setattr(message, "metadata", {"portico_email": str(email.pk)})  # noqa: B010
     return message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from email.message import Message
 
 import time_machine
 from django.db import transaction
@@ -15,6 +16,12 @@ from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.outbox import queue_email
 from portico.practices.models import Practice
 from tests.mail.conftest import SmtpServer, run_worker
+
+
+def _text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
 
 
 def _queue(practice: Practice, client: Client, n: int = 1) -> list[OutboundEmail]:
@@ -48,14 +55,8 @@ def test_an_email_arrives_with_both_parts_and_the_right_headers(
     assert received["Reply-To"] == "desk@maple.test"
     assert "Maple Counseling" in received["Subject"]
     parts = {part.get_content_type(): part for part in received.walk()}
-    assert (
-        "https://maple.example/accept/token0"
-        in parts["text/plain"].get_payload(decode=True).decode()
-    )
-    assert (
-        'href="https://maple.example/accept/token0"'
-        in parts["text/html"].get_payload(decode=True).decode()
-    )
+    assert "https://maple.example/accept/token0" in _text(parts["text/plain"])
+    assert 'href="https://maple.example/accept/token0"' in _text(parts["text/html"])
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert email.sent_at is not None

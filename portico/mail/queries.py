@@ -1,0 +1,107 @@
+"""What staff see about emails: the latest one for a link, a client's, and their state in words."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from portico.mail.delivery import MAX_ATTEMPTS
+from portico.mail.models import EmailStatus, OutboundEmail
+
+if TYPE_CHECKING:
+    from portico.access.models import AccessLink
+    from portico.clients.models import Client
+    from portico.practices.models import Practice
+
+BADGE = {
+    EmailStatus.QUEUED: "badge-info",
+    EmailStatus.SENDING: "badge-info",
+    EmailStatus.SENT: "badge-ok",
+    EmailStatus.DELIVERED: "badge-ok",
+    EmailStatus.DEFERRED: "badge-warn",
+    EmailStatus.BOUNCED: "badge-bad",
+    EmailStatus.COMPLAINED: "badge-bad",
+    EmailStatus.FAILED: "badge-bad",
+}
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    label: str  # "Bounced"
+    badge: str  # CSS class
+    sentence: str  # what happened and what to do, in plain words
+
+
+def latest_email_for_link(link: AccessLink) -> OutboundEmail | None:
+    return OutboundEmail.objects.filter(link=link).order_by("-created_at", "-id").first()
+
+
+def emails_for_client(client: Client, limit: int = 10) -> list[OutboundEmail]:
+    return list(OutboundEmail.objects.filter(client=client).order_by("-created_at", "-id")[:limit])
+
+
+def emails_for_practice(
+    practice: Practice, *, status: str = "", kind: str = ""
+) -> QuerySet[OutboundEmail]:
+    emails = OutboundEmail.objects.filter(practice=practice).defer("text_body", "html_body")
+    if status:
+        emails = emails.filter(status=status)
+    if kind:
+        emails = emails.filter(kind=kind)
+    return emails.order_by("-created_at", "-id")
+
+
+def _when(moment: datetime | None, practice: Practice) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(zoneinfo.ZoneInfo(practice.timezone))
+    hour = local.hour % 12 or 12
+    return f"{local:%b} {local.day} at {hour}:{local:%M} {local:%p}"
+
+
+def describe_delivery(email: OutboundEmail) -> str:
+    """The email's state in one plain sentence, with what to do when it went wrong."""
+    return delivery_state(email).sentence
+
+
+def delivery_state(email: OutboundEmail) -> DeliveryState:
+    practice = email.practice
+    status = EmailStatus(email.status)
+    to = email.to_address
+    if status == EmailStatus.QUEUED:
+        sentence = "Queued — will be sent within a minute."
+    elif status == EmailStatus.SENDING:
+        sentence = f"Being sent to {to} now."
+    elif status == EmailStatus.SENT:
+        sentence = f"Sent to {to} on {_when(email.sent_at, practice)}."
+    elif status == EmailStatus.DELIVERED:
+        sentence = f"Delivered to {to} on {_when(email.delivered_at or email.sent_at, practice)}."
+    elif status == EmailStatus.DEFERRED:
+        if email.next_attempt_at is not None:
+            why = email.last_error or "the mail server could not take it."
+            sentence = (
+                f"Delayed: {why.rstrip('.')}. We will retry on "
+                f"{_when(email.next_attempt_at, practice)} (attempt {email.attempts} "
+                f"of {MAX_ATTEMPTS})."
+            )
+        else:
+            sentence = (
+                "Delayed: the receiving server asked us to try later. "
+                "The email service keeps retrying."
+            )
+    elif status == EmailStatus.BOUNCED:
+        reason = email.status_detail or "the receiving server refused it. Check the address."
+        sentence = f"Bounced: {reason}"
+    elif status == EmailStatus.COMPLAINED:
+        sentence = (
+            f"Marked as spam by the recipient at {to}. Ask the client to mark it "
+            "as not spam, or to use another address."
+        )
+    else:
+        reason = email.last_error or email.status_detail or "unknown reason"
+        sentence = f"Failed after {email.attempts} attempts: {reason}"
+    return DeliveryState(label=status.label, badge=BADGE[status], sentence=sentence)
