@@ -10,4 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("forgot-password/", views.forgot_password, name="forgot_password"),
+    path("forgot-username/", views.forgot_username, name="forgot_username"),
+    path("reset/", views.reset, name="reset"),
+    path("reset/<str:token>/", views.reset_link, name="reset_link"),
+    path("password/change/", views.change_password, name="change_password"),
 ]

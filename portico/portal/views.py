@@ -1,27 +1,242 @@
-"""The client-facing portal: sign-in, password help, and the portal home."""
+"""The client-facing portal: sign-in, password help, and the portal home.
+
+Reset links follow the access-link rules: GET /reset/<token>/ never spends the
+link, it moves the token into the session and redirects to the token-less
+/reset/; the final successful POST spends it.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portico.access.dead_links import dead_link_response
+from portico.access.links import find_link, is_live
+from portico.access.models import AccessLink, LinkPurpose
+from portico.access.registration import record_link_view
+from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.accounts.middleware import pop_signed_out_reason
+from portico.accounts.models import User
+from portico.accounts.signin import Outcome, attempt_sign_in
+from portico.audit.actor import Actor, client_ip
+from portico.lib.ratelimit import consume
+from portico.portal import actions
+from portico.portal.decorators import (
+    is_portal_user_here,
+    portal_user_required,
+    portal_user_required_even_before_password_change,
+)
+from portico.portal.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ForgotUsernameForm,
+    NewPasswordForm,
+    SignInForm,
+)
+from portico.portal.queries import next_step_url, portal_home
+from portico.portal.timing import steady_response_time
+from portico.practices.http import PracticeRequest, SignedInRequest
+from portico.practices.models import LinkLifetime, Practice
+
+RESET = LinkPurpose.PASSWORD_RESET
+
+
+# --- home, sign-in, sign-out ----------------------------------------------------------------
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not (user.is_authenticated and user.kind == "portal"):
-        return redirect("portal:sign_in")
-    return render(request, "portal/home.html")
+@portal_user_required
+def home(http_request: HttpRequest) -> HttpResponse:
+    """The practice's root: the portal home when signed in, otherwise the sign-in page."""
+    request = cast(SignedInRequest, http_request)
+    return render(request, "portal/home.html", {"home": portal_home(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/sign_in.html")
+def sign_in(http_request: HttpRequest) -> HttpResponse:
+    request = cast(PracticeRequest, http_request)
+    practice = request.practice
+    if request.method == "GET" and is_portal_user_here(request):
+        return redirect(next_step_url(cast(User, request.user)))
+    form = SignInForm(request.POST or None, practice=practice)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = attempt_sign_in(
+            request,
+            practice=practice,
+            kind="portal",
+            identifier=form.cleaned_data["identifier"],
+            password=form.cleaned_data["password"],
+        )
+        if result.ok and result.user is not None:
+            if result.must_change_password:
+                return redirect("portal:change_password")
+            return redirect(_safe_next(request) or next_step_url(result.user))
+        error = (
+            _disabled_message(practice) if result.outcome == Outcome.DISABLED else result.message
+        )
+    context = {
+        "form": form,
+        "error": error,
+        "signed_out_reason": pop_signed_out_reason(request),
+        "next": _safe_next(request),
+    }
+    return render(request, "portal/sign_in.html", context)
+
+
+def _disabled_message(practice: Practice) -> str:
+    ways = " or ".join(filter(None, [practice.phone, practice.email]))
+    contact = f"Contact {practice.name} at {ways}." if ways else f"Contact {practice.name}."
+    return f"Your portal access is turned off. {contact}"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """A ``next`` page inside this practice's portal, or ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    root = reverse("portal:home")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed and target.startswith(root) else ""
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    if is_portal_user_here(request):
+        actions.record_sign_out(cast(User, request.user), by=Actor.from_request(request))
+    logout(request)  # flushes the session
+    messages.info(request, "You are signed out.")
     return redirect("portal:sign_in")
+
+
+# --- forgot password / username -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def forgot_password(http_request: HttpRequest) -> HttpResponse:
+    request = cast(PracticeRequest, http_request)
+    form = ForgotPasswordForm(request.POST or None, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        with steady_response_time():
+            actions.request_password_reset(
+                request.practice,
+                identifier=form.cleaned_data["identifier"],
+                by=Actor.from_request(request, label="visitor"),
+            )
+        return render(request, "portal/forgot_sent.html", _sent_context(request.practice, "link"))
+    return render(request, "portal/forgot_password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def forgot_username(http_request: HttpRequest) -> HttpResponse:
+    request = cast(PracticeRequest, http_request)
+    form = ForgotUsernameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with steady_response_time():
+            actions.request_username_reminder(
+                request.practice,
+                email=form.cleaned_data["email"],
+                by=Actor.from_request(request, label="visitor"),
+            )
+        return render(
+            request, "portal/forgot_sent.html", _sent_context(request.practice, "username")
+        )
+    return render(request, "portal/forgot_username.html", {"form": form})
+
+
+def _sent_context(practice: Practice, what: str) -> dict[str, str]:
+    return {"what": what, "lifetime": LinkLifetime(practice.reset_lifetime_hours).label}
+
+
+# --- reset link -------------------------------------------------------------------------------
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    minutes = max(1, -(-retry_after // 60))
+    response = render(request, "access/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def reset_link(http_request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: note the visit, keep the token in the session, drop it from the URL."""
+    request = cast(PracticeRequest, http_request)
+    verdict = consume("link_page", ip=client_ip(request))
+    if not verdict.allowed:
+        return _too_many(request, verdict.retry_after)
+    link = find_link(request.practice, token, purposes=(RESET,))
+    if link is None or not is_live(link):
+        return dead_link_response(request, link)
+    record_link_view(link, by=Actor.from_request(request, label="visitor"), at=timezone.now())
+    stash_token(request, RESET, token)
+    return redirect("portal:reset")
+
+
+def _stashed_reset(request: PracticeRequest) -> tuple[AccessLink | None, User | None]:
+    token = stashed_token(request, RESET)
+    link = find_link(request.practice, token, purposes=(RESET,)) if token else None
+    if link is None or not is_live(link):
+        return link, None
+    account = actions.reset_account_for(link)
+    return link, account if account is not None and account.is_active else None
+
+
+@require_http_methods(["GET", "POST"])
+def reset(http_request: HttpRequest) -> HttpResponse:
+    request = cast(PracticeRequest, http_request)
+    link, account = _stashed_reset(request)
+    if link is None or account is None:
+        return dead_link_response(request, link if link is not None and not is_live(link) else None)
+    form = NewPasswordForm(request.POST or None, user=account)
+    if request.method == "POST":
+        verdict = consume("set_password", ip=client_ip(request))
+        if not verdict.allowed:
+            return _too_many(request, verdict.retry_after)
+        if form.is_valid():
+            done = actions.reset_password(
+                link,
+                account=account,
+                password=form.cleaned_data["new_password"],
+                by=Actor.from_request(request, label="visitor"),
+            )
+            if not done:
+                link.refresh_from_db()
+                return dead_link_response(request, link)
+            logout(request)  # this browser's session ends too; the token goes with it
+            forget_token(request, RESET)
+            messages.success(request, "Your password was changed. Sign in with your new password.")
+            return redirect("portal:sign_in")
+    return render(request, "portal/reset.html", {"form": form})
+
+
+# --- signed in --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@portal_user_required_even_before_password_change
+def change_password(http_request: HttpRequest) -> HttpResponse:
+    request = cast(SignedInRequest, http_request)
+    user = request.user
+    forced = user.must_change_password
+    form = ChangePasswordForm(request.POST or None, user=user)
+    if request.method == "POST":
+        verdict = consume("set_password", ip=client_ip(request))
+        if not verdict.allowed:
+            return _too_many(request, verdict.retry_after)
+        if form.is_valid():
+            actions.change_password(
+                user, password=form.cleaned_data["new_password"], by=Actor.from_request(request)
+            )
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            messages.success(request, "Your password was changed.")
+            return redirect(next_step_url(user))
+    return render(request, "portal/change_password.html", {"form": form, "forced": forced})

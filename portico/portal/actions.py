@@ -1,0 +1,266 @@
+"""Writes of the client portal: password help, password changes, sign-out.
+
+Self-service requests ("Forgot password?", "Forgot username?") never tell the
+visitor what happened; they tell the audit log. Every outcome is one of
+``RequestOutcome``, recorded as ``details["outcome"]``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from portico.access.actions import AccessRefused, SendLimitReached, send_password_reset
+from portico.access.links import CLIENT_PURPOSES, consume_link, revoke_live_links
+from portico.access.models import AccessLink, RevokeReason
+from portico.access.queries import client_of_account, default_address
+from portico.accounts.models import User
+from portico.audit.actor import Actor
+from portico.audit.record import record
+from portico.clients.models import Client
+from portico.lib.ratelimit import consume
+from portico.lib.urls import practice_url
+from portico.mail.models import EmailKind
+from portico.mail.outbox import queue_email
+from portico.portal.queries import (
+    greeting_name,
+    portal_accounts_for_identifier,
+    portal_accounts_with_email,
+)
+from portico.practices.models import Practice
+
+
+class RequestOutcome(StrEnum):
+    SENT = "sent"
+    UNKNOWN_ACCOUNT = "unknown_account"
+    DISABLED = "disabled"
+    RATE_LIMITED = "rate_limited"
+    SEND_LIMIT = "send_limit"
+    NOT_SENT = "not_sent"  # e.g. no address on file; the reason is in the audit details
+
+
+def _identifier_kind(identifier: str) -> str:
+    return "email" if "@" in identifier else "username"
+
+
+def _rate_key(practice: Practice, value: str) -> str:
+    return f"{practice.pk}:{value.strip().lower()}"
+
+
+def _access_is_off(user: User, client: Client | None) -> bool:
+    return not user.is_active or (client is not None and not client.portal_access_enabled)
+
+
+# --- forgot password / forgot username ---------------------------------------------------
+
+
+@transaction.atomic
+def request_password_reset(
+    practice: Practice, *, identifier: str, by: Actor
+) -> list[RequestOutcome]:
+    """Email a reset link to each active portal account ``identifier`` names.
+
+    Sends nothing for unknown or disabled accounts, over the rate limit, or over
+    the client's resend limit. The caller answers the same way whatever happens.
+    """
+    action = "access.reset.requested"
+    kind = {"identifier_kind": _identifier_kind(identifier)}
+    verdict = consume("forgot_password", ip=by.ip, key=_rate_key(practice, identifier))
+    if not verdict.allowed:
+        record(action, practice=practice, actor=by, details={**kind, "outcome": "rate_limited"})
+        return [RequestOutcome.RATE_LIMITED]
+    accounts = portal_accounts_for_identifier(practice, identifier)
+    if not accounts:
+        record(action, practice=practice, actor=by, details={**kind, "outcome": "unknown_account"})
+        return [RequestOutcome.UNKNOWN_ACCOUNT]
+    return [_reset_one(account, by=by, details=kind) for account in accounts]
+
+
+def _reset_one(account: User, *, by: Actor, details: dict[str, str]) -> RequestOutcome:
+    client = client_of_account(account)
+    outcome, reason = RequestOutcome.SENT, ""
+    if _access_is_off(account, client):
+        outcome = RequestOutcome.DISABLED
+    else:
+        try:
+            send_password_reset(account, by=by)  # counts toward the client's resend limit
+        except SendLimitReached:
+            outcome = RequestOutcome.SEND_LIMIT
+        except AccessRefused as refusal:
+            outcome, reason = RequestOutcome.NOT_SENT, refusal.message
+    record(
+        "access.reset.requested",
+        practice=account.practice,
+        actor=by,
+        client=client,
+        subject_user=account,
+        details={**details, "outcome": outcome.value, **({"reason": reason} if reason else {})},
+    )
+    return outcome
+
+
+@transaction.atomic
+def request_username_reminder(practice: Practice, *, email: str, by: Actor) -> list[RequestOutcome]:
+    """Email the username of each active portal account with this address, to that address."""
+    action = "access.username.requested"
+    verdict = consume("forgot_username", ip=by.ip, key=_rate_key(practice, email))
+    if not verdict.allowed:
+        record(action, practice=practice, actor=by, details={"outcome": "rate_limited"})
+        return [RequestOutcome.RATE_LIMITED]
+    accounts = portal_accounts_with_email(practice, email)
+    if not accounts:
+        record(action, practice=practice, actor=by, details={"outcome": "unknown_account"})
+        return [RequestOutcome.UNKNOWN_ACCOUNT]
+    outcomes = []
+    for account in accounts:
+        client = client_of_account(account)
+        outcome = RequestOutcome.DISABLED if _access_is_off(account, client) else None
+        if outcome is None:
+            queue_email(
+                practice=practice,
+                kind=EmailKind.USERNAME_REMINDER,
+                to=account.email,
+                context={
+                    **_contact(practice),
+                    "greeting_name": greeting_name(account, client),
+                    "username": account.username,
+                    "link": practice_url(practice, "portal:sign_in"),
+                },
+                client=client,
+            )
+            outcome = RequestOutcome.SENT
+        record(
+            action,
+            practice=practice,
+            actor=by,
+            client=client,
+            subject_user=account,
+            details={"outcome": outcome.value},
+        )
+        outcomes.append(outcome)
+    return outcomes
+
+
+# --- setting a new password ---------------------------------------------------------------
+
+
+def reset_account_for(link: AccessLink) -> User | None:
+    """The portal account a reset link is for."""
+    if link.user is not None:
+        return link.user
+    if link.client is not None:
+        from portico.access.queries import portal_account_for
+
+        return portal_account_for(link.client)
+    return None
+
+
+@transaction.atomic
+def reset_password(link: AccessLink, *, account: User, password: str, by: Actor) -> bool:
+    """Spend the reset link and set the new password. False if the link died first.
+
+    Every session of the account ends (including the visitor's own), the account's
+    other emailed links die, and a "your password was changed" email is queued.
+    """
+    at = timezone.now()
+    if not consume_link(link, at):
+        return False
+    client = link.client or client_of_account(account)
+    revoked = _set_password(account, password=password, client=client, at=at)
+    _queue_password_changed(account, client)
+    record(
+        "access.reset.completed",
+        practice=account.practice,
+        actor=by,
+        client=client,
+        subject_user=account,
+        details={"link_id": link.pk, "links_revoked": revoked},
+    )
+    return True
+
+
+@transaction.atomic
+def change_password(account: User, *, password: str, by: Actor) -> None:
+    """A signed-in user's new password; every other session of theirs ends.
+
+    The caller keeps the current session valid (``update_session_auth_hash``).
+    """
+    at = timezone.now()
+    forced = account.must_change_password
+    client = client_of_account(account)
+    revoked = _set_password(account, password=password, client=client, at=at)
+    _queue_password_changed(account, client)
+    record(
+        "access.password.changed",
+        practice=account.practice,
+        actor=by,
+        client=client,
+        subject_user=account,
+        details={"after_temporary_password": forced, "links_revoked": revoked},
+    )
+
+
+def _set_password(account: User, *, password: str, client: Client | None, at: datetime) -> int:
+    """Set the password, end every session, clear locks and temporary state; revoke links."""
+    account.set_password(password)
+    account.must_change_password = False
+    account.temporary_password_expires_at = None
+    account.failed_sign_ins = 0
+    account.locked_until = None
+    account.session_generation = F("session_generation") + 1
+    account.save(
+        update_fields=[
+            "password",
+            "must_change_password",
+            "temporary_password_expires_at",
+            "failed_sign_ins",
+            "locked_until",
+            "session_generation",
+        ]
+    )
+    account.refresh_from_db(fields=["session_generation"])
+    subject = Q(user=account)
+    if client is not None:
+        subject |= Q(client=client)
+    links = AccessLink.objects.filter(
+        subject, practice=account.practice, purpose__in=CLIENT_PURPOSES
+    )
+    return revoke_live_links(links, reason=RevokeReason.PASSWORD_CHANGED, at=at)
+
+
+def _queue_password_changed(account: User, client: Client | None) -> None:
+    to = account.email or (default_address(client) if client else None)
+    if not to:
+        return
+    practice = account.practice
+    queue_email(
+        practice=practice,
+        kind=EmailKind.PASSWORD_CHANGED,
+        to=to,
+        context={
+            **_contact(practice),
+            "greeting_name": greeting_name(account, client),
+            "link": practice_url(practice, "portal:sign_in"),
+        },
+        client=client,
+    )
+
+
+def _contact(practice: Practice) -> dict[str, str]:
+    return {
+        "practice_name": practice.name,
+        "practice_phone": practice.phone,
+        "practice_email": practice.email,
+    }
+
+
+# --- sign-out -----------------------------------------------------------------------------
+
+
+def record_sign_out(account: User, *, by: Actor) -> None:
+    """Audit a sign-out (the view ends the session)."""
+    record("signin.signed_out", practice=account.practice, actor=by, subject_user=account)

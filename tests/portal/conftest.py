@@ -1,0 +1,77 @@
+"""Portal test state, built with the real actions of the access area.
+
+Casey's account is made the way a client makes one: an invitation from Olivia,
+then registration through that link (date of birth already checked by the view,
+which the access tests cover).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from portico.access.actions import send_invite
+from portico.access.models import AccessLink, LinkPurpose
+from portico.access.registration import complete_registration
+from portico.accounts.models import User
+from portico.audit.actor import Actor
+from portico.clients.models import Client
+from portico.mail.models import EmailKind, OutboundEmail
+from portico.portal import timing
+from portico.practices.models import Practice
+from tests.cast import PASSWORD, at
+
+
+@pytest.fixture(autouse=True)
+def _no_response_floor(monkeypatch: pytest.MonkeyPatch, db: None) -> Iterator[None]:
+    # The forgot-password floor keeps answer times equal in production; the
+    # benchmark in bench/ measures it. Tests need not wait for it.
+    monkeypatch.setattr(timing, "RESPONSE_FLOOR_SECONDS", 0.0)
+    cache.clear()  # rate-limit counters start empty in every test
+    yield
+    cache.clear()
+
+
+def register(client: Client, owner: User, *, username: str, password: str = PASSWORD) -> User:
+    sent = send_invite(client, by=Actor.for_user(owner))
+    account = complete_registration(
+        sent.link, by=Actor.system(), username=username, password=password, at=timezone.now()
+    )
+    assert account is not None
+    return account
+
+
+@pytest.fixture
+def casey_account(casey: Client, owner: User) -> User:
+    """Casey's own portal account: username "casey", email casey@example.com."""
+    return register(casey, owner, username="casey")
+
+
+def signed_in(practice: Practice, identifier: str, password: str = PASSWORD) -> HttpClient:
+    http = HttpClient()
+    response = http.post(
+        at(practice, "portal:sign_in"), {"identifier": identifier, "password": password}
+    )
+    assert response.status_code == 302, response.content.decode()
+    return http
+
+
+def last_email(kind: EmailKind) -> OutboundEmail:
+    return OutboundEmail.objects.filter(kind=kind).latest("created_at", "pk")
+
+
+def reset_token_from_email(email: OutboundEmail) -> str:
+    match = re.search(r"/reset/([A-Za-z0-9_-]+)/", email.text_body)
+    assert match, "the reset email holds a reset link"
+    return match.group(1)
+
+
+def latest_reset_link(account: User) -> AccessLink:
+    return AccessLink.objects.filter(user=account, purpose=LinkPurpose.PASSWORD_RESET).latest(
+        "created_at", "pk"
+    )
