@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
 
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, GrantRelationship, PortalGrant
 from portico.accounts.models import User
+from portico.audit.models import AuditEvent
 from portico.clients.models import Client, ClientEmail
 
 
@@ -40,3 +44,68 @@ def client_links(client: Client) -> QuerySet[AccessLink]:
     return AccessLink.objects.filter(
         practice_id=client.practice_id, client=client, purpose__in=CLIENT_PURPOSES
     ).order_by("-created_at", "-id")
+
+
+EVENT_WORDS = {
+    "access.invite.sent": "Invitation sent",
+    "access.invite.resent": "Invitation resent",
+    "access.reset.sent": "Password reset sent",
+    "access.reset.resent": "Password reset resent",
+    "access.link.viewed": "Emailed link opened",
+    "access.dob.failed": "Wrong date of birth entered",
+    "access.link.revoked": "Link cancelled",
+    "access.registered": "Account set up",
+    "access.temporary_password.set": "Temporary password set",
+    "access.enabled": "Portal access turned on",
+    "access.disabled": "Portal access turned off",
+    "access.unlocked": "Account unlocked",
+    "signin.succeeded": "Signed in",
+    "signin.failed": "Sign-in failed",
+    "signin.locked": "Locked after failed sign-ins",
+    "password.reset": "Password reset completed",
+    "password.changed": "Password changed",
+}
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    at: datetime
+    text: str
+    actor: str
+
+
+def recent_access_events(client: Client, account: User | None, limit: int = 6) -> list[AccessEvent]:
+    """The client's last few access events, including sign-ins of their account."""
+    events = AuditEvent.objects.filter(practice_id=client.practice_id)
+    about = Q(client=client)
+    if account is not None:
+        about |= Q(subject_user=account)
+    rows = (
+        events.filter(about)
+        .filter(
+            Q(action__startswith="access.")
+            | Q(action__startswith="signin.")
+            | Q(action__startswith="password.")
+        )
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        AccessEvent(
+            at=row.at,
+            text=_event_text(row),
+            actor=row.actor_label,
+        )
+        for row in rows
+    ]
+
+
+def _event_text(event: AuditEvent) -> str:
+    text = EVENT_WORDS.get(event.action, event.action)
+    details = event.details or {}
+    if event.action == "signin.failed" and details.get("reason"):
+        text += f" ({str(details['reason']).replace('_', ' ')})"
+    if event.action == "access.link.revoked" and details.get("reason") == "dob_failures":
+        text += " (too many wrong dates of birth)"
+    if details.get("email") and event.action.startswith(("access.invite", "access.reset")):
+        text += f" to {details['email']}"
+    return text

@@ -1,0 +1,255 @@
+"""A client's portal status, derived in one place for the client page, the list and the API.
+
+``portal_statuses`` reads everything for a page of clients in a constant number
+of queries; ``portal_status`` is the same function for one client.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from portico.access.limits import SEND_WINDOW, SendAllowance, allowance_from_times
+from portico.access.links import CLIENT_PURPOSES, is_live
+from portico.access.models import AccessLink, LinkPurpose, PortalGrant, RevokeReason
+from portico.access.queries import AccessEvent, recent_access_events
+from portico.access.registration import MAX_DOB_FAILURES
+from portico.access.wording import clock, short_day_and_time, when_next
+from portico.accounts.lockout import MAX_FAILED_SIGN_INS, is_locked
+from portico.accounts.models import User
+from portico.clients.models import Client, ClientEmail
+from portico.mail.models import OutboundEmail
+from portico.practices.models import Practice
+
+# state -> (headline, badge class)
+STATES = {
+    "not_invited": ("Not invited", "badge"),
+    "invited": ("Invited", "badge-info"),
+    "invite_expired": ("Invite expired", "badge-warn"),
+    "invite_revoked": ("Invite cancelled", "badge-warn"),
+    "active": ("Active", "badge-ok"),
+    "disabled": ("Disabled", "badge-bad"),
+    "locked": ("Locked", "badge-bad"),
+}
+ACTION_LABELS = {
+    "send_invite": "Send portal invite",
+    "resend_invite": "Resend invite",
+    "send_password_reset": "Send password reset",
+    "reset_and_resend_welcome": "Reset password and resend welcome email",
+    "enable_access": "Enable portal access",
+    "disable_access": "Disable portal access",
+    "unlock": "Unlock",
+    "temporary_password": "Set a temporary password",
+}
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    state: str
+    headline: str
+    explanation: str
+    badge: str
+    primary_action: str | None
+    secondary_actions: tuple[str, ...]
+    account: User | None
+    link: AccessLink | None  # the latest invitation or reset link
+    email: OutboundEmail | None  # the latest email that carried it
+    has_email: bool
+    sends_left: int
+    next_available_at: datetime | None
+    next_available_text: str = ""  # "2:05 PM", in the practice's time zone
+    events: tuple[AccessEvent, ...] = ()
+
+    @property
+    def primary_label(self) -> str:
+        return ACTION_LABELS.get(self.primary_action or "", "")
+
+    @property
+    def short(self) -> str:
+        """For the client list: the explanation's first clause."""
+        return self.explanation.split(";")[0].split(" — ")[0]
+
+
+def portal_status(client: Client, at: datetime) -> PortalStatus:
+    """The status of one client, with its last few access events (for the client page)."""
+    status = portal_statuses([client], at)[client.pk]
+    return replace(status, events=tuple(recent_access_events(client, status.account)))
+
+
+def portal_statuses(clients: Sequence[Client], at: datetime) -> dict[int, PortalStatus]:
+    """Statuses for many clients of one practice, in five queries whatever their number."""
+    if not clients:
+        return {}
+    ids = [client.pk for client in clients]
+    accounts = {
+        grant.client_id: grant.user
+        for grant in PortalGrant.objects.filter(
+            client_id__in=ids, relationship="self", revoked_at__isnull=True
+        ).select_related("user")
+    }
+    links = AccessLink.objects.filter(client_id__in=ids, purpose__in=CLIENT_PURPOSES)
+    latest = {
+        link.client_id: link
+        for link in links.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("client_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        ).filter(row=1)
+    }
+    sent: dict[int, list[datetime]] = defaultdict(list)
+    for client_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
+        "client_id", "created_at"
+    ):
+        sent[client_id].append(created_at)
+    emails: dict[int, OutboundEmail] = {}
+    for email in OutboundEmail.objects.filter(
+        link_id__in=[link.pk for link in latest.values()]
+    ).order_by("created_at", "id"):
+        emails[email.link_id] = email  # type: ignore[index]  # the newest wins
+    with_email = set(
+        ClientEmail.objects.filter(client_id__in=ids, is_default=True).values_list(
+            "client_id", flat=True
+        )
+    )
+    practice = clients[0].practice  # one practice per call: fetched once, not per client
+    result = {}
+    for client in clients:
+        link = latest.get(client.pk)
+        result[client.pk] = derive_status(
+            client,
+            practice=practice,
+            account=accounts.get(client.pk),
+            link=link,
+            email=emails.get(link.pk) if link else None,
+            has_email=client.pk in with_email,
+            allowance=allowance_from_times(sent[client.pk], at),
+            at=at,
+        )
+    return result
+
+
+def derive_status(
+    client: Client,
+    *,
+    practice: Practice,
+    account: User | None,
+    link: AccessLink | None,
+    email: OutboundEmail | None,
+    has_email: bool,
+    allowance: SendAllowance,
+    at: datetime,
+) -> PortalStatus:
+    """The one place that decides a client's portal state and what staff should do next."""
+
+    def when(moment: datetime) -> str:
+        return short_day_and_time(practice, moment)
+
+    def status(state: str, explanation: str, primary: str | None, *others: str) -> PortalStatus:
+        headline, badge = STATES[state]
+        return PortalStatus(
+            state=state,
+            headline=headline,
+            explanation=explanation,
+            badge=badge,
+            primary_action=primary,
+            secondary_actions=tuple(o for o in others if o != primary),
+            account=account,
+            link=link,
+            email=email,
+            has_email=has_email,
+            sends_left=allowance.sends_left,
+            next_available_at=allowance.next_available_at,
+            next_available_text=(
+                when_next(practice, allowance.next_available_at, at)
+                if allowance.next_available_at
+                else ""
+            ),
+        )
+
+    if not client.portal_access_enabled or (account is not None and not account.is_active):
+        if account is not None:
+            return status(
+                "disabled",
+                f"Disabled: {account.username} cannot sign in even with the right password",
+                "enable_access",
+            )
+        return status("disabled", "Disabled, never set up", "enable_access")
+
+    if account is not None:
+        others = ("temporary_password", "disable_access")
+        if is_locked(account, at):
+            assert account.locked_until is not None  # noqa: S101
+            return status(
+                "locked",
+                f"Locked until {clock(practice, account.locked_until)} after "
+                f"{MAX_FAILED_SIGN_INS} failed sign-ins",
+                "unlock",
+                "send_password_reset",
+                *others,
+            )
+        last = (
+            f"last signed in {when(account.last_login)}"
+            if account.last_login
+            else "has not signed in yet"
+        )
+        parts = [f"Active: username {account.username}, {last}"]
+        if account.must_change_password and account.temporary_password_expires_at:
+            if at < account.temporary_password_expires_at:
+                parts.append(
+                    "temporary password set; it works until "
+                    f"{when(account.temporary_password_expires_at)}"
+                )
+            else:
+                parts.append("the temporary password expired unused: set a new one or send a reset")
+        if link is not None and link.purpose == LinkPurpose.PASSWORD_RESET and is_live(link, at):
+            parts.append(f"password reset sent to {link.email} on {when(link.created_at)}")
+        primary = "send_password_reset" if has_email else "temporary_password"
+        return status("active", "; ".join(parts), primary, "send_password_reset", *others)
+
+    invite_actions = ("temporary_password", "disable_access")
+    primary = "send_invite" if has_email else "temporary_password"
+    if link is None or link.used_at is not None:
+        explanation = (
+            "No invitation sent yet"
+            if has_email
+            else "No email address on file — add one, or set a temporary password"
+        )
+        return status("not_invited", explanation, primary, *invite_actions)
+    resend = "resend_invite" if has_email else "temporary_password"
+    if link.revoked_at is not None:
+        reason = link.revoked_reason
+        if reason == RevokeReason.TOO_MANY_DOB_FAILURES:
+            explanation = (
+                f"Too many wrong dates of birth ({MAX_DOB_FAILURES}) — check the date of birth "
+                "on file, then resend"
+            )
+        elif reason == RevokeReason.SUPERSEDED:
+            explanation = "Cancelled: a newer link was sent"
+        elif reason == RevokeReason.EMAIL_CHANGED:
+            explanation = f"Cancelled: the address {link.email} was changed — send to the new one"
+        else:
+            explanation = f"Cancelled: {link.get_revoked_reason_display().lower()}"
+        return status("invite_revoked", explanation, resend, *invite_actions)
+    if at >= link.expires_at:
+        return status(
+            "invite_expired",
+            f"Expired on {when(link.expires_at)} — send a new one",
+            resend,
+            *invite_actions,
+        )
+    explanation = (
+        f"Sent to {link.email} on {when(link.created_at)}; expires {when(link.expires_at)}"
+    )
+    if link.first_viewed_at:
+        explanation += f"; opened {when(link.first_viewed_at)}"
+    if link.dob_failures:
+        left = MAX_DOB_FAILURES - link.dob_failures
+        explanation += f"; {link.dob_failures} wrong date(s) of birth, {left} left"
+    return status("invited", explanation, resend, *invite_actions)
