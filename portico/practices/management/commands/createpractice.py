@@ -9,9 +9,9 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_email
 
 from portico.accounts.models import User, UserKind
-from portico.clients.emails import normalize_email
 from portico.lib.urls import practice_base_url
 from portico.practices.actions import create_practice
 from portico.practices.models import Practice, slug_validator, validate_timezone
@@ -39,7 +39,9 @@ class Command(BaseCommand):
         slug = options["slug"].strip().lower()
         check_slug(slug)
         check(validate_timezone, options["timezone"], "--timezone")
-        email = check(normalize_email, options["owner_email"], "--owner-email")
+        # Validated as the staff account will be (reserved test domains are allowed).
+        email = options["owner_email"].strip().lower()
+        check(validate_email, email, "--owner-email")
         owner = User(
             kind=UserKind.STAFF,
             username=email,

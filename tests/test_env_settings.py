@@ -1,0 +1,139 @@
+"""Bad environment values stop start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portico.lib.env import envbool, envchoice, envint, envlist, envstr, envurl
+
+ROOT = Path(__file__).resolve().parent.parent
+# Reading one setting loads the settings module, where every variable is checked;
+# much faster than django.setup(), which also imports every app.
+LOAD_SETTINGS = "import django; from django.conf import settings; settings.DEBUG"
+
+
+def test_a_boolean_accepts_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for value, expected in [
+        ("true", True),
+        ("YES", True),
+        ("1", True),
+        ("off", False),
+        ("0", False),
+    ]:
+        monkeypatch.setenv("PORTICO_FLAG", value)
+        assert envbool("PORTICO_FLAG", not expected) is expected
+
+
+def test_a_boolean_that_is_neither_true_nor_false_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORTICO_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match=r"PORTICO_FLAG must be true or false .*'maybe'"):
+        envbool("PORTICO_FLAG", False)
+
+
+def test_an_unset_or_blank_variable_gives_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTICO_FLAG", raising=False)
+    assert envbool("PORTICO_FLAG", True) is True
+    monkeypatch.setenv("PORTICO_FLAG", "  ")
+    assert envint("PORTICO_FLAG", 7) == 7
+    assert envstr("PORTICO_FLAG", "x") == "x"
+
+
+def test_a_number_that_is_not_whole_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTICO_HSTS_SECONDS", "1.5")
+    with pytest.raises(ImproperlyConfigured, match="PORTICO_HSTS_SECONDS must be a whole number"):
+        envint("PORTICO_HSTS_SECONDS", 0)
+
+
+def test_a_number_below_the_minimum_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTICO_HSTS_SECONDS", "-1")
+    with pytest.raises(ImproperlyConfigured, match="PORTICO_HSTS_SECONDS must be at least 0"):
+        envint("PORTICO_HSTS_SECONDS", 0, minimum=0)
+
+
+def test_a_url_with_another_scheme_or_no_host_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for bad in ("ftp://portico.example", "https://", "portico.example"):
+        monkeypatch.setenv("PORTICO_BASE_URL", bad)
+        with pytest.raises(ImproperlyConfigured, match="PORTICO_BASE_URL must be a URL starting"):
+            envurl("PORTICO_BASE_URL", "http://localhost:8000", schemes=("http", "https"))
+
+
+def test_a_url_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTICO_BASE_URL", "https://portico.example/")
+    assert envurl("PORTICO_BASE_URL", "", schemes=("https",)) == "https://portico.example"
+
+
+def test_a_choice_outside_the_list_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTICO_EMAIL_SERVICE", "carrier-pigeon")
+    with pytest.raises(ImproperlyConfigured, match="PORTICO_EMAIL_SERVICE must be one of"):
+        envchoice("PORTICO_EMAIL_SERVICE", "", choices=("", "postmark"))
+
+
+def test_a_list_is_split_on_commas_without_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTICO_ALLOWED_HOSTS", " a.example, ,b.example ")
+    assert envlist("PORTICO_ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def start_portico(
+    tmp_path: Path, code: str = LOAD_SETTINGS, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with only ``variables`` of Portico's set."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PORTICO_") and key not in ("DATABASE_URL", "EMAIL_URL", "REDIS_URL")
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "portico.settings", "PORTICO_DATA_DIR": str(tmp_path)}
+    env |= variables
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_portico_starts_with_nothing_set(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, "import django; django.setup()")
+    assert started.returncode == 0, started.stderr
+    assert (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PORTICO_DEBUG", "maybe"),
+        ("PORTICO_DB_CONN_MAX_AGE", "forever"),
+        ("PORTICO_BASE_URL", "localhost:8000"),
+        ("PORTICO_EMAIL_SERVICE", "carrier-pigeon"),
+        ("PORTICO_SECRET_KEY", "too-short"),
+        ("DATABASE_URL", "mysql://db.example/portico"),
+        ("REDIS_URL", "memcached://cache.example"),
+        ("EMAIL_URL", "http://mail.example"),
+        ("PORTICO_WEBHOOK_SECRET", "no-colon"),
+    ],
+)
+def test_a_bad_value_stops_start_up_with_a_message_naming_the_variable(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    started = start_portico(tmp_path, **{variable: value})
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr
+    assert variable in started.stderr.splitlines()[-1]
+
+
+def test_an_email_service_without_its_key_names_the_missing_key(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, PORTICO_EMAIL_SERVICE="postmark")
+    assert started.returncode != 0
+    assert "POSTMARK_SERVER_TOKEN is required" in started.stderr
