@@ -119,7 +119,7 @@ def _revoke_links_to(client: Client, address: str) -> int:
 
 
 def _refuse_duplicate(client: Client, address: str, *, except_id: int | None = None) -> None:
-    others = ClientEmail.objects.filter(client=client, address=address)
+    others = ClientEmail.objects.filter(client=client, address__iexact=address)
     if except_id is not None:
         others = others.exclude(pk=except_id)
     if others.exists():

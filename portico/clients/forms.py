@@ -42,13 +42,14 @@ class DateOfBirthField(forms.CharField):
 
     def __init__(self, *, today: date, **kwargs: Any) -> None:
         self.today = today
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault("help_text", f"As {DOB_FORMAT_HELP}")
         kwargs.setdefault(
             "error_messages", {"required": f"Enter the date of birth as {DOB_FORMAT_HELP}"}
         )
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "size": 12})
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "size": 12, "maxlength": 12}
+        )
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, date):

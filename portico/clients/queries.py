@@ -130,7 +130,7 @@ def client_list_queryset(
     term = search.strip().lower()
     if term:
         # Prefix matches on each name and on the stored (normalized) addresses.
-        with_email = ClientEmail.objects.filter(practice=practice, address__startswith=term)
+        with_email = ClientEmail.objects.filter(practice=practice, address__istartswith=term)
         clients = clients.annotate(
             first_lower=Lower("first_name"),
             last_lower=Lower("last_name"),
