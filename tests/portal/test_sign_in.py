@@ -67,7 +67,7 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_words(
     unknown = post_sign_in(HttpClient(), maple, "nobody", "not the password at all")
     assert NO_MATCH in wrong
     assert NO_MATCH in unknown
-    assert wrong.replace("casey", "") .count(NO_MATCH) == unknown.count(NO_MATCH)
+    assert wrong.replace("casey", "").count(NO_MATCH) == unknown.count(NO_MATCH)
 
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
@@ -133,9 +133,7 @@ def test_staff_are_not_portal_users(maple: Practice, owner_http: HttpClient) -> 
     assert response["Location"] == at(maple, "portal:sign_in")
 
 
-def test_sign_in_returns_to_the_portal_page_asked_for(
-    maple: Practice, casey_account: User
-) -> None:
+def test_sign_in_returns_to_the_portal_page_asked_for(maple: Practice, casey_account: User) -> None:
     http = HttpClient()
     target = at(maple, "portal:change_password")
     response = http.post(
@@ -154,14 +152,14 @@ def test_sign_in_never_returns_to_another_site(maple: Practice, casey_account: U
     assert response["Location"] == at(maple, "portal:home")
 
 
-def test_signing_out_ends_the_session_and_is_audited(
-    maple: Practice, casey_account: User
-) -> None:
+def test_signing_out_ends_the_session_and_is_audited(maple: Practice, casey_account: User) -> None:
     http = signed_in(maple, "casey")
     response = http.post(at(maple, "portal:sign_out"))
     assert response["Location"] == at(maple, "portal:sign_in")
     assert http.get(at(maple, "portal:home"))["Location"] == at(maple, "portal:sign_in")
-    assert AuditEvent.objects.filter(action="signin.signed_out", subject_user=casey_account).exists()
+    assert AuditEvent.objects.filter(
+        action="signin.signed_out", subject_user=casey_account
+    ).exists()
 
 
 def test_signing_out_needs_a_post(maple: Practice, casey_account: User) -> None:
