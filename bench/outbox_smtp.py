@@ -1,0 +1,157 @@
+"""Outbox → worker → SMTP throughput, as a ratio to raw smtplib against the same server.
+
+    .venv/bin/python bench/outbox_smtp.py [N]
+
+Starts aiosmtpd on 127.0.0.1, sends N messages with raw smtplib over one
+connection, then queues N emails with queue_email and lets the database worker
+(django-tasks-db, run in this process as ``db_worker --batch`` would) deliver
+them over SMTP. Prints both rates and the ratio (goal: >= 0.70). Uses a fresh
+SQLite database in a temporary directory, or DATABASE_URL if set.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import os
+import smtplib
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(counter: Counter, n: int, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while counter.count < n:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {counter.count} of {n} messages arrived")
+        time.sleep(0.001)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    port = free_port()
+    os.environ.setdefault("PORTICO_DATA_DIR", tempfile.mkdtemp(prefix="portico-bench-"))
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
+    os.environ.setdefault("PORTICO_LOG_LEVEL", "ERROR")
+
+    import django
+
+    django.setup()
+    import logging
+
+    # aiosmtpd logs every SMTP command at INFO: that would slow both sides alike.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from portico.mail.delivery import build_message
+    from portico.mail.models import EmailKind, OutboundEmail
+    from portico.mail.outbox import queue_email
+    from portico.practices.actions import create_practice
+
+    call_command("migrate", verbosity=0)
+    practice, _owner = create_practice(
+        slug="bench",
+        name="Bench Counseling",
+        owner_email="owner@bench.test",
+        owner_first_name="Olive",
+        owner_last_name="Owner",
+        owner_password="correct horse battery staple",
+    )
+    counter = Counter()
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+
+    def context(i: int) -> dict[str, Any]:
+        return {
+            "greeting_name": f"Client {i}",
+            "link": f"https://bench.example/accept/{i:040d}",
+            "link_expires": timezone.now(),
+        }
+
+    # The same kind of message, rendered once, for the raw baseline.
+    with transaction.atomic():
+        sample = queue_email(
+            practice=practice, kind=EmailKind.INVITE, to="c@example.com", context=context(0)
+        )
+        raw_bytes = build_message(sample).message(policy=email.policy.SMTP).as_bytes()
+        transaction.set_rollback(True)
+
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for i in range(n):
+            smtp.sendmail("no-reply@portico.localhost", [f"client{i}@example.com"], raw_bytes)
+    wait_for(counter, n)
+    raw_seconds = time.perf_counter() - start
+    counter.count = 0
+
+    start_queue = time.perf_counter()
+    for i in range(n):
+        with transaction.atomic():
+            queue_email(
+                practice=practice,
+                kind=EmailKind.INVITE,
+                to=f"client{i}@example.com",
+                context=context(i),
+            )
+    queue_seconds = time.perf_counter() - start_queue
+
+    start = time.perf_counter()
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="bench",
+        excluded_queue_names=[],
+    ).run()
+    wait_for(counter, n)
+    outbox_seconds = time.perf_counter() - start
+    controller.stop()
+    assert OutboundEmail.objects.filter(status="sent").count() == n
+
+    raw_rate = n / raw_seconds
+    outbox_rate = n / outbox_seconds
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"database:                 {engine}")
+    print(f"emails:                   {n}")
+    print(f"raw smtplib:              {raw_rate:8.0f} emails/s")
+    print(f"outbox -> worker -> SMTP: {outbox_rate:8.0f} emails/s")
+    print(f"(queueing, not timed above: {n / queue_seconds:.0f} emails/s, one transaction each)")
+    print(f"ratio:                    {outbox_rate / raw_rate:8.2f}  (goal >= 0.70)")
+
+
+if __name__ == "__main__":
+    main()
