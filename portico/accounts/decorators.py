@@ -18,13 +18,13 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from portico.practices.roles import Can, role_can
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def staff_can(user: Any, capability: Can) -> bool:
@@ -35,14 +35,14 @@ def staff_can(user: Any, capability: Can) -> bool:
 def staff_required(capability: Can | None = None) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             practice = getattr(request, "practice", None)
             if practice is None:
                 raise Http404
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("accounts:staff_sign_in"))
-            if user.kind != "staff" or user.practice_id != practice.pk:  # type: ignore[union-attr]
+            if user.kind != "staff" or user.practice_id != practice.pk:
                 raise Http404
             if capability is not None and not staff_can(user, capability):
                 return render(request, "403.html", status=403)

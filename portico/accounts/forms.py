@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
+
+from portico.accounts.models import User
 
 
 class StaffSignInForm(forms.Form):
@@ -36,8 +40,8 @@ class SetPasswordForm(forms.Form):
         error_messages={"required": "Type the same password again."},
     )
 
-    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.user = user
         self.fields[
             "new_password"

@@ -6,7 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,8 +32,6 @@ STAFF_INVITE = LinkPurpose.STAFF_INVITE
 
 
 def _practice_request(request: HttpRequest) -> PracticeRequest:
-    from django.http import Http404
-
     if getattr(request, "practice", None) is None:
         raise Http404
     return cast(PracticeRequest, request)
@@ -50,7 +48,7 @@ def staff_sign_in(http_request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    if request.user.is_authenticated and request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.kind == UserKind.STAFF:
         return redirect(next_url or "clients:list")
 
     form = StaffSignInForm(request.POST or None)
@@ -87,7 +85,7 @@ def staff_sign_out(http_request: HttpRequest) -> HttpResponse:
             "signout",
             practice=request.practice,
             actor=Actor.from_request(request),
-            subject_user=request.user,  # type: ignore[arg-type]
+            subject_user=request.user,
         )
     logout(request)  # flushes the session
     messages.info(request, "You are signed out.")

@@ -147,7 +147,17 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
         "Portal account set up" + (f" (username {_d(e, 'username')})" if _d(e, "username") else "")
     ),
     "access.reset.sent": lambda e: f"Password reset sent{_to(e)}",
-    "access.reset.requested": lambda e: "Password reset requested",
+    "access.reset.resent": lambda e: f"Password reset resent{_to(e)}",
+    "access.reset.requested": lambda e: (
+        "“Forgot password?” used"
+        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    ),
+    "access.reset.completed": lambda e: "Password changed with a reset link",
+    "access.password.changed": lambda e: "Password changed while signed in",
+    "access.username.requested": lambda e: (
+        "“Forgot username?” used"
+        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    ),
     "access.reset.done": lambda e: "Password changed with a reset link",
     "access.temporary_password.set": lambda e: "Temporary password set by staff",
     "access.enabled": lambda e: "Portal access turned on",
@@ -158,6 +168,7 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "signin.locked": lambda e: f"Account locked after too many wrong passwords: {_who(e)}",
     "signin.rate_limited": lambda e: "Sign-in attempts paused: too many in a short time",
     "signout": lambda e: f"Signed out: {_who(e)}",
+    "signin.signed_out": lambda e: f"Signed out: {_who(e)}",
     "client.added": lambda e: "Client added",
     "client.details_changed": lambda e: "Personal information changed",
     "client.email_added": lambda e: f"Email address added{_colon_email(e)}",

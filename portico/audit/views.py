@@ -104,7 +104,7 @@ class _Echo:
 
 @staff_required(Can.EXPORT_AUDIT)
 @require_GET
-def export_csv(http_request: HttpRequest) -> HttpResponse:
+def export_csv(http_request: HttpRequest) -> StreamingHttpResponse:
     request = cast(SignedInRequest, http_request)
     filters = EventFilterForm(request.GET or None).to_filter(request.practice)
     writer = csv.writer(_Echo())
