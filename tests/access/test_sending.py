@@ -39,9 +39,11 @@ def test_sends_one_to_five_pass_and_the_sixth_says_when_the_next_is_possible(
     for minute in range(5):
         with time_machine.travel(T0 + timedelta(minutes=minute), tick=False):
             assert send_invite(casey, by=by(front_desk)).sends_left == 4 - minute
-    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
-        with pytest.raises(SendLimitReached) as refused:
-            send_invite(casey, by=by(front_desk))
+    with (
+        time_machine.travel(T0 + timedelta(hours=2), tick=False),
+        pytest.raises(SendLimitReached) as refused,
+    ):
+        send_invite(casey, by=by(front_desk))
     assert refused.value.allowance.next_available_at == T0 + timedelta(hours=24)
     assert "You can send again at Nov 22 at 1:00 PM" in refused.value.message
     assert AccessLink.objects.filter(client=casey).count() == 5
