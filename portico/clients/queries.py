@@ -7,8 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -103,7 +102,9 @@ class ClientListPage:
 
 
 def _encode_cursor(client: Client, direction: str) -> str:
-    key = [client.last_name.lower(), client.first_name.lower(), client.pk]
+    # The keys as the database lowered them (SQLite's LOWER() is ASCII-only, Python's
+    # is not): the cursor must compare exactly like the ORDER BY.
+    key = [client.last_key, client.first_key, client.pk]  # type: ignore[attr-defined]
     return signing.dumps({"d": direction, "k": key}, salt=CURSOR_SALT, compress=True)
 
 
@@ -142,7 +143,9 @@ def client_list_queryset(
             | Q(pk__in=with_email.values("client_id"))
         )
     default_address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True)
-    return clients.annotate(default_email=Subquery(default_address.values("address")[:1]))
+    return clients.annotate(
+        default_email=Subquery(default_address.order_by().values("address")[:1])
+    )
 
 
 def client_list_page(
@@ -159,26 +162,40 @@ def client_list_page(
     ``page_size + 1`` rows (index ``client_list_order``), so page 2000 of a large
     practice costs what page 1 does. One query per page.
     """
-    clients = client_list_queryset(practice, search=search, show_archived=show_archived)
-    order_key = Tuple(Lower("last_name"), Lower("first_name"), F("id"))
+    clients = client_list_queryset(practice, search=search, show_archived=show_archived).annotate(
+        last_key=Lower("last_name"), first_key=Lower("first_name")
+    )
     decoded = _decode_cursor(cursor) if cursor else None
-    ascending = (Lower("last_name").asc(), Lower("first_name").asc(), F("id").asc())
-    descending = (Lower("last_name").desc(), Lower("first_name").desc(), F("id").desc())
+    ascending = ("last_key", "first_key", "id")
+    descending = ("-last_key", "-first_key", "-id")
 
     if decoded is None:
         rows = list(clients.order_by(*ascending)[: page_size + 1])
         has_more, rows = len(rows) > page_size, rows[:page_size]
         has_next, has_previous = has_more, False
     else:
-        direction, key = decoded
-        bound = Tuple(Value(key[0]), Value(key[1]), Value(key[2]))
+        direction, (last, first, pk) = decoded
+        # (last, first, id) > cursor, written so both SQLite and PostgreSQL seek the
+        # index to the cursor's last name (the >=/<= bound) and only filter the few
+        # rows that share it: a row-value comparison on expressions is not seekable
+        # on SQLite.
         if direction == "after":
-            page = clients.filter(TupleGreaterThan(order_key, bound)).order_by(*ascending)
+            after = (
+                Q(last_key__gt=last)
+                | Q(last_key=last, first_key__gt=first)
+                | Q(last_key=last, first_key=first, id__gt=pk)
+            )
+            page = clients.filter(Q(last_key__gte=last) & after).order_by(*ascending)
             rows = list(page[: page_size + 1])
             has_next, rows = len(rows) > page_size, rows[:page_size]
             has_previous = True
         else:
-            page = clients.filter(TupleLessThan(order_key, bound)).order_by(*descending)
+            before = (
+                Q(last_key__lt=last)
+                | Q(last_key=last, first_key__lt=first)
+                | Q(last_key=last, first_key=first, id__lt=pk)
+            )
+            page = clients.filter(Q(last_key__lte=last) & before).order_by(*descending)
             rows = list(page[: page_size + 1])
             has_previous, rows = len(rows) > page_size, rows[:page_size][::-1]
             has_next = True
