@@ -71,8 +71,18 @@ def smtp_server(settings: LazySettings) -> Iterator[SmtpServer]:
 
 def run_worker() -> None:
     """Run every ready task once, in this process, as ``manage.py db_worker --batch`` would."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
 
+    # The real worker closes "old" connections between tasks; in a test that would
+    # close the connection holding the test's transaction.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        _run(Worker)
+
+
+def _run(Worker: Any) -> None:  # noqa: N803
     Worker(
         queue_names=["default"],
         interval=0,
