@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.test import Client as HttpClient
+
+from portico.clients.models import Client
+from portico.mail.models import EmailKind
+from portico.mail.outbox import queue_email
+from portico.practices.models import Practice
+from tests.cast import at
+
+
+def _queue(practice: Practice, client: Client) -> None:
+    with transaction.atomic():
+        queue_email(
+            practice=practice,
+            kind=EmailKind.INVITE,
+            to="casey@example.com",
+            context={"greeting_name": "Casey", "link": "https://x.example/secret-token"},
+            client=client,
+        )
+
+
+def test_staff_see_their_practices_emails_and_their_state_but_no_bodies(
+    maple: Practice, casey: Client, front_desk_http: HttpClient
+) -> None:
+    _queue(maple, casey)
+    response = front_desk_http.get(at(maple, "mail:activity"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "casey@example.com" in page
+    assert "Queued — will be sent within a minute." in page
+    assert "secret-token" not in page
+
+
+def test_the_outsider_sees_none_of_maples_emails(
+    maple: Practice, casey: Client, birch: Practice, outsider_http: HttpClient
+) -> None:
+    _queue(maple, casey)
+    response = outsider_http.get(at(birch, "mail:activity"))
+    assert response.status_code == 200
+    assert "casey@example.com" not in response.content.decode()
