@@ -140,9 +140,10 @@ def test_a_search_with_no_match_says_so_plainly(
 
 def test_the_list_query_uses_the_name_order_index(maple: Practice, owner: User) -> None:
     make_client(maple, owner, "A", "B", dob=date(1980, 1, 1))
-    from portico.clients.queries import client_list_queryset
     from django.db.models import F
     from django.db.models.functions import Lower
+
+    from portico.clients.queries import client_list_queryset
 
     query = client_list_queryset(maple).order_by(Lower("last_name"), Lower("first_name"), F("id"))[
         :51
