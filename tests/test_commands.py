@@ -130,7 +130,7 @@ def test_seed_demo_creates_the_demo_practice_once_and_prints_how_to_sign_in(db: 
     assert after_first["staff"] == 2
     assert 20 <= after_first["clients"] <= 30
     for output in (first.getvalue(), second.getvalue()):
-        assert "http://localhost:8000/p/lakeside/staff/" in output
+        assert "http://localhost:8000/p/lakeside/staff/" in output  # the sign-in page is below it
         assert "owner@lakeside.test" in output
         assert "frontdesk@lakeside.test" in output
         assert "lakeside-demo-2026" in output

@@ -15,13 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
 from portico.clients.actions import add_client, archive_client
 from portico.clients.models import Client
-from portico.lib.urls import practice_base_url
+from portico.lib.urls import practice_base_url, practice_url
 from portico.practices.actions import add_staff_member, create_practice
 from portico.practices.models import Practice, Role
 
@@ -218,9 +219,13 @@ class Command(BaseCommand):
         clients = Client.objects.filter(practice=practice).count()
         staff = User.objects.filter(practice=practice, kind=UserKind.STAFF).count()
         base = practice_base_url(practice)
+        try:
+            staff_url = practice_url(practice, settings.LOGIN_URL)
+        except NoReverseMatch:
+            staff_url = f"{base}/staff/"
         lines = [
             f"Demo practice: {practice.name} ({status}; {clients} clients, {staff} staff)",
-            f"  Staff app:     {base}/staff/",
+            f"  Staff sign-in: {staff_url}",
             f"  Client portal: {base}/",
         ]
         if settings.LOCAL_MAILBOX:
