@@ -16,6 +16,14 @@ IDENTIFIER_MAX = 254
 PASSWORD_INPUT_MAX = 1024
 
 
+class PortalForm(forms.Form):
+    """Labels without a trailing colon: they read as plain questions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def identifier_label(practice: Practice) -> str:
     """What the practice tells clients to sign in with; either one is accepted."""
     if practice.sign_in_identifier == SignInIdentifier.USERNAME:
@@ -23,7 +31,7 @@ def identifier_label(practice: Practice) -> str:
     return "Email address or username"
 
 
-class SignInForm(forms.Form):
+class SignInForm(PortalForm):
     identifier = forms.CharField(
         max_length=IDENTIFIER_MAX,
         widget=forms.TextInput(
@@ -45,7 +53,7 @@ class SignInForm(forms.Form):
         self.fields["identifier"].error_messages["required"] = f"Enter your {label.lower()}."
 
 
-class ForgotPasswordForm(forms.Form):
+class ForgotPasswordForm(PortalForm):
     identifier = forms.CharField(
         max_length=IDENTIFIER_MAX,
         widget=forms.TextInput(
@@ -61,7 +69,7 @@ class ForgotPasswordForm(forms.Form):
         self.fields["identifier"].error_messages["required"] = f"Enter your {label.lower()}."
 
 
-class ForgotUsernameForm(forms.Form):
+class ForgotUsernameForm(PortalForm):
     email = forms.EmailField(
         label="Email address",
         max_length=IDENTIFIER_MAX,
@@ -74,7 +82,7 @@ class ForgotUsernameForm(forms.Form):
     )
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(PortalForm):
     """A new password, twice, checked by the password policy with the user's own details."""
 
     new_password = forms.CharField(
