@@ -51,7 +51,7 @@ def _revoked(link: AccessLink) -> DeadLink:
     if reason == RevokeReason.SUPERSEDED:
         return DeadLink(
             "superseded",
-            "A newer link was sent",
+            "This link was replaced",
             ("A newer link was sent to you. Please use the most recent email.",),
         )
     if reason == RevokeReason.ACCESS_DISABLED:
