@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 
 from portico.mail.delivery import MAX_ATTEMPTS
-from portico.mail.models import EmailStatus, OutboundEmail
+from portico.mail.models import EmailStatus, LocalMailboxMessage, OutboundEmail
 
 if TYPE_CHECKING:
     from portico.access.models import AccessLink
@@ -105,3 +106,21 @@ def delivery_state(email: OutboundEmail) -> DeliveryState:
         reason = email.last_error or email.status_detail or "unknown reason"
         sentence = f"Failed after {email.attempts} attempts: {reason}"
     return DeliveryState(label=status.label, badge=BADGE[status], sentence=sentence)
+
+
+def mailbox_messages(*, to: str = "") -> QuerySet[LocalMailboxMessage]:
+    """The local mailbox, newest first, each with the kind of its outbox row (if still there)."""
+    kind = OutboundEmail.objects.filter(message_id=OuterRef("message_id")).values("kind")[:1]
+    messages = LocalMailboxMessage.objects.defer("text_body", "html_body", "headers").annotate(
+        kind=Subquery(kind)
+    )
+    if to:
+        messages = messages.filter(to_addresses__icontains=to)
+    return messages.order_by("-received_at", "-id")
+
+
+def get_mailbox_message(message_id: int) -> LocalMailboxMessage:
+    try:
+        return LocalMailboxMessage.objects.get(pk=message_id)
+    except LocalMailboxMessage.DoesNotExist:
+        raise Http404("No such message in the local mailbox.") from None

@@ -1,0 +1,115 @@
+"""The local mailbox pages (embedded default only): list, filter, read, follow links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import LazySettings
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from portico.clients.models import Client
+from portico.mail.models import EmailKind, LocalMailboxMessage
+from portico.mail.outbox import queue_email
+from portico.practices.models import Practice
+from tests.mail.conftest import run_worker
+
+
+@pytest.fixture
+def local_mailbox(settings: LazySettings) -> None:
+    settings.LOCAL_MAILBOX = True
+    settings.EMAIL_BACKEND = "portico.mail.backends.LocalMailboxBackend"
+
+
+def _deliver_invite(practice: Practice, client: Client, to: str) -> LocalMailboxMessage:
+    with transaction.atomic():
+        queue_email(
+            practice=practice,
+            kind=EmailKind.INVITE,
+            to=to,
+            context={
+                "greeting_name": client.greeting_name,
+                "link": "https://maple.example/p/maple/accept/tok<en>",
+                "link_expires": timezone.now() + timedelta(hours=48),
+            },
+            client=client,
+        )
+    run_worker()
+    return LocalMailboxMessage.objects.filter(to_addresses=to).latest("received_at")
+
+
+def test_the_mailbox_lists_delivered_emails_newest_first_with_their_kind(
+    local_mailbox: None, maple: Practice, casey: Client, django_assert_max_num_queries: object
+) -> None:
+    _deliver_invite(maple, casey, "casey@example.com")
+    _deliver_invite(maple, casey, "other@example.com")
+    response = HttpClient().get(reverse("mailbox:list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Emails Portico would have sent" in page
+    cells = page.split('<td data-label="To">')[1:]
+    assert [cell.split("<")[0] for cell in cells] == ["other@example.com", "casey@example.com"]
+    assert "Portal invitation" in page
+
+
+def test_the_mailbox_list_can_be_filtered_by_recipient(
+    local_mailbox: None, maple: Practice, casey: Client
+) -> None:
+    _deliver_invite(maple, casey, "casey@example.com")
+    _deliver_invite(maple, casey, "other@example.com")
+    page = HttpClient().get(reverse("mailbox:list"), {"to": "casey@example.com"})
+    text = page.content.decode()
+    assert "casey@example.com" in text
+    assert '<td data-label="To">other@example.com' not in text
+
+
+def test_the_mailbox_list_takes_a_fixed_number_of_queries(
+    local_mailbox: None, maple: Practice, casey: Client, django_assert_max_num_queries: object
+) -> None:
+    for i in range(5):
+        _deliver_invite(maple, casey, f"c{i}@example.com")
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
+        assert HttpClient().get(reverse("mailbox:list")).status_code == 200
+
+
+def test_a_message_shows_its_headers_and_a_text_part_with_clickable_escaped_links(
+    local_mailbox: None, maple: Practice, casey: Client
+) -> None:
+    message = _deliver_invite(maple, casey, "casey@example.com")
+    response = HttpClient().get(reverse("mailbox:message", args=[message.pk]))
+    page = response.content.decode()
+    assert "Maple Counseling" in page
+    assert "casey@example.com" in page
+    text_part = page.split('class="mailbox-text"')[1].split("</div>")[0]
+    assert '<a href="https://maple.example/p/maple/accept/tok' in text_part
+    assert "tok<en>" not in page  # escaped, never raw markup
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in page
+    assert "Reply to" in page or not maple.reply_to
+
+
+def test_the_html_part_is_served_under_a_policy_without_scripts(
+    local_mailbox: None, maple: Practice, casey: Client
+) -> None:
+    message = _deliver_invite(maple, casey, "casey@example.com")
+    response = HttpClient().get(reverse("mailbox:message_html", args=[message.pk]))
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "sandbox" in policy
+    assert "script-src" not in policy
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert b'<base target="_blank">' in response.content
+
+
+def test_the_mailbox_does_not_exist_outside_the_embedded_setup(
+    settings: LazySettings, maple: Practice, casey: Client
+) -> None:
+    settings.LOCAL_MAILBOX = False
+    assert HttpClient().get(reverse("mailbox:list")).status_code == 404
+
+
+def test_an_unknown_message_is_a_404(local_mailbox: None, db: None) -> None:
+    assert HttpClient().get(reverse("mailbox:message", args=[999999])).status_code == 404
