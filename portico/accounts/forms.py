@@ -8,7 +8,15 @@ from django.contrib.auth import password_validation
 from portico.accounts.models import User
 
 
-class StaffSignInForm(forms.Form):
+class PlainForm(forms.Form):
+    """Labels without a trailing colon (they read as questions and checkbox sentences)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class StaffSignInForm(PlainForm):
     email = forms.CharField(
         label="Email address",
         max_length=254,
@@ -24,7 +32,7 @@ class StaffSignInForm(forms.Form):
     )
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(PlainForm):
     """A new password, twice, checked by Django's validators (rules shown before typing)."""
 
     new_password = forms.CharField(

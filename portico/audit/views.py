@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portico.accounts.decorators import staff_required
+from portico.accounts.forms import PlainForm
 from portico.audit.queries import EventFilter, describe_event, export_rows, page_of_events
 from portico.practices.http import SignedInRequest
 from portico.practices.models import Practice
@@ -22,7 +23,7 @@ from portico.practices.roles import Can
 
 ACTION_GROUPS = [
     ("", "All events"),
-    ("access.", "Portal access: invitations, links, registration, resets"),
+    ("access.", "Portal access and links"),
     ("signin.", "Sign-ins and locks"),
     ("client.", "Client details"),
     ("staff.", "Staff accounts"),
@@ -30,7 +31,7 @@ ACTION_GROUPS = [
 ]
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(PlainForm):
     action = forms.ChoiceField(label="Show", choices=ACTION_GROUPS, required=False)
     since = forms.DateField(
         label="From",
@@ -93,6 +94,7 @@ def event_list(http_request: HttpRequest) -> HttpResponse:
             "filter_query": query.urlencode(),
             "first_page": not request.GET.get("after"),
             "nav": "audit",
+            "zone_label": request.practice.timezone.replace("_", " "),
         },
     )
 

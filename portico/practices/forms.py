@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portico.accounts.forms import PlainForm
 from portico.practices.models import LinkLifetime, PortalFeature, Practice, Role, SignInIdentifier
 from portico.practices.roles import ROLE_SUMMARIES
 
@@ -61,7 +62,7 @@ def _lifetime_field(label: str, help_text: str) -> forms.TypedChoiceField:
     )
 
 
-class PracticeSettingsForm(forms.Form):
+class PracticeSettingsForm(PlainForm):
     name = forms.CharField(
         label="Practice name",
         max_length=120,
@@ -203,7 +204,7 @@ class PracticeSettingsForm(forms.Form):
         return str(self.cleaned_data["reply_to"]).strip().lower()
 
 
-class InviteStaffForm(forms.Form):
+class InviteStaffForm(PlainForm):
     first_name = forms.CharField(
         label="First name",
         max_length=80,
@@ -263,7 +264,7 @@ class InviteStaffForm(forms.Form):
         return email
 
 
-class ChangeRoleForm(forms.Form):
+class ChangeRoleForm(PlainForm):
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,

@@ -73,9 +73,9 @@ def _staff_page(
         invite_state = ""
         if not member.has_usable_password() and link is not None:
             invite_state = (
-                f"Invited — link works until {local_time(request.practice, link.expires_at)}"
+                f"Link works until {local_time(request.practice, link.expires_at)}"
                 if is_live(link, now)
-                else "Invitation no longer works — resend it"
+                else "The invitation link no longer works: resend it"
             )
         rows.append(
             {
