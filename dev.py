@@ -129,7 +129,7 @@ def run(port: int) -> int:
     ensure_port_free(port)
     step("Preparing the database (SQLite unless DATABASE_URL is set)")
     manage("migrate", "--verbosity", "0", env=env)
-    manage("createcachetable", env=env)
+    manage("createcachetable", "--verbosity", "0", env=env)
     demo = subprocess.run(
         [str(PYTHON), "manage.py", "seed_demo"], cwd=ROOT, env=env, capture_output=True, text=True
     )
