@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
-from portico.mail.rendering import render_email
+from portico.mail.rendering import RenderedEmail, render_email
 
 if TYPE_CHECKING:
     from portico.access.models import AccessLink
@@ -52,12 +52,14 @@ def queue_email(
     context: dict[str, Any],
     client: Client | None = None,
     link: AccessLink | None = None,
+    rendered: RenderedEmail | None = None,
 ) -> OutboundEmail:
     """Render and queue one email. Call inside the transaction of the change that causes it.
 
     ``context`` may hold greeting_name, practice_name, link (absolute URL),
     link_expires (aware datetime), practice_phone, practice_email and username;
     anything else is ignored by the renderer, so no record can leak into an email.
+    ``rendered`` (test emails only) is sent as given instead of rendering ``kind``.
     """
     from portico.mail.tasks import deliver_email
 
@@ -65,7 +67,8 @@ def queue_email(
         raise RuntimeError(
             "queue_email() must run inside the transaction of the change that causes the email."
         )
-    rendered = render_email(practice, kind, context)
+    if rendered is None:
+        rendered = render_email(practice, kind, context)
     now = timezone.now()
     email = OutboundEmail.objects.create(
         practice=practice,

@@ -11,7 +11,12 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from portico.mail.delivery import MAX_ATTEMPTS
-from portico.mail.models import EmailStatus, LocalMailboxMessage, OutboundEmail
+from portico.mail.models import (
+    EmailStatus,
+    EmailTemplateOverride,
+    LocalMailboxMessage,
+    OutboundEmail,
+)
 
 if TYPE_CHECKING:
     from portico.access.models import AccessLink
@@ -124,3 +129,8 @@ def get_mailbox_message(message_id: int) -> LocalMailboxMessage:
         return LocalMailboxMessage.objects.get(pk=message_id)
     except LocalMailboxMessage.DoesNotExist:
         raise Http404("No such message in the local mailbox.") from None
+
+
+def template_overrides_for_practice(practice: Practice) -> dict[str, EmailTemplateOverride]:
+    """The practice's own templates by kind (kinds it has not customised are absent)."""
+    return {o.kind: o for o in EmailTemplateOverride.objects.filter(practice=practice)}

@@ -15,11 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from portico.mail.models import EmailTemplateOverride
-from portico.mail.placeholders import render_placeholders
+from portico.mail.placeholders import AVAILABLE, render_placeholders
 from portico.practices.models import Practice
 
 ALLOWED_VALUES = (
@@ -77,16 +78,68 @@ def text_to_html(text: str) -> SafeString:
 
 
 def render_email(practice: Practice, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
+    """The practice's own template for ``kind`` if it has one, else Portico's default."""
     values = email_values(practice, context)
     override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
     if override is not None:
         return render_override(practice, override.subject, override.body_text, values)
+    return render_default(kind, values)
+
+
+def render_default(kind: str, values: Mapping[str, str]) -> RenderedEmail:
     subject = render_to_string(f"mail/emails/{kind}.subject.txt", values)
     return RenderedEmail(
         subject=" ".join(subject.split()),
         text=_tidy(render_to_string(f"mail/emails/{kind}.txt", values)),
         html=render_to_string(f"mail/emails/{kind}.html", values),
     )
+
+
+def sample_values(practice: Practice) -> dict[str, str]:
+    """Made-up values for previews and test emails: the link is clearly not a real one."""
+    from portico.lib.urls import practice_base_url
+
+    return email_values(
+        practice,
+        {
+            "greeting_name": "Alex",
+            "link": practice_base_url(practice) + "/example-link",
+            "link_expires": timezone.now() + practice.invite_lifetime,
+            "username": "alex.sample",
+        },
+    )
+
+
+def default_template_source(practice: Practice, kind: str) -> tuple[str, str]:
+    """Portico's default subject and text for ``kind``, written in the placeholder language.
+
+    The default Django templates are rendered with each value replaced by its own
+    placeholder, so a practice starts editing from exactly what is sent today.
+    Contact details the practice has not filled in are left out, as the default does.
+    """
+    available = AVAILABLE[kind]
+    tokens = {name: "{{ %s }}" % name for name in available}  # noqa: UP031
+    if not practice.phone:
+        tokens.pop("practice_phone", None)
+    if not practice.email:
+        tokens.pop("practice_email", None)
+    tokens.setdefault("practice_name", "{{ practice_name }}")
+    tokens.setdefault("greeting_name", "{{ greeting_name }}")
+    rendered = render_default(kind, tokens)
+    return rendered.subject, rendered.text
+
+
+def preview_email(
+    practice: Practice, kind: str, *, subject: str | None = None, body_text: str | None = None
+) -> RenderedEmail:
+    """``kind`` with sample values: the given (checked) text, else the saved one or the default."""
+    values = sample_values(practice)
+    if subject is not None and body_text is not None:
+        return render_override(practice, subject, body_text, values)
+    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
+    if override is not None:
+        return render_override(practice, override.subject, override.body_text, values)
+    return render_default(kind, values)
 
 
 def render_override(

@@ -1,0 +1,102 @@
+"""Writes about email that staff make: their practice's templates and test emails."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils import timezone
+
+from portico.audit.actor import Actor
+from portico.audit.record import record
+from portico.mail.models import EmailKind, EmailTemplateOverride, OutboundEmail
+from portico.mail.outbox import queue_email
+from portico.mail.placeholders import TemplateProblem, check_template
+from portico.mail.rendering import preview_email
+from portico.practices.models import Practice
+
+
+class InvalidTemplate(ValueError):  # noqa: N818 (reads better at the call site)
+    """A template that cannot be saved; ``problems`` maps "subject"/"body_text" to what is wrong."""
+
+    def __init__(self, problems: dict[str, list[TemplateProblem]]) -> None:
+        super().__init__("; ".join(str(p) for found in problems.values() for p in found))
+        self.problems = problems
+
+
+def template_problems(
+    kind: str, *, subject: str, body_text: str
+) -> dict[str, list[TemplateProblem]]:
+    """Everything wrong with a subject and body for ``kind`` (empty when they can be saved)."""
+    problems = {
+        "subject": check_template(subject, kind),
+        "body_text": check_template(body_text, kind, require_link=True),
+    }
+    return {field: found for field, found in problems.items() if found}
+
+
+@transaction.atomic
+def save_template_override(
+    practice: Practice, *, kind: str, subject: str, body_text: str, by: Actor
+) -> EmailTemplateOverride:
+    """Save the practice's own subject and body for ``kind``.
+
+    Raises InvalidTemplate (with where and why) and saves nothing when they are not valid.
+    """
+    subject = " ".join(subject.split())
+    body_text = body_text.replace("\r\n", "\n").strip() + "\n"
+    problems = template_problems(kind, subject=subject, body_text=body_text)
+    if problems:
+        raise InvalidTemplate(problems)
+    override, created = EmailTemplateOverride.objects.update_or_create(
+        practice=practice,
+        kind=kind,
+        defaults={
+            "subject": subject,
+            "body_text": body_text,
+            "updated_at": timezone.now(),
+            "updated_by": by.user,
+        },
+    )
+    record(
+        "mail.template.changed",
+        practice=practice,
+        actor=by,
+        details={"kind": kind, "change": "customised" if created else "edited"},
+    )
+    return override
+
+
+@transaction.atomic
+def reset_template_override(practice: Practice, *, kind: str, by: Actor) -> bool:
+    """Go back to Portico's default for ``kind``. False if the practice had not customised it."""
+    deleted, _ = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).delete()
+    if deleted:
+        record(
+            "mail.template.changed",
+            practice=practice,
+            actor=by,
+            details={"kind": kind, "change": "restored default"},
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def send_test_email(practice: Practice, *, kind: str, to: str, by: Actor) -> OutboundEmail:
+    """Queue ``kind`` as the practice sends it now, filled with sample values, to ``to``.
+
+    It goes through the outbox like any email (kind "test"), so it also shows
+    whether email reaches the staff member at all. The sample link leads nowhere.
+    """
+    rendered = preview_email(practice, kind)
+    rendered = replace(rendered, subject=f"Test: {rendered.subject}"[:300])
+    email = queue_email(
+        practice=practice, kind=EmailKind.TEST, to=to, context={}, rendered=rendered
+    )
+    record(
+        "mail.test.sent",
+        practice=practice,
+        actor=by,
+        details={"kind": kind, "email": email.message_id},
+    )
+    return email
