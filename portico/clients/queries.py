@@ -200,7 +200,7 @@ def client_list_page(
             has_previous, rows = len(rows) > page_size, rows[:page_size][::-1]
             has_next = True
     return ClientListPage(
-        rows=rows,
+        rows=list[Client](rows),
         search=search.strip(),
         show_archived=show_archived,
         next_cursor=_encode_cursor(rows[-1], "after") if rows and has_next else None,

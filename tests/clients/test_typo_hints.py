@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client as HttpClient
 
@@ -59,7 +61,7 @@ def test_a_known_or_rare_but_real_domain_gets_no_hint(address: str) -> None:
     assert suggest_email_fix(address) is None
 
 
-def _add(http: HttpClient, practice: Practice, **extra: str) -> object:
+def _add(http: HttpClient, practice: Practice, **extra: str) -> Any:
     data = {
         "first_name": "Jane",
         "last_name": "Doe",
