@@ -56,6 +56,8 @@ def email_values(practice: Practice, context: Mapping[str, Any]) -> dict[str, st
         "practice_email": practice.email,
     }
     for name in ALLOWED_VALUES:
+        if name in values:
+            continue  # the practice's own details come from the practice, never a caller
         value = context.get(name)
         if value is None or value == "":
             continue
