@@ -7,15 +7,15 @@ needs: another practice's client, or a role without it, is a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from functools import wraps
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.access import actions
 from portico.access.actions import AccessRefused, SentLink
@@ -30,11 +30,34 @@ from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 
 
-def _client(request: HttpRequest, public_id: UUID, capability: Can) -> Client:
+def _client(
+    request: HttpRequest, public_id: UUID, capability: Can, methods: tuple[str, ...] = ("POST",)
+) -> Client:
+    """The scoped lookup first (404 to outsiders, whatever the method), then the method."""
     signed_in = cast(SignedInRequest, request)
-    return get_client_for_staff(
+    client = get_client_for_staff(
         signed_in.user, signed_in.practice, public_id, capability=capability
     )
+    if request.method not in methods:
+        raise MethodNotAllowed(methods)
+    return client
+
+
+class MethodNotAllowed(Exception):
+    def __init__(self, methods: tuple[str, ...]) -> None:
+        super().__init__(", ".join(methods))
+        self.methods = methods
+
+
+def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except MethodNotAllowed as refused:
+            return HttpResponseNotAllowed(list(refused.methods))
+
+    return wrapper
 
 
 def _back(client: Client) -> HttpResponse:
@@ -54,7 +77,7 @@ def sent_message(client: Client, sent: SentLink) -> str:
 
 def _send_view(send: Callable[..., SentLink]) -> Callable[[HttpRequest, UUID], HttpResponse]:
     @staff_required()
-    @require_POST
+    @post_only
     def view(request: HttpRequest, public_id: UUID) -> HttpResponse:
         client = _client(request, public_id, Can.SEND_INVITES)
         email = request.POST.get("email") or None
@@ -80,9 +103,9 @@ reset_and_resend_welcome = _send_view(actions.reset_password_and_resend_welcome)
 
 @never_cache
 @staff_required()
-@require_http_methods(["GET", "POST"])
+@post_only
 def temporary_password(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    client = _client(request, public_id, Can.SET_TEMPORARY_PASSWORD)
+    client = _client(request, public_id, Can.SET_TEMPORARY_PASSWORD, ("GET", "POST"))
     form = TemporaryPasswordForm(request.POST or None)
     context = {"client": client, "form": form, "account": portal_account_for(client)}
     if request.method == "POST" and form.is_valid():
@@ -109,7 +132,7 @@ def temporary_password(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @staff_required()
-@require_POST
+@post_only
 def disable(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id, Can.TOGGLE_PORTAL_ACCESS)
     actions.disable_portal_access(client, by=Actor.from_request(request))
@@ -122,7 +145,7 @@ def disable(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @staff_required()
-@require_POST
+@post_only
 def enable(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id, Can.TOGGLE_PORTAL_ACCESS)
     actions.enable_portal_access(client, by=Actor.from_request(request))
@@ -137,7 +160,7 @@ def enable(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @staff_required()
-@require_POST
+@post_only
 def unlock(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id, Can.TOGGLE_PORTAL_ACCESS)
     try:
