@@ -7,9 +7,11 @@ listed in the README.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -225,27 +227,37 @@ EMAIL_SERVICE = envchoice(
 )
 # The local mailbox (a page listing the outbox) exists only in the embedded default.
 LOCAL_MAILBOX = not EMAIL_URL and not EMAIL_SERVICE
-EMAIL_BACKEND = "portico.mail.backends.LocalMailboxBackend"
+# Django 6.1 mailers: "default" is what the outbox worker sends with.
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}
+}
 ANYMAIL: dict[str, str] = {}
 if EMAIL_URL and EMAIL_SERVICE:
     raise ImproperlyConfigured("Set EMAIL_URL or PORTICO_EMAIL_SERVICE, not both.")
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)
-    if _mail.scheme not in ("smtp", "smtp+tls", "smtps"):
+    _default_ports = {"smtp": 25, "smtp+tls": 587, "smtps": 465}
+    if _mail.scheme not in _default_ports:
         raise ImproperlyConfigured(
             "EMAIL_URL must start with smtp:// (STARTTLS with smtp+tls://, TLS with smtps://)."
         )
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _mail.hostname or "localhost"
     try:
-        EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 587)
+        _mail_port = _mail.port or _default_ports[_mail.scheme]
     except ValueError:
         raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
-    EMAIL_HOST_USER = _mail.username or ""
-    EMAIL_HOST_PASSWORD = _mail.password or ""
-    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _mail.scheme == "smtps"
-    EMAIL_TIMEOUT = envint("PORTICO_EMAIL_TIMEOUT", 20, minimum=1)
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _mail.hostname or "localhost",
+            "port": _mail_port,
+            # User names and passwords with @ : / in them arrive percent-encoded.
+            "username": unquote(_mail.username or ""),
+            "password": unquote(_mail.password or ""),
+            "use_tls": _mail.scheme == "smtp+tls",
+            "use_ssl": _mail.scheme == "smtps",
+            "timeout": envint("PORTICO_EMAIL_TIMEOUT", 20, minimum=1),
+        },
+    }
 elif EMAIL_SERVICE:
     _services = {
         "postmark": (
@@ -256,16 +268,20 @@ elif EMAIL_SERVICE:
             "anymail.backends.sendgrid.EmailBackend",
             {"SENDGRID_API_KEY": "SENDGRID_API_KEY"},
         ),
+        # Credentials come from boto3's usual sources (AWS_* variables, instance role).
         "amazon_ses": ("anymail.backends.amazon_ses.EmailBackend", {}),
         "mailgun": (
             "anymail.backends.mailgun.EmailBackend",
             {
                 "MAILGUN_API_KEY": "MAILGUN_API_KEY",
                 "MAILGUN_SENDER_DOMAIN": "MAILGUN_SENDER_DOMAIN",
+                # Mailgun signs its webhooks with this key: anymail checks it.
+                "MAILGUN_WEBHOOK_SIGNING_KEY": "MAILGUN_WEBHOOK_SIGNING_KEY",
             },
         ),
     }
-    EMAIL_BACKEND, _keys = _services[EMAIL_SERVICE]
+    _backend, _keys = _services[EMAIL_SERVICE]
+    MAILERS["default"] = {"BACKEND": _backend}
     for _setting, _variable in _keys.items():
         _value = envstr(_variable)
         if not _value:
@@ -273,11 +289,22 @@ elif EMAIL_SERVICE:
                 f"{_variable} is required when PORTICO_EMAIL_SERVICE={EMAIL_SERVICE}."
             )
         ANYMAIL[_setting] = _value
+    if EMAIL_SERVICE == "amazon_ses" and importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "PORTICO_EMAIL_SERVICE=amazon_ses needs boto3: pip install boto3"
+        )
 _webhook_secret = envstr("PORTICO_WEBHOOK_SECRET")
 if _webhook_secret:
     if ":" not in _webhook_secret:
         raise ImproperlyConfigured("PORTICO_WEBHOOK_SECRET must look like user:password.")
     ANYMAIL["WEBHOOK_SECRET"] = _webhook_secret
+elif EMAIL_SERVICE:
+    # Without tracking webhooks staff would never see a bounce.
+    raise ImproperlyConfigured(
+        f"PORTICO_WEBHOOK_SECRET (user:password) is required when "
+        f"PORTICO_EMAIL_SERVICE={EMAIL_SERVICE}: the service's tracking webhooks "
+        "authenticate with it."
+    )
 
 # --- static files, language, time ------------------------------------------------------
 STATIC_URL = "/static/"

@@ -23,7 +23,7 @@ from tests.mail.conftest import run_worker
 @pytest.fixture(autouse=True)
 def _local_mailbox(settings: LazySettings) -> None:
     settings.LOCAL_MAILBOX = True
-    settings.EMAIL_BACKEND = "portico.mail.backends.LocalMailboxBackend"
+    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
     # The live server finds static files through the finders (as in test_portal.py).
     settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
     get_finder.cache_clear()  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from tests.mail.conftest import run_worker
 @pytest.fixture
 def local_mailbox(settings: LazySettings) -> None:
     settings.LOCAL_MAILBOX = True
-    settings.EMAIL_BACKEND = "portico.mail.backends.LocalMailboxBackend"
+    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
 
 
 def _deliver_invite(practice: Practice, client: Client, to: str) -> LocalMailboxMessage:
