@@ -17,24 +17,6 @@ from tests.cast import at, make_client
 TABS = ["page", "phone"]
 
 
-def _serve_static(tab: Any) -> None:
-    """Serve /static/ from the finders: the live server answers 404 for it at the moment
-    (no collectstatic in tests), and a page without its stylesheet cannot be judged."""
-    from django.contrib.staticfiles import finders
-
-    def handle(route: Any) -> None:
-        name = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
-        found = finders.find(name)
-        if not found:
-            route.continue_()
-            return
-        kind = "text/css" if name.endswith(".css") else "application/octet-stream"
-        with open(str(found), "rb") as handle_file:
-            route.fulfill(status=200, body=handle_file.read(), content_type=kind)
-
-    tab.route("**/static/**", handle)
-
-
 def _cast(maple: Practice, owner: User) -> None:
     make_client(maple, owner, "Casey", "Client", emails=("casey@example.com",))
     make_client(maple, owner, "Noah", "Nomail", portal_access_enabled=False)
@@ -46,7 +28,6 @@ def test_staff_search_the_client_list(
     tab_name: str, request: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
     tab = request.getfixturevalue(tab_name)
-    _serve_static(tab)
     _cast(maple, owner)
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "clients:list"))
@@ -64,7 +45,6 @@ def test_adding_a_client_with_a_mistyped_email_offers_the_fix_in_one_click(
     tab_name: str, request: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
     tab = request.getfixturevalue(tab_name)
-    _serve_static(tab)
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "clients:list"))
     tab.get_by_role("link", name="Add client").click()
@@ -93,7 +73,6 @@ def test_personal_information_edit_and_moving_the_default_star(
     tab_name: str, request: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
     tab = request.getfixturevalue(tab_name)
-    _serve_static(tab)
     casey = make_client(maple, owner, "Casey", "Client", emails=("casey@example.com",))
     add_client_email(casey, by=Actor.for_user(owner), address="casey@work.example")
     ClientEmail.objects.filter(address="casey@work.example").update(
@@ -115,3 +94,9 @@ def test_personal_information_edit_and_moving_the_default_star(
     assert casey.date_of_birth.isoformat() == "1990-04-21"
     assert ClientEmail.objects.get(is_default=True).address == "casey@work.example"
     screenshot(tab, f"clients-default-star-moved-{tab_name}")
+
+
+def test_the_stylesheet_is_served(page: Any, live_server: Any) -> None:
+    response = page.request.get(f"{live_server.url}/static/portico/portico.css")
+    assert response.status == 200
+    assert "--accent" in response.text()
