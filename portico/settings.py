@@ -126,7 +126,8 @@ except ValueError as exc:
         f"DATABASE_URL is not a database URL Portico understands: {exc}"
     ) from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
+    # Connections are kept (PORTICO_DB_CONN_MAX_AGE, as for PostgreSQL): reopening
+    # SQLite for every task made the outbox worker spend most of its time connecting.
     _db["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE takes the
         # write lock at BEGIN so concurrent writers queue instead of failing.

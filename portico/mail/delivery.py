@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 BATCH_SIZE = 50
+# Sent emails are recorded in groups of this many (one commit per group).
+RECORD_EVERY = 10
 # A row in "sending" for longer than this was left by a worker that died.
 STUCK_AFTER = timedelta(minutes=5)
 # A due row older than this has lost its task (or its worker): enqueue it again.
@@ -55,6 +57,10 @@ def _due(now: datetime) -> Q:
 def claim_emails(email_id: int, *, batch_size: int = BATCH_SIZE) -> list[OutboundEmail]:
     """Claim ``email_id`` (if due) and up to ``batch_size - 1`` other due rows."""
     now = timezone.now()
+    # Most tasks find their row already sent in an earlier batch: a plain read
+    # answers that without taking the write lock.
+    if not OutboundEmail.objects.filter(_due(now), pk=email_id).exists():
+        return []
     with transaction.atomic():
         due = OutboundEmail.objects.filter(_due(now)).select_for_update(skip_locked=True)
         ids = list(due.filter(pk=email_id).values_list("pk", flat=True))
@@ -105,6 +111,7 @@ def send_claimed(emails: Iterable[OutboundEmail]) -> None:
     connection = mailers.default
     final = bool(getattr(connection, "delivers_immediately", False))
     opened = False
+    sent: list[tuple[OutboundEmail, Any]] = []
     try:
         for email in emails:
             try:
@@ -121,10 +128,27 @@ def send_claimed(emails: Iterable[OutboundEmail]) -> None:
                     _close(connection)
                     opened = False
                 continue
-            record_success(email, message, delivered=final)
+            sent.append((email, message))
+            if len(sent) >= RECORD_EVERY:
+                _record_sent(sent, delivered=final)
     finally:
         if opened:
             _close(connection)
+        _record_sent(sent, delivered=final)
+
+
+def _record_sent(sent: list[tuple[OutboundEmail, Any]], *, delivered: bool) -> None:
+    """Record sent emails in one transaction (one commit, not one per email).
+
+    A worker killed before this leaves them in "sending"; the sweep sends them
+    again with the same Message-ID (at-least-once, and a repeat is recognisable).
+    """
+    if not sent:
+        return
+    with transaction.atomic():
+        for email, message in sent:
+            record_success(email, message, delivered=delivered)
+    sent.clear()
 
 
 def _close(connection: Any) -> None:
