@@ -331,7 +331,12 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}
     },
-    "root": {"handlers": ["console"], "level": envstr("PORTICO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice(
+            "PORTICO_LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

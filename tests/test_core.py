@@ -84,3 +84,9 @@ def test_an_unknown_practice_is_a_plain_404(db: None) -> None:
 
 def test_the_health_check_answers_ok(db: None) -> None:
     assert HttpClient().get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_staff_address_leads_to_the_client_list(maple: Practice) -> None:
+    response = HttpClient().get("/p/maple/staff/")
+    assert response.status_code == 302
+    assert response["Location"] == "/p/maple/staff/clients/"

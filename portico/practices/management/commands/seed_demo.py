@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from portico.accounts.models import User, UserKind
@@ -219,10 +218,7 @@ class Command(BaseCommand):
         clients = Client.objects.filter(practice=practice).count()
         staff = User.objects.filter(practice=practice, kind=UserKind.STAFF).count()
         base = practice_base_url(practice)
-        try:
-            staff_url = practice_url(practice, settings.LOGIN_URL)
-        except NoReverseMatch:
-            staff_url = f"{base}/staff/"
+        staff_url = practice_url(practice, "accounts:staff_home")
         lines = [
             f"Demo practice: {practice.name} ({status}; {clients} clients, {staff} staff)",
             f"  Staff sign-in: {staff_url}",
