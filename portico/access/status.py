@@ -70,6 +70,11 @@ class PortalStatus:
         return ACTION_LABELS.get(self.primary_action or "", "")
 
     @property
+    def invite_offerable(self) -> bool:
+        """No account and no working invitation, but an address to send one to."""
+        return self.has_email and self.state in ("not_invited", "invite_expired", "invite_revoked")
+
+    @property
     def short(self) -> str:
         """For the client list: the explanation's first clause."""
         return self.explanation.split(";")[0].split(" — ")[0]
@@ -81,8 +86,14 @@ def portal_status(client: Client, at: datetime) -> PortalStatus:
     return replace(status, events=tuple(recent_access_events(client, status.account)))
 
 
-def portal_statuses(clients: Sequence[Client], at: datetime) -> dict[int, PortalStatus]:
-    """Statuses for many clients of one practice, in five queries whatever their number."""
+def portal_statuses(
+    clients: Sequence[Client], at: datetime, *, practice: Practice | None = None
+) -> dict[int, PortalStatus]:
+    """Statuses for many clients of one practice, in at most five queries whatever their number.
+
+    Rows annotated with ``default_email`` (the client list's queryset) save one;
+    passing the ``practice`` saves another.
+    """
     if not clients:
         return {}
     ids = [client.pk for client in clients]
@@ -113,12 +124,15 @@ def portal_statuses(clients: Sequence[Client], at: datetime) -> dict[int, Portal
         link_id__in=[link.pk for link in latest.values()]
     ).order_by("created_at", "id"):
         emails[email.link_id] = email  # type: ignore[index]  # the newest wins
-    with_email = set(
-        ClientEmail.objects.filter(client_id__in=ids, is_default=True).values_list(
-            "client_id", flat=True
+    if all(hasattr(client, "default_email") for client in clients):
+        with_email = {client.pk for client in clients if getattr(client, "default_email", None)}
+    else:
+        with_email = set(
+            ClientEmail.objects.filter(client_id__in=ids, is_default=True).values_list(
+                "client_id", flat=True
+            )
         )
-    )
-    practice = clients[0].practice  # one practice per call: fetched once, not per client
+    practice = practice or clients[0].practice  # one practice per call: fetched once
     result = {}
     for client in clients:
         link = latest.get(client.pk)

@@ -32,8 +32,15 @@ def add_client(
     emails: Sequence[str] = (),
     portal_access_enabled: bool = True,
     email_notifications_enabled: bool = True,
+    send_invitation: bool | None = False,
 ) -> Client:
-    """Add a client; the first email address becomes the default."""
+    """Add a client; the first email address becomes the default.
+
+    ``send_invitation=None`` follows the practice's "invite on add" setting (what
+    the staff screen and the API pass); True/False decide explicitly (imports,
+    tests). A client with an email and portal access then gets the portal
+    invitation in this same transaction, so a failed add sends nothing.
+    """
     client = Client(
         practice=practice,
         first_name=first_name.strip(),
@@ -58,6 +65,11 @@ def add_client(
         client=client,
         details={"emails": addresses},
     )
+    invite = practice.invite_on_add if send_invitation is None else send_invitation
+    if invite and addresses and portal_access_enabled:
+        from portico.access.actions import send_invite  # access builds on clients
+
+        send_invite(client, by=by)
     return client
 
 

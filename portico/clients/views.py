@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from portico.access.queries import client_links
+from portico.access.status import portal_status, portal_statuses
+from portico.access.wording import short_day_and_time
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
@@ -55,6 +58,10 @@ def client_list(request: SignedInRequest) -> HttpResponse:
         show_archived=bool(data.get("archived")),
         cursor=data.get("cursor", ""),
     )
+    # The Portal column: every row's status in a constant number of queries.
+    statuses = portal_statuses(page.rows, timezone.now(), practice=request.practice)
+    for row in page.rows:
+        row.portal_status = statuses[row.pk]  # type: ignore[attr-defined]
     return render(
         request, "clients/list.html", {"nav": "clients", "search_form": search, "page": page}
     )
@@ -72,12 +79,21 @@ def add_client(request: SignedInRequest) -> HttpResponse:
                 practice,
                 by=Actor.from_request(request),
                 emails=[email] if email else [],
+                send_invitation=None,  # the practice's "invite on add" setting
                 **form.details(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if email:
+            invitation = client_links(client).first()
+            if invitation is not None:
+                expires = short_day_and_time(practice, invitation.expires_at)
+                messages.success(
+                    request,
+                    f"{client.full_name} was added, and the portal invitation was sent to "
+                    f"{invitation.email}. It works until {expires}.",
+                )
+            elif email:
                 messages.success(request, _invite_hint(email))
             else:
                 messages.success(request, f"{client.full_name} was added.")
@@ -94,6 +110,7 @@ def _client_context(request: SignedInRequest, client: Client) -> dict[str, Any]:
         "default_email": next((e for e in emails if e.is_default), None),
         "bounced_emails": [e for e in emails if e.bounced_at],
         "age": age_on(client.date_of_birth, practice_today(request.practice)),
+        "status": portal_status(client, timezone.now()),
     }
 
 

@@ -77,7 +77,7 @@ def test_from_adding_a_client_to_an_active_portal_account_and_back(
     page.get_by_role("button", name=re.compile("Add client")).click()
     page.get_by_role("heading", name="Portal access").wait_for()
     screenshot(page, "access-01-client-added-desktop")
-    assert "Invited" in page.locator(".access-panel").inner_text()
+    assert "Invited" in page.locator("#portal-access").inner_text()
 
     # The invitation arrives in the local mailbox.
     deliver_queued()
@@ -121,7 +121,7 @@ def test_from_adding_a_client_to_an_active_portal_account_and_back(
     page.goto(at(maple, "clients:list"))
     screenshot(page, "access-08-client-list-desktop")
     page.get_by_role("link", name=re.compile("Robin")).first.click()
-    panel = page.locator(".access-panel")
+    panel = page.locator("#portal-access")
     panel.get_by_text("Active").first.wait_for()
     assert "username robin.lake" in panel.inner_text()
     screenshot(page, "access-09-active-desktop")
@@ -136,7 +136,7 @@ def test_from_adding_a_client_to_an_active_portal_account_and_back(
     screenshot(phone, "access-11-disabled-sign-in-phone")
 
     # Enable: it does again.
-    page.locator(".access-panel").get_by_role("button", name="Enable portal access").click()
+    page.locator("#portal-access").get_by_role("button", name="Enable portal access").click()
     page.get_by_text("Portal access turned on").wait_for()
     portal_sign_in(phone, maple, "robin.lake@example.com", NEW_PASSWORD)
     phone.wait_for_url(re.compile(r"/p/maple/$"))
@@ -169,7 +169,7 @@ def test_dead_links_and_the_temporary_password_pages_read_well(
     sign_in_as(page, live_server, owner)
     page.goto(at(maple, "clients:detail", noah.public_id))
     screenshot(page, "access-22-not-invited-no-email-desktop")
-    page.locator(".access-panel").get_by_role("link", name="Set a temporary password").click()
+    page.locator("#portal-access").get_by_role("link", name="Set a temporary password").click()
     screenshot(page, "access-23-temporary-password-confirm-desktop")
     page.get_by_role("button", name="Set temporary password").click()
     page.get_by_text("This is the only time it is shown").wait_for()
