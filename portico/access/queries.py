@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, GrantRelationship, PortalGrant
+from portico.access.wording import short_day_and_time
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client, ClientEmail
@@ -70,11 +71,12 @@ EVENT_WORDS = {
 @dataclass(frozen=True)
 class AccessEvent:
     at: datetime
+    when: str  # "Nov 21 at 3:05 PM", in the practice's time zone
     text: str
     actor: str
 
 
-def recent_access_events(client: Client, account: User | None, limit: int = 6) -> list[AccessEvent]:
+def recent_access_events(client: Client, account: User | None, limit: int = 4) -> list[AccessEvent]:
     """The client's last few access events, including sign-ins of their account."""
     events = AuditEvent.objects.filter(practice_id=client.practice_id)
     about = Q(client=client)
@@ -92,6 +94,7 @@ def recent_access_events(client: Client, account: User | None, limit: int = 6) -
     return [
         AccessEvent(
             at=row.at,
+            when=short_day_and_time(client.practice, row.at),
             text=_event_text(row),
             actor=row.actor_label,
         )

@@ -70,6 +70,24 @@ class PortalStatus:
         return ACTION_LABELS.get(self.primary_action or "", "")
 
     @property
+    def detail(self) -> str:
+        """The explanation without repeating the headline next to its badge."""
+        for prefix in (f"{self.headline}: ", f"{self.headline}, "):
+            if self.explanation.startswith(prefix):
+                rest = self.explanation[len(prefix) :]
+                return rest[:1].upper() + rest[1:]
+        return self.explanation
+
+    @property
+    def email_relevant(self) -> bool:
+        """Whether the latest email still matters (an invitation, or an unused reset)."""
+        if self.email is None or self.link is None:
+            return False
+        if self.state in ("invited", "invite_expired", "invite_revoked"):
+            return True
+        return self.link.purpose == LinkPurpose.PASSWORD_RESET and self.link.used_at is None
+
+    @property
     def invite_offerable(self) -> bool:
         """No account and no working invitation, but an address to send one to."""
         return self.has_email and self.state in ("not_invited", "invite_expired", "invite_revoked")
@@ -77,7 +95,7 @@ class PortalStatus:
     @property
     def short(self) -> str:
         """For the client list: the explanation's first clause."""
-        return self.explanation.split(";")[0].split(" — ")[0]
+        return self.detail.split(";")[0].split(" — ")[0]
 
 
 def portal_status(client: Client, at: datetime) -> PortalStatus:
@@ -191,7 +209,7 @@ def derive_status(
         if account is not None:
             return status(
                 "disabled",
-                f"Disabled: {account.username} cannot sign in even with the right password",
+                f"Disabled: cannot sign in as {account.username}, even with the right password",
                 "enable_access",
             )
         return status("disabled", "Disabled, never set up", "enable_access")

@@ -100,7 +100,10 @@ def test_disabled_with_and_without_an_account(
     disable_portal_access(noah, by=by(owner))
     casey_status = portal_status(casey, timezone.now())
     assert casey_status.state == "disabled"
-    assert "casey.client cannot sign in even with the right password" in casey_status.explanation
+    assert casey_status.explanation == (
+        "Disabled: cannot sign in as casey.client, even with the right password"
+    )
+    assert casey_status.detail == "Cannot sign in as casey.client, even with the right password"
     assert casey_status.primary_action == "enable_access"
     assert portal_status(noah, timezone.now()).explanation == "Disabled, never set up"
 
