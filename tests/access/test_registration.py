@@ -288,3 +288,24 @@ def test_no_token_or_date_of_birth_reaches_the_logs_or_the_audit(
     for secret in (token, link.token_hash, "1990-04-12", "04/12/1990", "1980", NEW_PASSWORD):
         assert secret not in everything
     assert timezone.now() - link.created_at < timedelta(minutes=5)
+
+
+def test_date_of_birth_answers_are_rate_limited_per_connection(
+    maple: Practice, casey: Client, owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from portico.lib import ratelimit
+
+    cache.clear()
+    monkeypatch.setitem(ratelimit.RATE_LIMITS, "dob_check", "2/h/ip")
+    link, token = _invited(casey, owner)
+    http = HttpClient()
+    _open(http, maple, token)
+    for _ in range(2):
+        http.post(at(maple, "access:welcome_dob"), {"date_of_birth": "01/01/1980"})
+    response = http.post(at(maple, "access:welcome_dob"), {"date_of_birth": "01/01/1980"})
+    assert response.status_code == 429
+    assert b"Please wait" in response.content
+    link.refresh_from_db()
+    assert link.dob_failures == 2  # the refused attempt was not counted against the link
