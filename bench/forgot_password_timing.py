@@ -68,6 +68,7 @@ def main() -> None:
         last_name="Client",
         date_of_birth=date(1990, 4, 12),
         emails=("casey@example.com",),
+        send_invitation=False,
     )
     sent = send_invite(client, by=Actor.for_user(owner))
     complete_registration(

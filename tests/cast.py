@@ -60,8 +60,10 @@ def make_client(
     *,
     emails: tuple[str, ...] = (),
     dob: date = CASEY_DOB,
+    send_invitation: bool = False,
     **extra: Any,
 ) -> Client:
+    """A client, not invited unless asked: tests send invitations themselves."""
     return add_client(
         practice,
         by=Actor.for_user(by),
@@ -69,5 +71,6 @@ def make_client(
         last_name=last,
         date_of_birth=dob,
         emails=emails,
+        send_invitation=send_invitation,
         **extra,
     )

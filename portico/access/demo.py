@@ -36,6 +36,7 @@ def _client(practice: Practice, by: Actor, first: str, last: str, email: str) ->
         last_name=last,
         date_of_birth=date(1990, 1, 15),
         emails=[email] if email else [],
+        send_invitation=False,
     )
 
 

@@ -32,7 +32,7 @@ def add_client(
     emails: Sequence[str] = (),
     portal_access_enabled: bool = True,
     email_notifications_enabled: bool = True,
-    send_invitation: bool | None = False,
+    send_invitation: bool | None = None,
 ) -> Client:
     """Add a client; the first email address becomes the default.
 

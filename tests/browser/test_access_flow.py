@@ -9,7 +9,6 @@ access (the right password no longer works) and enable it again.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +32,6 @@ NEW_PASSWORD = "river stones and lanterns 7"
 def _local_mailbox_and_styles(settings: LazySettings) -> None:
     settings.LOCAL_MAILBOX = True
     settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
-    settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
 
 
 def deliver_queued() -> None:

@@ -128,7 +128,8 @@ def test_the_list_page_shows_rows_the_portal_column_and_a_next_link(
         make_client(maple, owner, f"C{i:02}", "Many", portal_access_enabled=i % 2 == 0)
     html = front_desk_http.get(at(maple, "clients:list")).content.decode()
     assert html.count('data-label="Portal"') == 50
-    assert "Portal on" in html and "Portal off" in html
+    # Odd clients have portal access off ("Disabled"); the rest were never invited.
+    assert "Not invited" in html and "Disabled" in html
     assert 'rel="next"' in html and 'rel="prev"' not in html
 
 

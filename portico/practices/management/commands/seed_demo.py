@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from portico.access.demo import seed_access_states
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
 from portico.clients.actions import add_client, archive_client
@@ -48,7 +49,7 @@ def add(
         first_name=first,
         last_name=last,
         date_of_birth=born,
-        **extra,
+        **{"send_invitation": False, **extra},
     )
 
 
@@ -165,6 +166,11 @@ def archived(demo: Demo) -> None:
         archive_client(client, by=demo.owner)
 
 
+def with_every_portal_state(demo: Demo) -> None:
+    """Invited, active, expired, locked, disabled…: one client per portal state."""
+    seed_access_states(demo.practice, cast(User, demo.owner.user))
+
+
 STATE_GROUPS: list[Callable[[Demo], None]] = [
     with_one_email,
     with_several_emails,
@@ -172,6 +178,7 @@ STATE_GROUPS: list[Callable[[Demo], None]] = [
     minors,
     with_settings_changed,
     archived,
+    with_every_portal_state,
 ]
 
 
