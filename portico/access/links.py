@@ -25,7 +25,7 @@ from portico.access.models import AccessLink, LinkPurpose, RevokeReason
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
-    from portico.clients.models import Client
+    from portico.clients.models import Client, Contact
     from portico.practices.models import Practice
 
 TOKEN_BYTES = 32
@@ -55,11 +55,18 @@ def live_links(links: QuerySet[AccessLink], at: datetime | None = None) -> Query
 
 
 def links_for_subject(
-    practice: Practice, *, client: Client | None = None, user: User | None = None
+    practice: Practice,
+    *,
+    client: Client | None = None,
+    user: User | None = None,
+    contact: Contact | None = None,
 ) -> QuerySet[AccessLink]:
+    """The links of one person: a contact, a client (their own, not their contacts'), or a user."""
     links = AccessLink.objects.filter(practice=practice)
+    if contact is not None:
+        return links.filter(contact=contact)
     if client is not None:
-        return links.filter(client=client)
+        return links.filter(client=client, contact__isnull=True)
     if user is not None:
         return links.filter(user=user)
     raise ValueError("A link subject needs a client or a user.")
@@ -82,6 +89,7 @@ def issue_link(
     created_by: User | None,
     client: Client | None = None,
     user: User | None = None,
+    contact: Contact | None = None,
 ) -> IssuedLink:
     """Create a link for the subject, superseding its earlier live links of the same family.
 
@@ -89,7 +97,9 @@ def issue_link(
     """
     now = timezone.now()
     family = CLIENT_PURPOSES if purpose in CLIENT_PURPOSES else (purpose,)
-    earlier = links_for_subject(practice, client=client, user=user).filter(purpose__in=family)
+    earlier = links_for_subject(practice, client=client, user=user, contact=contact).filter(
+        purpose__in=family
+    )
     revoke_live_links(earlier, reason=RevokeReason.SUPERSEDED, at=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = AccessLink.objects.create(
@@ -97,6 +107,7 @@ def issue_link(
         purpose=purpose,
         client=client,
         user=user,
+        contact=contact,
         email=email,
         token_hash=hash_token(token),
         created_at=now,

@@ -33,6 +33,11 @@ class AccessLink(models.Model):
     user = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
+    # Set when the link was sent to one of the client's contacts (a guardian,
+    # a partner) rather than to the client: the contact is the subject.
+    contact = models.ForeignKey(
+        "clients.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
     email = models.EmailField("sent to")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
@@ -77,6 +82,14 @@ class PortalGrant(models.Model):
         "clients.Client", on_delete=models.CASCADE, related_name="portal_grants"
     )
     relationship = models.CharField(max_length=10, choices=GrantRelationship.choices)
+    # For a "contact" grant: the contact record of the client it came from.
+    contact = models.ForeignKey(
+        "clients.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="portal_grants",
+    )
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -75,3 +75,62 @@ class ClientEmail(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    GUARDIAN = "guardian", "Legal guardian"
+    PARTNER = "partner", "Spouse or partner"
+    OTHER = "other", "Other"
+
+
+class Contact(models.Model):
+    """Someone connected to a client: a parent or guardian of a minor, a partner, ….
+
+    A contact with portal access gets their own invitation and their own sign-in;
+    their portal account acts for the client through a PortalGrant.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    relationship_note = models.CharField(
+        "relationship, in words", max_length=80, blank=True, help_text="For example: grandmother."
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField("primary contact", default=False)
+    portal_access_enabled = models.BooleanField(default=False)
+    email_notifications_enabled = models.BooleanField(default=True)
+    # Consent is recorded by staff: when, and by whom. Cleared when withdrawn (the
+    # audit log keeps the history).
+    telehealth_consent_at = models.DateTimeField(null=True, blank=True)
+    telehealth_consent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    treatment_consent_at = models.DateTimeField(null=True, blank=True)
+    treatment_consent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "removed_at"], name="contact_client_current")]
+        ordering = ["-is_primary", "last_name", "first_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def greeting_name(self) -> str:
+        return self.first_name
