@@ -1,0 +1,34 @@
+"""Shared start-up for the benchmarks: a fresh database, Django set up, quiet logs.
+
+A fresh SQLite database in a temporary directory, or DATABASE_URL if set (for
+PostgreSQL, point it at a scratch database: the benchmarks create rows).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def boot() -> None:
+    os.environ.setdefault("PORTICO_DATA_DIR", tempfile.mkdtemp(prefix="portico-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
+    os.environ.setdefault("PORTICO_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("PORTICO_ALLOWED_HOSTS", "testserver")
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
+    return ordered[index]
