@@ -7,11 +7,7 @@ PostgreSQL, point it at a scratch database: the benchmarks create rows).
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def boot() -> None:

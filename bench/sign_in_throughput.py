@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
-from _setup import boot
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import boot  # noqa: E402 (after the path is set)
 
 
 def main() -> None:
