@@ -134,3 +134,37 @@ class Contact(models.Model):
     @property
     def greeting_name(self) -> str:
         return self.first_name
+
+
+class ComingOfAgeReview(models.Model):
+    """A to-do for staff: a client on file as a minor reached the age of majority.
+
+    Created once per client by the daily task; nothing about access changes until
+    staff decide on the review page (``outcome`` keeps what they decided).
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="coming_of_age_reviews"
+    )
+    came_of_age_on = models.DateField()
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("client", "came_of_age_on", name="one_review_per_coming_of_age")
+        ]
+        indexes = [models.Index(fields=["practice", "resolved_at"], name="review_open")]
+        ordering = ["came_of_age_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Coming-of-age review of client {self.client_id} ({self.came_of_age_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -20,12 +20,14 @@ from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
 from portico.clients import actions
+from portico.clients.contact_queries import current_contacts, open_review_count, open_review_for
 from portico.clients.forms import (
     AddClientForm,
     ClientDetailsForm,
     ClientEmailForm,
     ClientSearchForm,
 )
+from portico.clients.minors import is_minor_by_birth
 from portico.clients.models import Client
 from portico.clients.queries import (
     age_on,
@@ -62,25 +64,35 @@ def client_list(request: SignedInRequest) -> HttpResponse:
     statuses = portal_statuses(page.rows, timezone.now(), practice=request.practice)
     for row in page.rows:
         row.portal_status = statuses[row.pk]  # type: ignore[attr-defined]
-    return render(
-        request, "clients/list.html", {"nav": "clients", "search_form": search, "page": page}
-    )
+    context = {
+        "nav": "clients",
+        "search_form": search,
+        "page": page,
+        "open_review_count": open_review_count(request.practice),
+    }
+    return render(request, "clients/list.html", context)
 
 
 @staff_required(Can.EDIT_CLIENTS)
 @require_http_methods(["GET", "POST"])
 def add_client(request: SignedInRequest) -> HttpResponse:
     practice = request.practice
-    form = AddClientForm(request.POST or None, today=practice_today(practice))
+    today = practice_today(practice)
+    form = AddClientForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
+        details = form.details()
+        # A minor's own access starts off: a parent or guardian uses the portal for them.
+        minor = is_minor_by_birth(practice, details["date_of_birth"], today)
+        if minor:
+            details["portal_access_enabled"] = False
         try:
             client = actions.add_client(
                 practice,
                 by=Actor.from_request(request),
                 emails=[email] if email else [],
                 send_invitation=None,  # the practice's "invite on add" setting
-                **form.details(),
+                **details,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -97,6 +109,12 @@ def add_client(request: SignedInRequest) -> HttpResponse:
                 messages.success(request, _invite_hint(email))
             else:
                 messages.success(request, f"{client.full_name} was added.")
+            if minor:
+                messages.info(
+                    request,
+                    f"{client.greeting_name} is a minor, so their own portal access is off; "
+                    "add a parent or guardian on the People tab.",
+                )
             return redirect("clients:detail", client.public_id)
     return render(request, "clients/add.html", {"nav": "clients", "form": form})
 
@@ -111,6 +129,7 @@ def _client_context(request: SignedInRequest, client: Client) -> dict[str, Any]:
         "bounced_emails": [e for e in emails if e.bounced_at],
         "age": age_on(client.date_of_birth, practice_today(request.practice)),
         "status": portal_status(client, timezone.now()),
+        "open_review": open_review_for(client),
     }
 
 
@@ -119,7 +138,10 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    context = _client_context(request, client) | {"history": history_for_client(client)}
+    context = _client_context(request, client) | {
+        "history": history_for_client(client),
+        "contacts": current_contacts(client),
+    }
     return render(request, "clients/detail.html", context)
 
 

@@ -1,0 +1,198 @@
+"""The People tab (a client's contacts and their consent) and the coming-of-age reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from portico.accounts.decorators import staff_required
+from portico.audit.actor import Actor
+from portico.clients import contact_actions
+from portico.clients.contact_forms import (
+    ComingOfAgeReviewForm,
+    ConsentForm,
+    ContactForm,
+    contact_initial,
+)
+from portico.clients.contact_queries import (
+    contacts_with_portal_access,
+    current_contacts,
+    get_contact_for_staff,
+    get_review_for_staff,
+    open_review_for,
+    open_reviews,
+)
+from portico.clients.minors import is_minor, practice_today
+from portico.clients.models import Client
+from portico.clients.queries import age_on, client_emails, get_client_for_staff
+from portico.practices.http import SignedInRequest
+from portico.practices.roles import Can
+
+
+def _header(request: SignedInRequest, client: Client) -> dict[str, Any]:
+    """What clients/_client_header.html needs."""
+    emails = client_emails(client)
+    return {
+        "nav": "clients",
+        "client": client,
+        "default_email": next((e for e in emails if e.is_default), None),
+        "bounced_emails": [e for e in emails if e.bounced_at],
+        "age": age_on(client.date_of_birth, practice_today(request.practice)),
+        "open_review": open_review_for(client),
+    }
+
+
+@staff_required()
+def people(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(request.user, request.practice, public_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    context = _header(request, client) | {
+        "contacts": current_contacts(client),
+        "is_minor": is_minor(client, practice_today(request.practice)),
+    }
+    return render(request, "clients/people.html", context)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def add_contact(request: SignedInRequest, public_id: str) -> HttpResponse:
+    client = get_client_for_staff(
+        request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    minor = is_minor(client, practice_today(request.practice))
+    # A minor's first contact is usually the parent who will use the portal for them.
+    first_for_minor = minor and not any(c.is_primary for c in current_contacts(client))
+    form = ContactForm(
+        request.POST or None,
+        initial={"is_primary": first_for_minor, "portal_access_enabled": first_for_minor},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contact_actions.add_contact(
+                client, by=Actor.from_request(request), **form.details()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            text = f"{contact.full_name} was added to {client.greeting_name}'s people."
+            if contact.portal_access_enabled:
+                text += " Send them the portal invitation from the People tab when ready."
+            messages.success(request, text)
+            return redirect("clients:people", client.public_id)
+    context = _header(request, client) | {"form": form, "is_minor": minor}
+    return render(request, "clients/contact_form.html", context)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def edit_contact(request: SignedInRequest, public_id: str, contact_id: str) -> HttpResponse:
+    contact = get_contact_for_staff(request.user, request.practice, public_id, contact_id)
+    client = contact.client
+    form = ContactForm(request.POST or None, initial=contact_initial(contact))
+    if request.method == "POST" and form.is_valid():
+        old_email, had_access = contact.email, contact.portal_access_enabled
+        try:
+            changed = contact_actions.update_contact(
+                contact, by=Actor.from_request(request), **form.details()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not changed:
+                messages.info(request, "Nothing was changed.")
+            else:
+                text = f"{contact.full_name}'s details were saved."
+                if "email" in changed and old_email:
+                    text += f" Links sent to {old_email} no longer work."
+                elif had_access and not contact.portal_access_enabled:
+                    text += " Their portal access is off: links sent to them no longer work."
+                messages.success(request, text)
+            return redirect("clients:people", client.public_id)
+    context = _header(request, client) | {"form": form, "contact": contact}
+    return render(request, "clients/contact_form.html", context)
+
+
+@staff_required()
+def remove_contact(request: SignedInRequest, public_id: str, contact_id: str) -> HttpResponse:
+    contact = get_contact_for_staff(request.user, request.practice, public_id, contact_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    contact_actions.remove_contact(contact, by=Actor.from_request(request))
+    messages.success(
+        request,
+        f"{contact.full_name} was removed from {contact.client.greeting_name}'s people. "
+        "Links sent to them no longer work.",
+    )
+    return redirect("clients:people", contact.client.public_id)
+
+
+@staff_required()
+def contact_consent(request: SignedInRequest, public_id: str, contact_id: str) -> HttpResponse:
+    contact = get_contact_for_staff(request.user, request.practice, public_id, contact_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose which consent to record. Nothing was changed.")
+        return redirect("clients:people", contact.client.public_id)
+    kind, given = form.cleaned_data["kind"], form.cleaned_data["given"]
+    contact_actions.record_consent(contact, kind=kind, given=given, by=Actor.from_request(request))
+    what = f"{kind.capitalize()} consent for {contact.full_name}"
+    messages.success(request, f"{what} was {'recorded' if given else 'withdrawn'}.")
+    return redirect(f"{_people_url(contact.client)}#contact-{contact.public_id}")
+
+
+def _people_url(client: Client) -> str:
+    return reverse("clients:people", args=[client.public_id])
+
+
+# --- coming of age ------------------------------------------------------------------------
+
+
+@staff_required(Can.VIEW_CLIENTS)
+def review_list(request: SignedInRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return render(
+        request,
+        "clients/reviews.html",
+        {"nav": "clients", "reviews": open_reviews(request.practice)},
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def coming_of_age_review(request: SignedInRequest, public_id: str) -> HttpResponse:
+    review = get_review_for_staff(request.user, request.practice, public_id)
+    client = review.client
+    contacts = contacts_with_portal_access(client)
+    form = ComingOfAgeReviewForm(
+        request.POST or None, contacts=contacts, client_name=client.greeting_name
+    )
+    if request.method == "POST" and review.is_open and form.is_valid():
+        keep, end = form.decisions()
+        try:
+            outcome = contact_actions.resolve_coming_of_age_review(
+                review,
+                by=Actor.from_request(request),
+                keep_access_for=keep,
+                end_access_for=end,
+                invite_client=form.cleaned_data["invite_client"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            text = f"The review of {client.full_name} is done."
+            if outcome.get("invitation"):
+                text += f" The invitation was {outcome['invitation']}."
+            messages.success(request, text)
+            return redirect("clients:people", client.public_id)
+    context = _header(request, client) | {"review": review, "form": form}
+    return render(request, "clients/review.html", context)
