@@ -1,0 +1,128 @@
+"""Staff client list: p95 at 100 000 clients vs at 100, and the query count of each.
+
+    .venv/bin/python bench/client_list.py [BIG] [REQUESTS]
+
+Two practices in one database, one with 100 clients and one with BIG (default
+100 000), each client with a default email. For each practice it requests, through
+the whole Django stack as a signed-in front-desk user: the first page, a page deep
+in the list (reached by following "Next" cursors), and a name search. Prints p95
+per page kind, the ratio big/small (goal ≤ 1.5) and the query counts (goal: the
+same). Rows are inserted with bulk_create: the benchmark measures reading.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import boot, percentile  # noqa: E402 (after the path is set)
+
+FIRST = ["Ava", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea"]
+LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones"]
+
+
+def main() -> None:
+    big = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 60
+    boot()
+    from django.db import connection, transaction
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
+
+    from portico.audit.actor import Actor
+    from portico.clients.models import Client, ClientEmail
+    from portico.lib.urls import practice_path
+    from portico.practices.actions import add_staff_member, create_practice
+    from portico.practices.models import Practice, Role
+
+    def populate(slug: str, count: int) -> tuple[Practice, HttpClient]:
+        practice, owner = create_practice(
+            slug=slug,
+            name=slug,
+            owner_email=f"owner@{slug}.test",
+            owner_first_name="O",
+            owner_last_name="Owner",
+            owner_password=None,
+        )
+        desk = add_staff_member(
+            practice,
+            email=f"desk@{slug}.test",
+            first_name="F",
+            last_name="Desk",
+            role=Role.FRONT_DESK,
+            password=None,
+            by=Actor.for_user(owner),
+        )
+        batch = 5000
+        for start in range(0, count, batch):
+            with transaction.atomic():
+                clients = Client.objects.bulk_create(
+                    Client(
+                        practice=practice,
+                        first_name=FIRST[i % len(FIRST)],
+                        last_name=f"{LAST[i % len(LAST)]}{i // 97:04}",
+                        date_of_birth=date(1950 + i % 60, 1 + i % 12, 1 + i % 28),
+                    )
+                    for i in range(start, min(count, start + batch))
+                )
+                ClientEmail.objects.bulk_create(
+                    ClientEmail(
+                        practice=practice,
+                        client=client,
+                        address=f"c{client.pk}@example.com",
+                        is_default=True,
+                    )
+                    for client in clients
+                )
+        http = HttpClient()
+        http.force_login(desk)
+        return practice, http
+
+    def measure(practice: Practice, http: HttpClient) -> dict[str, tuple[float, int]]:
+        base = f"/p/{practice.slug}{practice_path('clients:list')}"
+        # A page deep in the list: follow "Next" a few times, keep that cursor.
+        url = base
+        for _ in range(5):
+            html = http.get(url).content.decode()
+            found = re.search(r'href="([^"]*cursor=[^"]+)"[^>]*rel="next"', html) or re.search(
+                r'rel="next"[^>]*href="([^"]+)"', html
+            )
+            if not found:
+                break
+            url = base + found.group(1).replace("&amp;", "&")
+        assert "cursor=" in url, "no Next link"
+        pages = {"first page": base, "deep page": url, "search": f"{base}?q=gar"}
+        results = {}
+        for name, target in pages.items():
+            http.get(target)  # warm
+            samples = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    response = http.get(target)
+                samples.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            results[name] = (percentile(samples, 0.95), len(queries.captured_queries))
+        return results
+
+    print(f"inserting 100 + {big} clients …", flush=True)
+    small = measure(*populate("small", 100))
+    large = measure(*populate("large", big))
+    worst = 0.0
+    for name in small:
+        (p95_small, q_small), (p95_large, q_large) = small[name], large[name]
+        ratio = p95_large / p95_small
+        worst = max(worst, ratio)
+        print(
+            f"{name:10}: p95 {p95_small * 1000:6.1f} ms at 100, {p95_large * 1000:6.1f} ms at "
+            f"{big}: ratio {ratio:.2f}; queries {q_small} vs {q_large}"
+        )
+    print(f"worst ratio {worst:.2f}  (goal <= 1.5, same query count)")
+
+
+if __name__ == "__main__":
+    main()
