@@ -360,7 +360,10 @@ def disable_portal_access(client: Client, *, by: Actor) -> None:
             is_active=False, session_generation=F("session_generation") + 1
         )
         account.refresh_from_db(fields=["is_active", "session_generation"])
-    links = AccessLink.objects.filter(practice_id=client.practice_id, client=client)
+    # The client's own links; each contact's access is their own (ended with the contact's).
+    links = AccessLink.objects.filter(
+        practice_id=client.practice_id, client=client, contact__isnull=True
+    )
     if account is not None:
         links = links | AccessLink.objects.filter(practice_id=client.practice_id, user=account)
     revoked = revoke_live_links(links, reason=RevokeReason.ACCESS_DISABLED, at=at)

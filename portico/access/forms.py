@@ -118,3 +118,23 @@ class TemporaryPasswordForm(forms.Form):
         help_text="Leave empty and Portico makes a strong one that is easy to read out.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class ExistingAccountForm(forms.Form):
+    """ "I already have a portal account": its sign-in name and password."""
+
+    identifier = forms.CharField(
+        label="Your email address or username",
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the email address or username you sign in with."},
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )

@@ -1,4 +1,8 @@
-"""The resend limit: at most 5 invitation/reset emails per client in any 24 hours.
+"""The resend limit: at most 5 invitation/reset emails per person in any 24 hours.
+
+Per person: the client's own sends and each contact's sends (a parent, a
+guardian) are counted separately, so a guardian's invitations never use up the
+client's allowance, nor one parent's the other's.
 
 Counted from the links themselves (an invite or reset email always carries one),
 so staff sends, API sends and self-service "Forgot password?" all count, and
@@ -21,7 +25,7 @@ from django.utils import timezone
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink
 from portico.access.wording import when_next
-from portico.clients.models import Client
+from portico.clients.models import Client, Contact
 
 SEND_LIMIT = 5
 SEND_WINDOW = timedelta(hours=24)
@@ -52,10 +56,23 @@ def allowance_from_times(sent_at: list[datetime], at: datetime) -> SendAllowance
 
 
 def recent_send_times(client: Client, at: datetime) -> list[datetime]:
+    """The client's own sends (links to their contacts are counted per contact)."""
     return list(
         AccessLink.objects.filter(
             practice_id=client.practice_id,
             client=client,
+            contact__isnull=True,
+            purpose__in=CLIENT_PURPOSES,
+            created_at__gt=at - SEND_WINDOW,
+        ).values_list("created_at", flat=True)
+    )
+
+
+def recent_contact_send_times(contact: Contact, at: datetime) -> list[datetime]:
+    return list(
+        AccessLink.objects.filter(
+            practice_id=contact.practice_id,
+            contact=contact,
             purpose__in=CLIENT_PURPOSES,
             created_at__gt=at - SEND_WINDOW,
         ).values_list("created_at", flat=True)
@@ -74,10 +91,21 @@ def check_send_allowance(client: Client, at: datetime | None = None) -> SendAllo
     return allowance_from_times(recent_send_times(client, at), at)
 
 
-def refusal_message(client: Client, allowance: SendAllowance, at: datetime) -> str:
+def check_contact_send_allowance(contact: Contact, at: datetime | None = None) -> SendAllowance:
+    """The same for one contact of a client; locks the client's row (the same lock as above)."""
+    at = at or timezone.now()
+    if connection.in_atomic_block:
+        lock_client(contact.client)
+    return allowance_from_times(recent_contact_send_times(contact, at), at)
+
+
+def refusal_message(
+    client: Client, allowance: SendAllowance, at: datetime, *, name: str | None = None
+) -> str:
     assert allowance.next_available_at is not None  # noqa: S101 (only for refusals)
     when = when_next(client.practice, allowance.next_available_at, at)
     return (
-        f"{SEND_LIMIT} invitation or reset emails were already sent to {client.greeting_name} "
+        f"{SEND_LIMIT} invitation or reset emails were already sent to "
+        f"{name or client.greeting_name} "
         f"in the last 24 hours, the most allowed. You can send again at {when}."
     )

@@ -126,7 +126,7 @@ def find_link(practice: Practice, token: str, *, purposes: tuple[str, ...]) -> A
     if not token or len(token) > 128:
         return None
     return (
-        AccessLink.objects.select_related("client", "user")
+        AccessLink.objects.select_related("client", "user", "contact")
         .filter(practice=practice, token_hash=hash_token(token), purpose__in=purposes)
         .first()
     )

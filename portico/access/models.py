@@ -16,6 +16,7 @@ class RevokeReason(models.TextChoices):
     TOO_MANY_DOB_FAILURES = "dob_failures", "Too many wrong dates of birth"
     REVOKED_BY_STAFF = "revoked_by_staff", "Cancelled by staff"
     PASSWORD_CHANGED = "password_changed", "The password was changed"
+    CONTACT_REMOVED = "contact_removed", "The contact was removed"
 
 
 class AccessLink(models.Model):

@@ -41,9 +41,12 @@ def default_address(client: Client) -> str | None:
 
 
 def client_links(client: Client) -> QuerySet[AccessLink]:
-    """The client's invitation and reset links, newest first."""
+    """The client's own invitation and reset links (not their contacts'), newest first."""
     return AccessLink.objects.filter(
-        practice_id=client.practice_id, client=client, purpose__in=CLIENT_PURPOSES
+        practice_id=client.practice_id,
+        client=client,
+        contact__isnull=True,
+        purpose__in=CLIENT_PURPOSES,
     ).order_by("-created_at", "-id")
 
 

@@ -121,7 +121,10 @@ def portal_statuses(
             client_id__in=ids, relationship="self", revoked_at__isnull=True
         ).select_related("user")
     }
-    links = AccessLink.objects.filter(client_id__in=ids, purpose__in=CLIENT_PURPOSES)
+    # The client's own links: each contact's are shown (and limited) on their own.
+    links = AccessLink.objects.filter(
+        client_id__in=ids, purpose__in=CLIENT_PURPOSES, contact__isnull=True
+    )
     latest = {
         link.client_id: link
         for link in links.annotate(

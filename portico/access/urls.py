@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from portico.access import staff_views, views
+from portico.access import family_staff_views, staff_views, views
 
 app_name = "access"
 
 STAFF = "staff/clients/<uuid:public_id>/access/"
+CONTACT = "staff/clients/<uuid:public_id>/contacts/<uuid:contact_id>/access/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("welcome/", views.welcome, name="welcome"),
@@ -25,4 +26,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(STAFF + "disable/", staff_views.disable, name="disable"),
     path(STAFF + "enable/", staff_views.enable, name="enable"),
     path(STAFF + "unlock/", staff_views.unlock, name="unlock"),
+    path(STAFF + "welcome-email/", family_staff_views.choose_recipients, name="choose_recipients"),
+    path(
+        CONTACT + "send-invite/",
+        family_staff_views.send_contact_invite,
+        name="send_contact_invite",
+    ),
+    path(CONTACT + "end/", family_staff_views.end_contact_access, name="end_contact_access"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portico.access import registration
 from portico.access.dead_links import dead_link_response
+from portico.access.family_welcome import contact_account_step
 from portico.access.forms import CredentialsForm, DateOfBirthForm
 from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose
@@ -80,7 +81,11 @@ def welcome(http_request: HttpRequest) -> HttpResponse:
         return dead
     assert link is not None  # noqa: S101
     next_url = "access:welcome_account" if _dob_confirmed(request, link) else "access:welcome_dob"
-    return render(request, "access/welcome.html", {"next_url": reverse(next_url)})
+    context = {
+        "next_url": reverse(next_url),
+        "for_client": link.client.first_name if link.contact and link.client else "",
+    }
+    return render(request, "access/welcome.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,6 +99,10 @@ def welcome_dob(http_request: HttpRequest) -> HttpResponse:
         return redirect("access:welcome_account")
     data = request.POST.copy()
     form = DateOfBirthForm(data if request.method == "POST" else None)
+    if link.contact is not None:
+        # A guardian confirms the date of birth of the person they will act for: the
+        # check a practice makes on the phone, and one the invited person can answer.
+        form.fields["date_of_birth"].label = f"{link.client.first_name}'s date of birth"
     tries_left = registration.MAX_DOB_FAILURES - link.dob_failures
     if request.method == "POST":
         verdict = consume("dob_check", ip=client_ip(request))
@@ -115,7 +124,15 @@ def welcome_dob(http_request: HttpRequest) -> HttpResponse:
             )
             # Never echo the typed date back: the form starts empty again.
             data["date_of_birth"] = ""
-    return render(request, "access/welcome_dob.html", {"form": form, "tries_left": tries_left})
+    return render(
+        request,
+        "access/welcome_dob.html",
+        {
+            "form": form,
+            "tries_left": tries_left,
+            "for_client": link.client.first_name if link.contact is not None else "",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,6 +144,8 @@ def welcome_account(http_request: HttpRequest) -> HttpResponse:
     assert link is not None and link.client is not None  # noqa: S101
     if not _dob_confirmed(request, link):
         return redirect("access:welcome_dob")
+    if link.contact is not None:
+        return contact_account_step(request, link, purpose=PURPOSE, dob_key=DOB_OK)
     practice = request.practice
     existing = portal_account_for(link.client)
     wants_username = practice.sign_in_identifier == "username" and existing is None

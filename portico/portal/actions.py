@@ -225,7 +225,7 @@ def _set_password(account: User, *, password: str, client: Client | None, at: da
     account.refresh_from_db(fields=["session_generation"])
     subject = Q(user=account)
     if client is not None:
-        subject |= Q(client=client)
+        subject |= Q(client=client, contact__isnull=True)
     links = AccessLink.objects.filter(
         subject, practice=account.practice, purpose__in=CLIENT_PURPOSES
     )

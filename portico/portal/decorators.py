@@ -55,3 +55,39 @@ def portal_user_required_even_before_password_change[View: Callable[..., HttpRes
 ) -> View:
     """For the change-password page itself (and sign-out): reachable during a forced change."""
     return _guard(view, forced_change_page=True)
+
+
+def acting_for_required[View: Callable[..., HttpResponse]](view: View) -> View:
+    """A portal page about one client: the user must act for one, through a grant that works.
+
+    Sets ``request.acting`` (``portal.acting.Acting``). With several grants and none
+    chosen, or the chosen one just revoked, the user goes to the chooser; with none
+    left, to a page saying so.
+    """
+    from django.contrib import messages
+    from django.shortcuts import render
+
+    from portico.clients.models import Client
+    from portico.portal.acting import SESSION_KEY, acting_for
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_portal_user_here(request):
+            return _guard(view, forced_change_page=False)(request, *args, **kwargs)
+        previous = request.session.get(SESSION_KEY)
+        acting = acting_for(request)
+        request.acting = acting  # type: ignore[attr-defined]
+        if acting.grant is not None:
+            return _guard(view, forced_change_page=False)(request, *args, **kwargs)
+        if acting.lost:
+            lost = Client.objects.filter(
+                pk=previous if isinstance(previous, int) else 0,
+                practice_id=request.user.practice_id,  # type: ignore[union-attr]
+            ).first()
+            name = f"{lost.greeting_name}'s" if lost else "that"
+            messages.warning(request, f"You no longer have access to {name} portal.")
+        if not acting.grants:
+            return render(request, "portal/no_access.html", status=403)
+        return redirect("portal:choose")
+
+    return cast(View, wrapper)

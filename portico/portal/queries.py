@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from portico.access.models import GrantRelationship, PortalGrant
 from portico.access.queries import client_of_account
 from portico.accounts.backends import find_sign_in_candidates
 from portico.accounts.models import User, UserKind
 from portico.clients.models import Client
+from portico.portal.acting import grant_label
 from portico.practices.models import PortalFeature, Practice
 
 # Family members may share one inbox; a request by email reaches at most this many accounts.
@@ -56,14 +58,44 @@ class PortalHome:
     username: str
     email: str
     features: list[str]  # labels of what the practice offers through the portal
+    acting_for: str = ""  # "Mia (your child)"; "" when acting for oneself
+    client_name: str = ""  # the client this page is about
+    video_blocked: str = ""  # why video sessions cannot be joined yet, in plain words
 
 
-def portal_home(user: User) -> PortalHome:
-    client = client_of_account(user)
-    enabled = set(user.practice.portal_features or [])
+def portal_home(user: User, grant: PortalGrant | None = None) -> PortalHome:
+    """The home page of ``user`` acting through ``grant`` (their own client record if None)."""
+    practice = user.practice
+    enabled = set(practice.portal_features or [])
+    features = [feature.label for feature in PortalFeature if feature.value in enabled]
+    if grant is None or grant.relationship == GrantRelationship.SELF:
+        client = grant.client if grant is not None else client_of_account(user)
+        return PortalHome(
+            greeting_name=greeting_name(user, client),
+            username=user.username,
+            email=user.email,
+            features=features,
+            client_name=client.greeting_name if client else "",
+        )
+    contact = grant.contact
+    video_blocked = ""
+    if (
+        PortalFeature.TELEHEALTH.value in enabled
+        and contact is not None
+        and contact.telehealth_consent_at is None
+    ):
+        ways = " or ".join(filter(None, [practice.phone, practice.email]))
+        reach = f" Contact them at {ways}." if ways else f" Contact {practice.name}."
+        video_blocked = (
+            f"Video sessions: you can't join yet because {practice.name} hasn't recorded "
+            f"your consent for telehealth.{reach}"
+        )
     return PortalHome(
-        greeting_name=greeting_name(user, client),
+        greeting_name=user.first_name or user.username,
         username=user.username,
         email=user.email,
-        features=[feature.label for feature in PortalFeature if feature.value in enabled],
+        features=features,
+        acting_for=grant_label(grant),
+        client_name=grant.client.greeting_name,
+        video_blocked=video_blocked,
     )

@@ -8,6 +8,7 @@ app_name = "portal"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("choose/", views.choose, name="choose"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("forgot-password/", views.forgot_password, name="forgot_password"),

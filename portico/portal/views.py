@@ -29,7 +29,9 @@ from portico.accounts.signin import Outcome, attempt_sign_in
 from portico.audit.actor import Actor, client_ip
 from portico.lib.ratelimit import consume
 from portico.portal import actions
+from portico.portal.acting import SESSION_KEY, active_grants, choose_client, grant_label
 from portico.portal.decorators import (
+    acting_for_required,
     is_portal_user_here,
     portal_user_required,
     portal_user_required_even_before_password_change,
@@ -53,11 +55,32 @@ RESET = LinkPurpose.PASSWORD_RESET
 
 
 @require_GET
-@portal_user_required
+@acting_for_required
 def home(http_request: HttpRequest) -> HttpResponse:
     """The practice's root: the portal home when signed in, otherwise the sign-in page."""
     request = cast(SignedInRequest, http_request)
-    return render(request, "portal/home.html", {"home": portal_home(request.user)})
+    acting = request.acting  # type: ignore[attr-defined]
+    return render(request, "portal/home.html", {"home": portal_home(request.user, acting.grant)})
+
+
+@require_http_methods(["GET", "POST"])
+@portal_user_required
+def choose(http_request: HttpRequest) -> HttpResponse:
+    """ "Who are you acting for today?" — one of the user's grants that still work."""
+    request = cast(SignedInRequest, http_request)
+    grants = active_grants(request.user)
+    if not grants:
+        return render(request, "portal/no_access.html", status=403)
+    if request.method == "POST":
+        wanted = request.POST.get("client", "")
+        for grant in grants:
+            if str(grant.client.public_id) == wanted:
+                choose_client(request, grant.client_id)
+                return redirect("portal:home")
+        messages.error(request, "Choose one of the people listed.")
+    options = [(grant, grant_label(grant)) for grant in grants]
+    current = request.session.get(SESSION_KEY)
+    return render(request, "portal/choose.html", {"options": options, "current": current})
 
 
 @require_http_methods(["GET", "POST"])
