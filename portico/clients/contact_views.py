@@ -174,7 +174,9 @@ def coming_of_age_review(request: SignedInRequest, public_id: str) -> HttpRespon
     client = review.client
     contacts = contacts_with_portal_access(client)
     form = ComingOfAgeReviewForm(
-        request.POST or None, contacts=contacts, client_name=client.greeting_name
+        request.POST if request.method == "POST" else None,
+        contacts=contacts,
+        client_name=client.greeting_name,
     )
     if request.method == "POST" and review.is_open and form.is_valid():
         keep, end = form.decisions()
