@@ -119,6 +119,54 @@ def _decode_cursor(cursor: str) -> tuple[str, tuple[str, str, int]] | None:
     return direction, (str(last), str(first), int(pk))
 
 
+def _prefix_range(expression: str, term: str) -> Q:
+    """``expression`` starts with ``term``, written as a range an index can seek.
+
+    ``LIKE 'gar%'`` cannot use a B-tree index on PostgreSQL outside the C collation
+    (nor on SQLite for an expression index), but ``>= 'gar' AND < 'gas'`` can; the
+    LIKE stays as an exact check on the few rows the range returns.
+    """
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    return Q(**{f"{expression}__gte": term, f"{expression}__lt": upper}) & Q(
+        **{f"{expression}__startswith": term}
+    )
+
+
+def _prefix_match(practice: Practice, term: str) -> Q:
+    """Clients whose first, last or preferred name, or one of whose addresses, starts with ``term``.
+
+    Each branch matches one index (client_list_order, client_first_name_search,
+    client_preferred_search, client_email_search), so a rare term does not walk
+    the whole practice.
+    """
+    with_email = (
+        ClientEmail.objects.filter(practice=practice)
+        .alias(k=Lower("address"))
+        .filter(_prefix_range("k", term))
+    )
+    return (
+        Q(
+            pk__in=Client.objects.filter(practice=practice)
+            .alias(k=Lower("last_name"))
+            .filter(_prefix_range("k", term))
+            .values("pk")
+        )
+        | Q(
+            pk__in=Client.objects.filter(practice=practice)
+            .alias(k=Lower("first_name"))
+            .filter(_prefix_range("k", term))
+            .values("pk")
+        )
+        | Q(
+            pk__in=Client.objects.filter(practice=practice)
+            .alias(k=Lower("preferred_name"))
+            .filter(_prefix_range("k", term))
+            .values("pk")
+        )
+        | Q(pk__in=with_email.values("client_id"))
+    )
+
+
 def client_list_queryset(
     practice: Practice, *, search: str = "", show_archived: bool = False
 ) -> QuerySet[Client]:
@@ -130,18 +178,7 @@ def client_list_queryset(
     )
     term = search.strip().lower()
     if term:
-        # Prefix matches on each name and on the stored (normalized) addresses.
-        with_email = ClientEmail.objects.filter(practice=practice, address__istartswith=term)
-        clients = clients.annotate(
-            first_lower=Lower("first_name"),
-            last_lower=Lower("last_name"),
-            preferred_lower=Lower("preferred_name"),
-        ).filter(
-            Q(first_lower__startswith=term)
-            | Q(last_lower__startswith=term)
-            | Q(preferred_lower__startswith=term)
-            | Q(pk__in=with_email.values("client_id"))
-        )
+        clients = clients.filter(_prefix_match(practice, term))
     default_address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True)
     return clients.annotate(
         default_email=Subquery(default_address.order_by().values("address")[:1])
