@@ -92,3 +92,55 @@ def seed_access_states(practice: Practice, owner: User) -> dict[str, Client]:
     set_temporary_password(phone_only, by=by, password=DEMO_TEMPORARY_PASSWORD)
     made["temporary_password"] = phone_only
     return made
+
+
+DEMO_PARENT_EMAIL = "jordan.rivera@example.com"
+
+
+@transaction.atomic
+def seed_family(practice: Practice, owner: User) -> User:
+    """A parent of two children: two invitations to one address, registered once, two grants.
+
+    Returns the parent's portal account (password ``DEMO_CLIENT_PASSWORD``). The
+    younger child's parent has no telehealth consent recorded, so the portal
+    shows what is missing.
+    """
+    from portico.access.family import send_contact_invite
+    from portico.access.family_registration import complete_contact_registration
+    from portico.clients.contact_actions import add_contact, record_consent
+
+    by = Actor.for_user(owner)
+    today = timezone.localdate()
+    children = [
+        add_client(
+            practice,
+            by=by,
+            first_name=first,
+            last_name="Rivera",
+            date_of_birth=date(today.year - age, 3, 14),
+            emails=[],
+            send_invitation=False,
+        )
+        for first, age in (("Maya", 12), ("Theo", 9))
+    ]
+    contacts = [
+        add_contact(
+            child,
+            by=by,
+            first_name="Jordan",
+            last_name="Rivera",
+            relationship="parent",
+            email=DEMO_PARENT_EMAIL,
+            is_primary=True,
+            portal_access_enabled=True,
+        )
+        for child in children
+    ]
+    record_consent(contacts[0], kind="telehealth", given=True, by=by)
+    links = [send_contact_invite(contact, by=by).link for contact in contacts]
+    parent = complete_contact_registration(
+        links[0], by=Actor.system(), at=timezone.now(), password=DEMO_CLIENT_PASSWORD
+    )
+    assert parent is not None  # noqa: S101 (a fresh link)
+    complete_contact_registration(links[1], by=Actor.system(), at=timezone.now(), existing=parent)
+    return parent

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from portico.access.demo import seed_family
+from portico.access.models import PortalGrant
+from portico.accounts.models import User
+from portico.practices.models import Practice
+
+
+def test_the_demo_family_is_one_parent_account_with_two_childrens_grants(
+    maple: Practice, owner: User
+) -> None:
+    parent = seed_family(maple, owner)
+    assert User.objects.filter(kind="portal").count() == 1
+    grants = PortalGrant.objects.filter(user=parent, revoked_at__isnull=True)
+    assert sorted(g.client.first_name for g in grants) == ["Maya", "Theo"]
