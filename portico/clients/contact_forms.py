@@ -57,6 +57,7 @@ class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = "Needed for portal access: the invitation goes here."
 
@@ -113,6 +114,7 @@ class ComingOfAgeReviewForm(forms.Form):
     invite_client = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, contacts: list[Contact], client_name: str, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.contacts = contacts
         self.fields[
