@@ -86,7 +86,13 @@ def test_the_health_check_answers_ok(db: None) -> None:
     assert HttpClient().get("/healthz").json() == {"status": "ok"}
 
 
-def test_the_staff_address_leads_to_the_client_list(maple: Practice) -> None:
-    response = HttpClient().get("/p/maple/staff/")
+def test_the_staff_address_leads_to_the_client_list(owner_http: HttpClient) -> None:
+    response = owner_http.get("/p/maple/staff/")
     assert response.status_code == 302
     assert response["Location"] == "/p/maple/staff/clients/"
+
+
+def test_the_staff_address_asks_strangers_to_sign_in(maple: Practice) -> None:
+    response = HttpClient().get("/p/maple/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/p/maple/staff/sign-in/")
