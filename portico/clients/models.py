@@ -70,7 +70,7 @@ class ClientEmail(models.Model):
                 "client", condition=models.Q(is_default=True), name="one_default_email_per_client"
             ),
         ]
-        indexes = [models.Index("practice", "address", name="client_email_search")]
+        indexes = [models.Index("practice", Lower("address"), name="client_email_prefix")]
         ordering = ["-is_default", "address"]
 
     def __str__(self) -> str:

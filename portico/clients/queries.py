@@ -136,7 +136,7 @@ def _prefix_match(practice: Practice, term: str) -> Q:
     """Clients whose first, last or preferred name, or one of whose addresses, starts with ``term``.
 
     Each branch matches one index (client_list_order, client_first_name_search,
-    client_preferred_search, client_email_search), so a rare term does not walk
+    client_preferred_search, client_email_prefix), so a rare term does not walk
     the whole practice.
     """
     with_email = (
