@@ -3,12 +3,17 @@
 - Claiming is a conditional update (status queued/deferred and due → sending)
   inside a transaction that locks the rows with SKIP LOCKED on PostgreSQL, so two
   workers never send the same row.
-- The row being delivered is sent together with other due rows on one
-  connection (a batch), which keeps per-email overhead near raw SMTP.
+- One task sends a batch of due rows on one connection and, when the batch was
+  full, leaves a task for the next one: the task queue's own cost (two write
+  transactions per task) is paid per batch, not per email.
 - A failure is retried with exponential backoff and jitter, then "failed".
 - Every send of a row carries the row's Message-ID, so a repeat is recognisable.
 - Rows stuck in "sending" (a worker killed mid-send) and rows whose task was lost
   are picked up by ``recover_stuck_emails`` (``manage.py deliver_pending``).
+- Sent rows are recorded ``RECORD_EVERY`` to a commit: a worker killed in between
+  leaves at most that many (already sent) rows in "sending", which the sweep
+  sends again with the same Message-ID — at least once, and a repeat is
+  recognisable.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portico.mail.models import EmailStatus, OutboundEmail
-from portico.mail.outbox import from_address, reply_to
+from portico.mail.outbox import ensure_delivery_task, from_address, reply_to
 
 logger = logging.getLogger(__name__)
 
@@ -54,21 +59,31 @@ def _due(now: datetime) -> Q:
     return Q(status__in=CLAIMABLE, next_attempt_at__lte=now)
 
 
-def claim_emails(email_id: int, *, batch_size: int = BATCH_SIZE) -> list[OutboundEmail]:
-    """Claim ``email_id`` (if due) and up to ``batch_size - 1`` other due rows."""
+def claim_emails(
+    email_id: int | None = None, *, batch_size: int = BATCH_SIZE
+) -> list[OutboundEmail]:
+    """Claim up to ``batch_size`` due rows (``email_id`` first, when given and due).
+
+    Rows are locked with SKIP LOCKED on PostgreSQL, and the update repeats the
+    "due" condition, so each row is claimed by exactly one worker.
+    """
     now = timezone.now()
-    # Most tasks find their row already sent in an earlier batch: a plain read
-    # answers that without taking the write lock.
-    if not OutboundEmail.objects.filter(_due(now), pk=email_id).exists():
+    # A task for one row often finds it already sent in an earlier batch: a plain
+    # read answers that without taking the write lock.
+    if email_id is not None and not OutboundEmail.objects.filter(_due(now), pk=email_id).exists():
         return []
     with transaction.atomic():
         due = OutboundEmail.objects.filter(_due(now)).select_for_update(skip_locked=True)
-        ids = list(due.filter(pk=email_id).values_list("pk", flat=True))
+        ids: list[int] = []
+        if email_id is not None:
+            ids = list(due.filter(pk=email_id).values_list("pk", flat=True))
+            if not ids:
+                return []
+        if batch_size > len(ids):
+            others = due.exclude(pk__in=ids).order_by("next_attempt_at", "pk")
+            ids += list(others.values_list("pk", flat=True)[: batch_size - len(ids)])
         if not ids:
             return []
-        if batch_size > 1:
-            others = due.exclude(pk=email_id).order_by("next_attempt_at", "pk")
-            ids += list(others.values_list("pk", flat=True)[: batch_size - 1])
         # The status condition is repeated: on SQLite (no row locks) the write
         # lock taken at BEGIN IMMEDIATE is what makes this exclusive.
         OutboundEmail.objects.filter(_due(now), pk__in=ids).update(
@@ -96,6 +111,22 @@ def build_message(email: OutboundEmail, *, connection: Any = None) -> EmailMulti
     # Email services (anymail) echo metadata back in tracking webhooks: it finds the row.
     setattr(message, "metadata", {"portico_email": str(email.pk)})  # noqa: B010
     return message
+
+
+def deliver_due_emails(*, batch_size: int = BATCH_SIZE) -> str:
+    """Send one batch of due emails; leave a task for the next batch if there may be more.
+
+    The follow-up task is enqueued before sending, so another worker can take the
+    next batch while this one sends.
+    """
+    emails = claim_emails(batch_size=batch_size)
+    if len(emails) == batch_size:
+        with transaction.atomic():
+            ensure_delivery_task()
+    if not emails:
+        return "nothing to send"
+    send_claimed(emails)
+    return f"sent batch of {len(emails)}"
 
 
 def send_outbound_email(email_id: int) -> str:
@@ -146,8 +177,14 @@ def _record_sent(sent: list[tuple[OutboundEmail, Any]], *, delivered: bool) -> N
     if not sent:
         return
     with transaction.atomic():
+        record_success([email for email, _ in sent], delivered=delivered)
+        # Email services answer with their own id, which finds the row for their webhooks.
         for email, message in sent:
-            record_success(email, message, delivered=delivered)
+            provider_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+            if provider_id:
+                OutboundEmail.objects.filter(pk=email.pk).update(
+                    provider_message_id=str(provider_id)[:200]
+                )
     sent.clear()
 
 
@@ -158,25 +195,29 @@ def _close(connection: Any) -> None:
         logger.debug("closing the mail connection failed", exc_info=True)
 
 
-def record_success(email: OutboundEmail, message: Any, *, delivered: bool) -> None:
+def record_success(emails: list[OutboundEmail], *, delivered: bool) -> None:
+    """Mark claimed rows sent (or delivered), with one UPDATE for the lot."""
     now = timezone.now()
-    status = getattr(message, "anymail_status", None)
     changes: dict[str, Any] = {
         "status": EmailStatus.DELIVERED if delivered else EmailStatus.SENT,
         "status_changed_at": now,
         "sent_at": now,
-        "attempts": email.attempts + 1,
+        "attempts": F("attempts") + 1,
         "next_attempt_at": None,
         "last_error": "",
         "status_detail": "",
-        "provider_message_id": (getattr(status, "message_id", None) or "")[:200],
     }
     if delivered:
         changes["delivered_at"] = now
-    if email.holds_link:
-        # The link must not stay readable in our database once it is on its way.
-        changes.update(text_body="", html_body="", body_purged_at=now)
-    OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING).update(**changes)
+    OutboundEmail.objects.filter(
+        pk__in=[email.pk for email in emails], status=EmailStatus.SENDING
+    ).update(**changes)
+    # The link must not stay readable in our database once it is on its way.
+    with_links = [email.pk for email in emails if email.holds_link]
+    if with_links:
+        OutboundEmail.objects.filter(
+            pk__in=with_links, status=changes["status"], sent_at=now
+        ).update(text_body="", html_body="", body_purged_at=now)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -204,7 +245,7 @@ def _is_permanent(exc: BaseException) -> bool:
 
 
 def record_failure(email: OutboundEmail, exc: BaseException) -> None:
-    from portico.mail.tasks import deliver_email
+    from portico.mail.tasks import deliver_outbox
 
     now = timezone.now()
     attempts = email.attempts + 1
@@ -230,36 +271,27 @@ def record_failure(email: OutboundEmail, exc: BaseException) -> None:
             last_error=error,
             status_detail="",
         )
-        deliver_email.using(run_after=retry_at).enqueue(email.pk)
+        deliver_outbox.using(run_after=retry_at).enqueue()
 
 
 def recover_stuck_emails(
     *, stuck_after: timedelta = STUCK_AFTER, lost_after: timedelta = LOST_AFTER
 ) -> int:
-    """Give emails back to the queue whose worker died or whose task was lost.
+    """Give emails back to the queue whose worker died, and wake the queue if it waits.
 
     A re-send keeps the row's Message-ID, so a receiver can recognise a repeat.
-    An extra task for a row that still has one is harmless: only one claims it.
+    Returns how many emails were stuck or waiting past ``lost_after``.
     """
-    from portico.mail.tasks import deliver_email
-
     now = timezone.now()
     with transaction.atomic():
-        stuck = list(
-            OutboundEmail.objects.filter(
-                status=EmailStatus.SENDING, status_changed_at__lt=now - stuck_after
-            ).values_list("pk", flat=True)
-        )
-        OutboundEmail.objects.filter(pk__in=stuck, status=EmailStatus.SENDING).update(
-            status=EmailStatus.QUEUED, status_changed_at=now, next_attempt_at=now
-        )
-        lost = list(
-            OutboundEmail.objects.filter(
-                status__in=CLAIMABLE, next_attempt_at__lt=now - lost_after
-            ).values_list("pk", flat=True)
-        )
-        for email_id in [*stuck, *lost]:
-            deliver_email.enqueue(email_id)
-    if stuck or lost:
-        logger.info("Outbox sweep: %s stuck and %s waiting emails re-queued", len(stuck), len(lost))
-    return len(stuck) + len(lost)
+        stuck = OutboundEmail.objects.filter(
+            status=EmailStatus.SENDING, status_changed_at__lt=now - stuck_after
+        ).update(status=EmailStatus.QUEUED, status_changed_at=now, next_attempt_at=now)
+        waiting = OutboundEmail.objects.filter(
+            status__in=CLAIMABLE, next_attempt_at__lt=now - lost_after
+        ).count()
+        if stuck or waiting:
+            ensure_delivery_task()
+    if stuck or waiting:
+        logger.info("Outbox sweep: %s stuck and %s waiting emails re-queued", stuck, waiting)
+    return stuck + waiting

@@ -1,8 +1,12 @@
 """The outbox: every email is a row written in the transaction of the change that causes it.
 
-``queue_email`` renders the email, writes the row and enqueues its delivery task
-(django-tasks-db keeps task rows in the same database), so a rolled-back change
-leaves neither an email nor a task behind.
+``queue_email`` renders the email, writes the row and makes sure a delivery task
+is waiting (django-tasks-db keeps task rows in the same database), so a
+rolled-back change leaves neither an email nor a task behind.
+
+One waiting delivery task serves every email queued before it runs: a worker
+sends the due emails in batches on one SMTP connection instead of running one
+task (two write transactions) per email.
 """
 
 from __future__ import annotations
@@ -61,8 +65,6 @@ def queue_email(
     anything else is ignored by the renderer, so no record can leak into an email.
     ``rendered`` (test emails only) is sent as given instead of rendering ``kind``.
     """
-    from portico.mail.tasks import deliver_email
-
     if not connection.in_atomic_block:
         raise RuntimeError(
             "queue_email() must run inside the transaction of the change that causes the email."
@@ -86,5 +88,33 @@ def queue_email(
         next_attempt_at=now,
         status_changed_at=now,
     )
-    deliver_email.enqueue(email.pk)
+    ensure_delivery_task()
     return email
+
+
+def ensure_delivery_task() -> None:
+    """Enqueue a delivery task unless one is already waiting that will see our rows.
+
+    Call inside a transaction, after writing the rows. A waiting task is locked
+    until our commit, so no worker can start it, find nothing, and leave our rows
+    behind: on PostgreSQL by the row lock (workers claim with SKIP LOCKED, and a
+    task being claimed right now is skipped here, so we enqueue another); on
+    SQLite by the write lock every transaction takes at BEGIN (IMMEDIATE).
+    Concurrent callers may each add a task; a task that finds nothing is cheap.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from portico.mail.tasks import deliver_outbox
+
+    waiting = (
+        DBTaskResult.objects.ready()
+        .filter(
+            task_path=deliver_outbox.module_path,
+            backend_name=deliver_outbox.backend,
+            queue_name=deliver_outbox.queue_name,
+        )
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:1]
+    )
+    if not list(waiting):
+        deliver_outbox.enqueue()

@@ -9,9 +9,10 @@ from email.message import Message
 import time_machine
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from portico.clients.models import Client
-from portico.mail.delivery import MAX_ATTEMPTS, recover_stuck_emails
+from portico.mail.delivery import BATCH_SIZE, MAX_ATTEMPTS, recover_stuck_emails
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.outbox import queue_email
 from portico.practices.models import Practice
@@ -129,6 +130,30 @@ def test_an_email_left_sending_by_a_dead_worker_is_sent_again_with_the_same_mess
     run_worker()
     assert smtp_server.inbox.messages == []
     with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=True):
+        assert recover_stuck_emails() == 1
+        run_worker()
+    assert smtp_server.inbox.message_ids() == [email.message_id]
+
+
+def test_more_emails_than_a_batch_all_arrive_once_through_follow_up_tasks(
+    maple: Practice, casey: Client, smtp_server: SmtpServer
+) -> None:
+    emails = _queue(maple, casey, BATCH_SIZE + 7)
+    run_worker()
+    counts = Counter(smtp_server.inbox.message_ids())
+    assert set(counts) == {e.message_id for e in emails}
+    assert set(counts.values()) == {1}
+    assert not OutboundEmail.objects.exclude(status=EmailStatus.SENT).exists()
+
+
+def test_the_sweep_wakes_emails_whose_task_was_lost(
+    maple: Practice, casey: Client, smtp_server: SmtpServer
+) -> None:
+    [email] = _queue(maple, casey)
+    DBTaskResult.objects.all().delete()  # the task is gone (say, deleted by an operator)
+    run_worker()
+    assert smtp_server.inbox.messages == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=3), tick=True):
         assert recover_stuck_emails() == 1
         run_worker()
     assert smtp_server.inbox.message_ids() == [email.message_id]

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from portico.clients.models import Client
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.outbox import from_address, queue_email, reply_to
+from portico.mail.tasks import deliver_outbox
 from portico.practices.models import Practice
 
 EXPIRES = datetime(2026, 11, 22, 20, 5, tzinfo=UTC)
@@ -44,6 +45,18 @@ def test_queueing_an_email_writes_the_row_and_its_delivery_task(
     assert 'href="https://maple.example/accept/abc"' in email.html_body
     assert "spam" in email.text_body
     assert DBTaskResult.objects.count() == before + 1
+    assert _waiting_delivery_tasks() == 1
+
+
+def _waiting_delivery_tasks() -> int:
+    return DBTaskResult.objects.ready().filter(task_path=deliver_outbox.module_path).count()
+
+
+def test_emails_queued_while_a_delivery_task_waits_share_it(maple: Practice, casey: Client) -> None:
+    for _ in range(3):
+        with transaction.atomic():
+            _invite(maple, casey)
+    assert _waiting_delivery_tasks() == 1
 
 
 def test_a_rolled_back_change_leaves_no_email_and_no_task(maple: Practice, casey: Client) -> None:
