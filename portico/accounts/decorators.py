@@ -22,14 +22,9 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
-from portico.practices.roles import Can, role_can
+from portico.practices.roles import Can, staff_can
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
-
-def staff_can(user: Any, capability: Can) -> bool:
-    membership = getattr(user, "membership", None)
-    return membership is not None and role_can(membership.role, capability)
 
 
 def staff_required(capability: Can | None = None) -> Callable[[View], View]:
@@ -44,7 +39,7 @@ def staff_required(capability: Can | None = None) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path(), reverse("accounts:staff_sign_in"))
             if user.kind != "staff" or user.practice_id != practice.pk:
                 raise Http404
-            if capability is not None and not staff_can(user, capability):
+            if capability is not None and not staff_can(user, practice, capability):
                 return render(request, "403.html", status=403)
             return view(request, *args, **kwargs)
 

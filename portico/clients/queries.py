@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from portico.clients.models import Client, ClientEmail
-from portico.practices.roles import Can, role_can
+from portico.practices.roles import Can, staff_can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,14 +22,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 CURSOR_SALT = "portico.clients.list"
-
-
-def staff_can(user: User | AnonymousUser, practice: Practice, capability: Can) -> bool:
-    """True for a signed-in staff member of ``practice`` whose role has ``capability``."""
-    if not user.is_authenticated or user.kind != "staff" or user.practice_id != practice.pk:
-        return False
-    membership = getattr(user, "membership", None)
-    return membership is not None and role_can(membership.role, capability)
 
 
 def get_client_for_staff(

@@ -8,8 +8,15 @@ and with a plain "not allowed" page for practice-wide screens.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from portico.practices.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portico.accounts.models import User
+    from portico.practices.models import Practice
 
 
 class Can(StrEnum):
@@ -44,3 +51,11 @@ ROLE_SUMMARIES: dict[str, str] = {
 
 def role_can(role: str, capability: Can) -> bool:
     return capability in CAPABILITIES.get(role, frozenset())
+
+
+def staff_can(user: User | AnonymousUser, practice: Practice, capability: Can) -> bool:
+    """True for a signed-in staff member of ``practice`` whose role has ``capability``."""
+    if not user.is_authenticated or user.kind != "staff" or user.practice_id != practice.pk:
+        return False
+    membership = getattr(user, "membership", None)
+    return membership is not None and role_can(membership.role, capability)
