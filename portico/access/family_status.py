@@ -21,6 +21,7 @@ from portico.accounts.lockout import is_locked
 from portico.accounts.models import User
 from portico.clients.models import Contact
 from portico.mail.models import OutboundEmail
+from portico.practices.models import Practice
 
 # state -> (headline, badge class)
 CONTACT_STATES = {
@@ -78,10 +79,16 @@ def contact_status(contact: Contact, at: datetime) -> ContactStatus:
     return contact_statuses([contact], at)[contact.pk]
 
 
-def contact_statuses(contacts: Sequence[Contact], at: datetime) -> dict[int, ContactStatus]:
-    """Statuses of contacts of one practice, in four queries whatever their number."""
+def contact_statuses(
+    contacts: Sequence[Contact], at: datetime, *, practice: Practice | None = None
+) -> dict[int, ContactStatus]:
+    """Statuses of contacts of one practice, in four queries whatever their number.
+
+    Pass the ``practice`` when the contacts were loaded without their client.
+    """
     if not contacts:
         return {}
+    practice = practice or contacts[0].client.practice
     ids = [contact.pk for contact in contacts]
     grants: dict[int, PortalGrant] = {}
     for grant in (
@@ -119,6 +126,7 @@ def contact_statuses(contacts: Sequence[Contact], at: datetime) -> dict[int, Con
         link = latest.get(contact.pk)
         result[contact.pk] = _derive(
             contact,
+            practice=practice,
             grant=grants.get(contact.pk),
             link=link,
             email=emails.get(link.pk) if link else None,
@@ -131,6 +139,7 @@ def contact_statuses(contacts: Sequence[Contact], at: datetime) -> dict[int, Con
 def _derive(
     contact: Contact,
     *,
+    practice: Practice,
     grant: PortalGrant | None,
     link: AccessLink | None,
     email: OutboundEmail | None,
@@ -138,7 +147,6 @@ def _derive(
     at: datetime,
 ) -> ContactStatus:
     """The one place that decides a contact's portal state and what staff should do next."""
-    practice = contact.client.practice
     allowance = allowance_from_times(sent, at)
     live_grant = grant if grant is not None and grant.revoked_at is None else None
     account = live_grant.user if live_grant else None

@@ -219,3 +219,13 @@ def test_a_contact_of_another_client_is_404_under_this_client(
     url = at(maple, "access:end_contact_access", family.mia.public_id, family.pat_for_leo.public_id)
     assert owner_http.get(url).status_code == 404
     assert owner_http.post(url).status_code == 404
+
+
+def test_the_people_tab_shows_each_contacts_portal_state_and_actions(
+    maple: Practice, family: Family, owner: User, owner_http: HttpClient
+) -> None:
+    invite(family.pat_for_mia, owner)
+    page = owner_http.get(at(maple, "clients:people", family.mia.public_id)).content.decode()
+    assert f'id="contact-access-{family.pat_for_mia.public_id}"' in page
+    assert "Invited" in page and "Resend invite" in page
+    assert "Revoke access for this client" in page

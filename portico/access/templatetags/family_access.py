@@ -28,3 +28,14 @@ def contact_access_rows(client: Client) -> list[ContactStatus]:
     )
     statuses = contact_statuses(contacts, timezone.now())
     return [statuses[contact.pk] for contact in contacts]
+
+
+@register.simple_tag
+def contact_access_map(client: Client, contacts: list[Contact]) -> dict[int, ContactStatus]:
+    """The status of each of ``contacts`` (the client's, already loaded), by contact id."""
+    return contact_statuses(contacts, timezone.now(), practice=client.practice)
+
+
+@register.filter
+def status_for(statuses: dict[int, ContactStatus], contact: Contact) -> ContactStatus | None:
+    return statuses.get(contact.pk)
