@@ -40,3 +40,12 @@ def test_the_outsider_sees_none_of_maples_emails(
     response = outsider_http.get(at(birch, "mail:activity"))
     assert response.status_code == 200
     assert "casey@example.com" not in response.content.decode()
+
+
+def test_managers_find_the_email_templates_from_email_activity(
+    maple: Practice, owner_http: HttpClient, front_desk_http: HttpClient
+) -> None:
+    templates = at(maple, "mail:templates")
+    assert f'href="{templates}"' in owner_http.get(at(maple, "mail:activity")).content.decode()
+    # Front desk cannot change templates, so the link would only lead to a refusal.
+    assert templates not in front_desk_http.get(at(maple, "mail:activity")).content.decode()
