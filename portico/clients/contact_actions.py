@@ -2,7 +2,9 @@
 
 Every function is one transaction and one audit event. Whenever a contact's
 email changes, their portal access is turned off or they are removed, the links
-already sent to them die in the same transaction (``_end_contact_links``).
+already sent to them die in the same transaction; when their access is turned off
+or they are removed, their portal grant for this client ends too
+(``portico.access.family.end_contact_access``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portico.access.family import end_contact_access
 from portico.access.links import links_for_subject, revoke_live_links
 from portico.access.models import RevokeReason
 from portico.audit.actor import Actor
@@ -67,11 +70,7 @@ def _summary(contact: Contact) -> dict[str, Any]:
 
 
 def _end_contact_links(contact: Contact, *, reason: RevokeReason) -> int:
-    """Revoke the live links sent to this contact (for this client: a contact is per client).
-
-    Ending the contact's portal grant for the client belongs to the access app;
-    see the report of this change.
-    """
+    """Revoke the live links sent to this contact's old address; their account keeps working."""
     return revoke_live_links(
         links_for_subject(contact.client.practice, contact=contact), reason=reason
     )
@@ -163,7 +162,8 @@ def update_contact(contact: Contact, *, by: Actor, **changes: Any) -> list[str]:
         details |= {"old_email": old_email, "new_email": contact.email}
         revoked += _end_contact_links(contact, reason=RevokeReason.EMAIL_CHANGED)
     if had_access and not contact.portal_access_enabled:
-        revoked += _end_contact_links(contact, reason=RevokeReason.ACCESS_DISABLED)
+        ended = end_contact_access(contact, by=by, reason=RevokeReason.ACCESS_DISABLED)
+        revoked += ended.links_revoked
     if revoked:
         details["links_revoked"] = revoked
     record(
@@ -184,7 +184,7 @@ def remove_contact(contact: Contact, *, by: Actor) -> Contact:
         return contact
     contact.removed_at = timezone.now()
     contact.save(update_fields=["removed_at"])
-    revoked = _end_contact_links(contact, reason=RevokeReason.ACCESS_DISABLED)
+    revoked = end_contact_access(contact, by=by, reason=RevokeReason.CONTACT_REMOVED).links_revoked
     record(
         "contact.removed",
         practice=contact.client.practice,

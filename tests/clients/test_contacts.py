@@ -255,7 +255,7 @@ def test_a_removed_contact_disappears_from_the_page_and_their_links_die(
     pat.refresh_from_db()
     link.refresh_from_db()
     assert pat.removed_at is not None
-    assert link.revoked_reason == RevokeReason.ACCESS_DISABLED
+    assert link.revoked_reason == RevokeReason.CONTACT_REMOVED
     assert AuditEvent.objects.filter(action="contact.removed").count() == 1
     front_desk_http.get(at(casey.practice, "clients:people", casey.public_id))  # the message
     html = front_desk_http.get(at(casey.practice, "clients:people", casey.public_id)).content
