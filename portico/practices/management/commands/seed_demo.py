@@ -17,7 +17,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portico.access.demo import seed_access_states
+from portico.access.demo import (
+    DEMO_CLIENT_PASSWORD,
+    DEMO_PARENT_EMAIL,
+    seed_access_states,
+    seed_family,
+)
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
 from portico.clients.actions import add_client, archive_client
@@ -171,6 +176,11 @@ def with_every_portal_state(demo: Demo) -> None:
     seed_access_states(demo.practice, cast(User, demo.owner.user))
 
 
+def with_a_family(demo: Demo) -> None:
+    """Jordan Rivera, parent of Maya and Theo: one account acting for two children."""
+    seed_family(demo.practice, cast(User, demo.owner.user))
+
+
 STATE_GROUPS: list[Callable[[Demo], None]] = [
     with_one_email,
     with_several_emails,
@@ -179,6 +189,7 @@ STATE_GROUPS: list[Callable[[Demo], None]] = [
     with_settings_changed,
     archived,
     with_every_portal_state,
+    with_a_family,
 ]
 
 
@@ -239,5 +250,7 @@ class Command(BaseCommand):
             f"  Owner:         {OWNER_EMAIL}",
             f"  Front desk:    {FRONT_DESK_EMAIL}",
             f"  Password:      {PASSWORD}  (both; unless you changed it)",
+            f"  Client:        alex.active@example.com / {DEMO_CLIENT_PASSWORD}  (portal)",
+            f"  Parent of two: {DEMO_PARENT_EMAIL} / {DEMO_CLIENT_PASSWORD}  (portal)",
         ]
         self.stdout.write("\n".join(lines))
