@@ -23,6 +23,34 @@ def _fast_and_isolated(settings: LazySettings) -> Iterator[None]:
 
 
 @pytest.fixture
+def one_race_at_a_time(db: None) -> Iterator[None]:
+    """Race tests open ~50 connections each; PostgreSQL allows 100 by default.
+
+    Under pytest-xdist two of them at once would run out, so they take turns
+    through a server-wide advisory lock (each worker has its own test database,
+    but advisory locks belong to the server).
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"] or None,
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as turn:
+        turn.execute("SELECT pg_advisory_lock(7001)")
+        yield
+
+
+@pytest.fixture
 def maple_and_owner(db: None) -> tuple[Practice, User]:
     return make_practice("maple", "Maple Counseling", "olivia@maple.test", "Olivia")
 

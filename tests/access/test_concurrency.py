@@ -17,7 +17,11 @@ from portico.audit.actor import Actor
 from portico.clients.models import Client
 from tests.access.helpers import by
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_race_at_a_time"),
+]
 
 
 @pytest.fixture(autouse=True)

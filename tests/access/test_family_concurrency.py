@@ -17,7 +17,11 @@ from tests.access.helpers import by
 from tests.access.test_concurrency import _race
 from tests.cast import PASSWORD
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_race_at_a_time"),
+]
 
 
 @pytest.fixture(autouse=True)
