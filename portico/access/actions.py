@@ -19,9 +19,20 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from portico.access.limits import SendAllowance, check_send_allowance, lock_client
+from portico.access.limits import (
+    SendAllowance,
+    check_account_send_allowance,
+    check_send_allowance,
+    lock_client,
+)
 from portico.access.links import CLIENT_PURPOSES, issue_link, links_for_subject, revoke_live_links
-from portico.access.models import AccessLink, LinkPurpose, PortalGrant, RevokeReason
+from portico.access.models import (
+    AccessLink,
+    GrantRelationship,
+    LinkPurpose,
+    PortalGrant,
+    RevokeReason,
+)
 from portico.access.queries import client_of_account, default_address, portal_account_for
 from portico.accounts.lockout import unlock_user
 from portico.accounts.models import User, UserKind
@@ -205,7 +216,8 @@ def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
         account: User | None = subject
         client = client_of_account(subject)
         if client is None:
-            raise AccessRefused("This account is not linked to a client.")
+            # A guardian's account: not anyone's "self", acting for clients as a contact.
+            return _send_account_reset(subject, by=by, at=at)
     else:
         client = subject
         account = None
@@ -232,6 +244,62 @@ def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
         user=account,
         at=at,
         allowance=allowance,
+    )
+
+
+def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
+    """A reset link for a portal account that holds only contact grants (a parent, a guardian).
+
+    The link belongs to the account (no client); the resend limit counts per account.
+    """
+    practice = account.practice
+    allowance = check_account_send_allowance(account, at)  # locks the account row
+    if not allowance.allowed:
+        raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+    account.refresh_from_db()
+    has_grant = PortalGrant.objects.filter(
+        user=account, revoked_at__isnull=True, relationship=GrantRelationship.CONTACT
+    ).exists()
+    if not has_grant:
+        raise AccessRefused("This account is not linked to any client.")
+    if not account.is_active:
+        raise AccessRefused("Portal access is turned off for this account.")
+    if not account.email:
+        raise AccessRefused("This account has no email address.")
+    issued = issue_link(
+        practice,
+        purpose=LinkPurpose.PASSWORD_RESET,
+        email=account.email,
+        lifetime=practice.reset_lifetime,
+        created_by=by.user,
+        user=account,
+    )
+    email = queue_email(
+        practice=practice,
+        kind=EmailKind.PASSWORD_RESET,
+        to=account.email,
+        context={
+            "greeting_name": account.first_name or account.username,
+            "link": practice_url(practice, RESET_URL_NAME, issued.token),
+            "link_expires": issued.link.expires_at,
+            "username": account.username,
+        },
+        link=issued.link,
+    )
+    record(
+        "access.reset.sent",
+        practice=practice,
+        actor=by,
+        subject_user=account,
+        details={
+            "email": account.email,
+            "link_id": issued.link.pk,
+            "expires_at": issued.link.expires_at.isoformat(),
+            "sends_left": allowance.sends_left - 1,
+        },
+    )
+    return SentLink(
+        kind="reset", link=issued.link, email=email, sends_left=allowance.sends_left - 1
     )
 
 

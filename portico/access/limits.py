@@ -25,6 +25,7 @@ from django.utils import timezone
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink
 from portico.access.wording import when_next
+from portico.accounts.models import User
 from portico.clients.models import Client, Contact
 
 SEND_LIMIT = 5
@@ -89,6 +90,24 @@ def check_send_allowance(client: Client, at: datetime | None = None) -> SendAllo
     if connection.in_atomic_block:
         lock_client(client)
     return allowance_from_times(recent_send_times(client, at), at)
+
+
+def check_account_send_allowance(account: User, at: datetime | None = None) -> SendAllowance:
+    """The same for a portal account of its own (a guardian's reset, not tied to one client).
+
+    Locks the account's row, so concurrent "Forgot password?" requests count one by one.
+    """
+    at = at or timezone.now()
+    if connection.in_atomic_block:
+        User.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).first()
+    sent = AccessLink.objects.filter(
+        practice_id=account.practice_id,
+        user=account,
+        client__isnull=True,
+        purpose__in=CLIENT_PURPOSES,
+        created_at__gt=at - SEND_WINDOW,
+    ).values_list("created_at", flat=True)
+    return allowance_from_times(list(sent), at)
 
 
 def check_contact_send_allowance(contact: Contact, at: datetime | None = None) -> SendAllowance:
