@@ -40,6 +40,19 @@ class DeliveryState:
     label: str  # "Bounced"
     badge: str  # CSS class
     sentence: str  # what happened and what to do, in plain words
+    # The sentence without its leading state, to follow a badge that already says it.
+    detail: str = ""
+
+
+def _after_label(label: str, sentence: str) -> str:
+    """'Bounced: the mailbox …' → 'The mailbox …'; 'Sent to a@b on …' → 'to a@b on …'."""
+    for separator in (": ", " — "):
+        if sentence.startswith(label + separator):
+            rest = sentence[len(label + separator) :]
+            return rest[:1].upper() + rest[1:]
+    if sentence.startswith(label + " "):
+        return sentence[len(label) + 1 :]
+    return sentence
 
 
 def latest_email_for_link(link: AccessLink) -> OutboundEmail | None:
@@ -110,7 +123,12 @@ def delivery_state(email: OutboundEmail) -> DeliveryState:
     else:
         reason = email.last_error or email.status_detail or "unknown reason"
         sentence = f"Failed after {email.attempts} attempts: {reason}"
-    return DeliveryState(label=status.label, badge=BADGE[status], sentence=sentence)
+    return DeliveryState(
+        label=status.label,
+        badge=BADGE[status],
+        sentence=sentence,
+        detail=_after_label(status.label, sentence),
+    )
 
 
 def mailbox_messages(*, to: str = "") -> QuerySet[LocalMailboxMessage]:

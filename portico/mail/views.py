@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
@@ -18,6 +18,10 @@ from portico.practices.roles import Can
 
 
 class ActivityFilterForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     status = forms.ChoiceField(
         label="State", choices=[("", "Any state"), *EmailStatus.choices], required=False
     )

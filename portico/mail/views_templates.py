@@ -41,6 +41,7 @@ class TemplateForm(forms.Form):
     )
 
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
 

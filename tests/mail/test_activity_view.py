@@ -29,7 +29,7 @@ def test_staff_see_their_practices_emails_and_their_state_but_no_bodies(
     assert response.status_code == 200
     page = response.content.decode()
     assert "casey@example.com" in page
-    assert "Queued — will be sent within a minute." in page
+    assert "Queued</span> Will be sent within a minute." in page
     assert "secret-token" not in page
 
 

@@ -11,12 +11,16 @@ from django.db import transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from portico.access.actions import send_invite
+from portico.accounts.models import User
+from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client, ClientEmail
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.outbox import queue_email
 from portico.mail.queries import describe_delivery
 from portico.practices.models import Practice
+from tests.cast import at
 
 SECRET = "hooks:a-long-webhook-secret"
 
@@ -95,6 +99,28 @@ def test_a_postmark_bounce_marks_the_email_and_the_clients_address(
     assert "does not exist" in address.bounce_reason
     event = AuditEvent.objects.filter(client=casey, action="mail.bounced").get()
     assert event.details["to"] == "casey@example.com"
+
+
+def test_a_bounce_shows_on_the_client_page_next_to_the_invitation(
+    maple: Practice, casey: Client, owner: User, owner_http: HttpClient
+) -> None:
+    sent = send_invite(casey, by=Actor.for_user(owner))
+    email = OutboundEmail.objects.get(link=sent.link)
+    bounce = _postmark_bounce(email) | {"Metadata": {"portico_email": str(email.pk)}}
+    response = HttpClient().post(
+        "/webhooks/anymail/postmark/tracking/",
+        data=json.dumps(bounce),
+        content_type="application/json",
+        headers=_auth(),
+    )
+    assert response.status_code == 200
+    page = owner_http.get(at(maple, "clients:detail", casey.public_id)).content.decode()
+    panel = page[page.index('id="portal-access"') :]
+    assert (
+        'badge-bad">Bounced</span> <span class="delivery-sentence">The mailbox does not exist.'
+        in (panel)
+    )
+    assert "Email to casey@example.com bounced" in page
 
 
 def test_a_sendgrid_delivery_is_matched_by_the_outbox_id_it_carries(
