@@ -89,7 +89,7 @@ def contact_account_step(
                 by=Actor.from_request(request, label="contact"),
                 at=timezone.now(),
                 username=new_form.cleaned_data.get("username"),
-                password=new_form.cleaned_data["password1"],
+                password=new_form.cleaned_data["new_password"],
             )
             if account is None:
                 return _dead(request, link)

@@ -5,12 +5,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import (
-    password_validators_help_texts,
-    validate_password,
-)
 from django.core.exceptions import ValidationError
 
+from portico.accounts.forms import NewPasswordForm
 from portico.accounts.models import User
 
 DOB_FORMAT_HELP = "Use MM/DD/YYYY, for example 07/04/1985."
@@ -48,38 +45,25 @@ class DateOfBirthForm(forms.Form):
         return parsed
 
 
-def password_help() -> str:
-    items = "".join(f"<li>{text}</li>" for text in password_validators_help_texts())
-    return f"Your password must follow these rules:<ul>{items}</ul>"
+class CredentialsForm(NewPasswordForm):
+    """Registration: a username (when the practice uses them) and the password, twice."""
 
-
-class CredentialsForm(forms.Form):
     username = forms.CharField(
         label="Choose a username",
         max_length=40,
         help_text="3 to 40 letters, digits, dots, dashes or underscores. You will sign in with it.",
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label="Type the password again",
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    field_order = ["username", "new_password", "confirm_password"]
 
     def __init__(
         self, *args: Any, wants_username: bool, person: User, username_free: Any, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.person = person  # unsaved stand-in for the similarity check
+        # ``person`` is an unsaved stand-in, so the similarity rule sees the names.
+        super().__init__(*args, user=person, **kwargs)
         self.username_free = username_free
-        self.fields["password1"].help_text = password_help()
+        self.fields["new_password"].label = "Choose a password"
+        self.fields["confirm_password"].label = "Type the password again"
         if not wants_username:
             del self.fields["username"]
 
@@ -92,21 +76,9 @@ class CredentialsForm(forms.Form):
             )
         if not self.username_free(username):
             raise ValidationError("That username is already taken. Please choose another.")
+        if self.user is not None:
+            self.user.username = username  # checked for similarity with the password next
         return username
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords do not match. Type them again.")
-        elif first:
-            if "username" in data:
-                self.person.username = data["username"]
-            try:
-                validate_password(first, self.person)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data
 
 
 class TemporaryPasswordForm(forms.Form):

@@ -173,7 +173,7 @@ def welcome_account(http_request: HttpRequest) -> HttpResponse:
                     link,
                     by=Actor.from_request(request, label="client"),
                     username=form.cleaned_data.get("username"),
-                    password=form.cleaned_data["password1"],
+                    password=form.cleaned_data["new_password"],
                     at=timezone.now(),
                 )
             except registration.UsernameTaken:

@@ -32,17 +32,29 @@ class StaffSignInForm(PlainForm):
     )
 
 
-class SetPasswordForm(PlainForm):
-    """A new password, twice, checked by Django's validators (rules shown before typing)."""
+# Passwords longer than the policy's 128 still reach the validator, which names the
+# limit in plain words; this only bounds the work a request can cause.
+PASSWORD_INPUT_MAX = 1024
+
+
+class NewPasswordForm(PlainForm):
+    """A new password, twice, checked by the password policy with the person's own details.
+
+    The rules are shown before typing (the help text). Used to accept a staff
+    invitation, to register through a portal invitation, to reset and to change a
+    password; subclasses may relabel the fields or add some (a username).
+    """
 
     new_password = forms.CharField(
         label="New password",
+        max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Choose a password."},
     )
     confirm_password = forms.CharField(
         label="New password again",
+        max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Type the same password again."},
@@ -51,18 +63,23 @@ class SetPasswordForm(PlainForm):
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields[
-            "new_password"
-        ].help_text = password_validation.password_validators_help_text_html()
+        self.fields["new_password"].help_text = password_rules_html()
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
         password_validation.validate_password(password, self.user)
         return password
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, second = cleaned.get("new_password"), cleaned.get("confirm_password")
         if first and second and first != second:
             self.add_error("confirm_password", "The two passwords are different. Type them again.")
         return cleaned
+
+
+def password_rules_html() -> str:
+    items = "".join(
+        f"<li>{text}</li>" for text in password_validation.password_validators_help_texts()
+    )
+    return f"Your password must follow these rules:<ul>{items}</ul>"

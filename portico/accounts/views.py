@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.access.models import LinkPurpose
 from portico.access.session_token import forget_token, stash_token, stashed_token
-from portico.accounts.forms import SetPasswordForm, StaffSignInForm
+from portico.accounts.forms import NewPasswordForm, StaffSignInForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import UserKind
 from portico.accounts.signin import attempt_sign_in
@@ -117,7 +117,7 @@ def staff_welcome(http_request: HttpRequest) -> HttpResponse:
     assert invitee is not None  # noqa: S101 (staff invitations always name their user)
     if request.method == "GET":
         note_staff_invite_viewed(link, by=Actor.from_request(request, label="invitee"))
-    form = SetPasswordForm(request.POST or None, user=invitee)
+    form = NewPasswordForm(request.POST or None, user=invitee)
     if request.method == "POST" and form.is_valid():
         user = accept_staff_invite(
             link,

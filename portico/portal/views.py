@@ -23,6 +23,7 @@ from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose
 from portico.access.registration import record_link_view
 from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.accounts.forms import NewPasswordForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import User
 from portico.accounts.signin import Outcome, attempt_sign_in
@@ -40,7 +41,6 @@ from portico.portal.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     ForgotUsernameForm,
-    NewPasswordForm,
     SignInForm,
 )
 from portico.portal.queries import next_step_url, portal_home

@@ -57,7 +57,7 @@ def test_a_parent_creates_an_account_through_the_first_link_and_attaches_the_sec
     assert "Create my account" in page
     response = http.post(
         at(maple, "access:welcome_account"),
-        {"path": "new", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"path": "new", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert response.status_code == 302 and response["Location"] == at(maple, "portal:home")
     assert "Mia (your child)" in http.get(at(maple, "portal:home")).content.decode()
@@ -94,7 +94,7 @@ def test_a_shared_address_asks_for_a_username_and_both_people_sign_in_with_their
     assert "already uses home@example.com" in page
     missing = http.post(
         at(maple, "access:welcome_account"),
-        {"path": "new", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"path": "new", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert missing.status_code == 200  # the username is required
     response = http.post(
@@ -102,8 +102,8 @@ def test_a_shared_address_asks_for_a_username_and_both_people_sign_in_with_their
         {
             "path": "new",
             "username": "dad.home",
-            "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
         },
     )
     assert response.status_code == 302

@@ -140,7 +140,7 @@ def test_registration_creates_the_account_signs_in_with_a_new_session_and_uses_t
     assert b"at least 12 characters" in page.content  # requirements shown before typing
     response = http.post(
         at(maple, "access:welcome_account"),
-        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert response.status_code == 302
     assert response["Location"] == at(maple, "portal:home")
@@ -166,11 +166,11 @@ def test_weak_or_mismatched_passwords_are_refused_and_the_link_stays_usable(
         ("short", "short", b"too short"),
         ("password1234", "password1234", b"too common"),
         ("casey@example.com1", "casey@example.com1", b"too similar"),
-        (NEW_PASSWORD, NEW_PASSWORD + "x", b"do not match"),
+        (NEW_PASSWORD, NEW_PASSWORD + "x", b"are different"),
         ("x" * 129, "x" * 129, b"at most 128"),
     ]:
         response = http.post(
-            at(maple, "access:welcome_account"), {"password1": first, "password2": second}
+            at(maple, "access:welcome_account"), {"new_password": first, "confirm_password": second}
         )
         assert response.status_code == 200
         assert words in response.content, words
@@ -186,7 +186,7 @@ def test_a_128_character_password_is_allowed(maple: Practice, casey: Client, own
     long = "correct horse battery staple " * 4 + "abcdefghijkl"
     assert len(long) == 128
     response = http.post(
-        at(maple, "access:welcome_account"), {"password1": long, "password2": long}
+        at(maple, "access:welcome_account"), {"new_password": long, "confirm_password": long}
     )
     assert response.status_code == 302
 
@@ -202,12 +202,12 @@ def test_practices_using_usernames_ask_for_one_and_refuse_a_taken_one(
     _through_dob(http, maple, token)
     taken = http.post(
         at(maple, "access:welcome_account"),
-        {"username": "casey", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"username": "casey", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert b"already taken" in taken.content
     ok = http.post(
         at(maple, "access:welcome_account"),
-        {"username": "casey.c", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"username": "casey.c", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert ok.status_code == 302
     account = portal_account_for(casey)
@@ -221,7 +221,8 @@ def test_the_credentials_step_needs_the_date_of_birth_first(
     http = HttpClient()
     _open(http, maple, token)
     response = http.post(
-        at(maple, "access:welcome_account"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        at(maple, "access:welcome_account"),
+        {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert response["Location"] == at(maple, "access:welcome_dob")
 
@@ -282,7 +283,8 @@ def test_no_token_or_date_of_birth_reaches_the_logs_or_the_audit(
     http.post(at(maple, "access:welcome_dob"), {"date_of_birth": "01/02/1980"})
     http.post(at(maple, "access:welcome_dob"), {"date_of_birth": "04/12/1990"})
     http.post(
-        at(maple, "access:welcome_account"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        at(maple, "access:welcome_account"),
+        {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     everything = caplog.text + str(list(AuditEvent.objects.values_list("details", flat=True)))
     for secret in (token, link.token_hash, "1990-04-12", "04/12/1990", "1980", NEW_PASSWORD):
