@@ -36,6 +36,7 @@ from portico.access.models import (
 from portico.access.queries import client_of_account, default_address, portal_account_for
 from portico.accounts.lockout import unlock_user
 from portico.accounts.models import User, UserKind
+from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.clients.models import Client
@@ -377,23 +378,7 @@ def set_temporary_password(client: Client, *, by: Actor, password: str | None = 
     if password is None:
         password = generate_temporary_password()
     validate_password(password, account)  # ValidationError for a typed one that fails
-    account.set_password(password)
-    account.must_change_password = True
-    account.temporary_password_expires_at = at + TEMPORARY_PASSWORD_LIFETIME
-    account.failed_sign_ins = 0
-    account.locked_until = None
-    account.session_generation = F("session_generation") + 1
-    account.save(
-        update_fields=[
-            "password",
-            "must_change_password",
-            "temporary_password_expires_at",
-            "failed_sign_ins",
-            "locked_until",
-            "session_generation",
-        ]
-    )
-    account.refresh_from_db(fields=["session_generation"])
+    store_password(account, password=password, temporary_until=at + TEMPORARY_PASSWORD_LIFETIME)
     revoked = revoke_live_links(
         links_for_subject(client.practice, client=client).filter(purpose__in=CLIENT_PURPOSES),
         reason=RevokeReason.PASSWORD_CHANGED,

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from portico.access.actions import AccessRefused, SendLimitReached, send_password_reset
@@ -19,6 +19,7 @@ from portico.access.links import CLIENT_PURPOSES, consume_link, revoke_live_link
 from portico.access.models import AccessLink, RevokeReason
 from portico.access.queries import client_of_account, default_address
 from portico.accounts.models import User
+from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.clients.models import Client
@@ -206,23 +207,7 @@ def change_password(account: User, *, password: str, by: Actor) -> None:
 
 def _set_password(account: User, *, password: str, client: Client | None, at: datetime) -> int:
     """Set the password, end every session, clear locks and temporary state; revoke links."""
-    account.set_password(password)
-    account.must_change_password = False
-    account.temporary_password_expires_at = None
-    account.failed_sign_ins = 0
-    account.locked_until = None
-    account.session_generation = F("session_generation") + 1
-    account.save(
-        update_fields=[
-            "password",
-            "must_change_password",
-            "temporary_password_expires_at",
-            "failed_sign_ins",
-            "locked_until",
-            "session_generation",
-        ]
-    )
-    account.refresh_from_db(fields=["session_generation"])
+    store_password(account, password=password, temporary_until=None)
     subject = Q(user=account)
     if client is not None:
         subject |= Q(client=client, contact__isnull=True)
