@@ -63,7 +63,7 @@ def test_adding_a_client_with_a_mistyped_email_offers_the_fix_in_one_click(
     screenshot(tab, f"clients-add-typo-hint-{tab_name}")
     tab.get_by_role("button", name="Use jane@gmail.com").click()
     assert tab.get_by_role("heading", name="Jane Doe").is_visible()
-    assert tab.get_by_text("send the portal invitation to jane@gmail.com").is_visible()
+    assert tab.get_by_text("the portal invitation was sent to jane@gmail.com").is_visible()
     assert ClientEmail.objects.get(client__first_name="Jane").address == "jane@gmail.com"
     screenshot(tab, f"clients-detail-{tab_name}")
 
