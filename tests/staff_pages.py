@@ -1,0 +1,91 @@
+"""Every staff URL of the practice URLconf, filled with real objects of one practice.
+
+Used by the isolation walk (the outsider must get 404 for all of them) and by the
+browser walk (every staff page is opened and photographed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from portico.accounts.models import User
+from portico.audit.actor import Actor
+from portico.clients.contact_actions import add_contact
+from portico.clients.models import Client, Contact
+from portico.practices.models import Practice
+
+# Pages for people who are not signed in yet: they show no practice data.
+PUBLIC_STAFF_ROUTES = {
+    "accounts:staff_sign_in",
+    "accounts:staff_welcome",
+    "accounts:staff_welcome_link",
+}
+_CONVERTER = re.compile(r"<(?:(?P<type>\w+):)?(?P<name>\w+)>")
+
+
+def _routes(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry.url_patterns, route, inner)
+        else:
+            yield route, f"{namespace}{entry.name or route}"
+
+
+def staff_routes() -> list[tuple[str, str]]:
+    """(route, "namespace:name") of every signed-in staff URL."""
+    routes = _routes(get_resolver(settings.PRACTICE_URLCONF).url_patterns)
+    return sorted(
+        {r for r in routes if r[0].startswith("staff/") and r[1] not in PUBLIC_STAFF_ROUTES}
+    )
+
+
+@dataclass
+class Objects:
+    """One object of each kind a staff URL can name."""
+
+    client: Client
+    contact: Contact
+    staff_member: User
+
+    @classmethod
+    def build(cls, client: Client, staff_member: User, by: User) -> Objects:
+        contact = add_contact(
+            client,
+            by=Actor.for_user(by),
+            first_name="Pat",
+            last_name="Parent",
+            relationship="parent",
+            email="pat.parent@example.com",
+            is_primary=True,
+            portal_access_enabled=True,
+        )
+        return cls(client=client, contact=contact, staff_member=staff_member)
+
+    def value(self, name: str) -> str:
+        values = {
+            "public_id": str(self.client.public_id),
+            "contact_id": str(self.contact.public_id),
+            "email_id": str(self.client.emails.values_list("pk", flat=True).first()),
+            "user_id": str(self.staff_member.pk),
+            "kind": "invite",
+        }
+        if name not in values:
+            raise KeyError(f"tests/staff_pages.py has no value for the URL parameter {name!r}")
+        return values[name]
+
+
+def fill(route: str, objects: Objects) -> str:
+    return "/" + _CONVERTER.sub(lambda m: objects.value(m["name"]), route)
+
+
+def path_in(practice: Practice, route: str, objects: Objects) -> str:
+    return f"/p/{practice.slug}" + fill(route, objects)
