@@ -12,6 +12,7 @@ from portico.access.models import AccessLink, GrantRelationship, PortalGrant
 from portico.access.wording import short_day_and_time
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
+from portico.audit.queries import describe_event
 from portico.clients.models import Client, ClientEmail
 
 
@@ -50,27 +51,6 @@ def client_links(client: Client) -> QuerySet[AccessLink]:
     ).order_by("-created_at", "-id")
 
 
-EVENT_WORDS = {
-    "access.invite.sent": "Invitation sent",
-    "access.invite.resent": "Invitation resent",
-    "access.reset.sent": "Password reset sent",
-    "access.reset.resent": "Password reset resent",
-    "access.link.viewed": "Emailed link opened",
-    "access.dob.failed": "Wrong date of birth entered",
-    "access.link.revoked": "Link cancelled",
-    "access.registered": "Account set up",
-    "access.temporary_password.set": "Temporary password set",
-    "access.enabled": "Portal access turned on",
-    "access.disabled": "Portal access turned off",
-    "access.unlocked": "Account unlocked",
-    "signin.succeeded": "Signed in",
-    "signin.failed": "Sign-in failed",
-    "signin.locked": "Locked after failed sign-ins",
-    "password.reset": "Password reset completed",
-    "password.changed": "Password changed",
-}
-
-
 @dataclass(frozen=True)
 class AccessEvent:
     at: datetime
@@ -90,7 +70,7 @@ def recent_access_events(client: Client, account: User | None, limit: int = 4) -
         .filter(
             Q(action__startswith="access.")
             | Q(action__startswith="signin.")
-            | Q(action__startswith="password.")
+            | Q(action__startswith="mail.")
         )
         .order_by("-at", "-id")[:limit]
     )
@@ -98,20 +78,8 @@ def recent_access_events(client: Client, account: User | None, limit: int = 4) -
         AccessEvent(
             at=row.at,
             when=short_day_and_time(client.practice, row.at),
-            text=_event_text(row),
+            text=describe_event(row),
             actor=row.actor_label,
         )
         for row in rows
     ]
-
-
-def _event_text(event: AuditEvent) -> str:
-    text = EVENT_WORDS.get(event.action, event.action)
-    details = event.details or {}
-    if event.action == "signin.failed" and details.get("reason"):
-        text += f" ({str(details['reason']).replace('_', ' ')})"
-    if event.action == "access.link.revoked" and details.get("reason") == "dob_failures":
-        text += " (too many wrong dates of birth)"
-    if details.get("email") and event.action.startswith(("access.invite", "access.reset")):
-        text += f" to {details['email']}"
-    return text

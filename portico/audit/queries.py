@@ -140,8 +140,7 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "access.link.viewed": lambda e: "Emailed link opened",
     "access.dob.failed": lambda e: "Wrong date of birth entered at registration",
     "access.link.revoked": lambda e: (
-        "Emailed link cancelled"
-        + (f": {_d(e, 'reason').replace('_', ' ')}" if _d(e, "reason") else "")
+        "Emailed link cancelled" + (f": {_revoke_reason(e).lower()}" if _d(e, "reason") else "")
     ),
     "access.registered": lambda e: (
         "Portal account set up" + (f" (username {_d(e, 'username')})" if _d(e, "username") else "")
@@ -172,7 +171,39 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "client.added": lambda e: "Client added",
     "client.details_changed": lambda e: "Personal information changed",
     "client.email_added": lambda e: f"Email address added{_colon_email(e)}",
-    "client.email_changed": lambda e: "Email address changed",
+    "client.email_changed": lambda e: (
+        f"Email address changed from {_d(e, 'old_address')} to {_d(e, 'new_address')}"
+        if _d(e, "old_address")
+        else "Email address changed"
+    ),
+    "client.email_confirmed": lambda e: (
+        f"Staff confirmed the address {_d(e, 'address')} is right after a bounce"
+    ),
+    "client.coming_of_age.reviewed": lambda e: "Coming-of-age review of portal access completed",
+    "contact.added": lambda e: f"Contact added: {_contact(e)}",
+    "contact.changed": lambda e: (
+        f"Contact changed: {_contact(e)}"
+        + (f" (email now {_d(e, 'new_email')})" if _d(e, "new_email") else "")
+    ),
+    "contact.removed": lambda e: f"Contact removed: {_contact(e)}",
+    "contact.consent.recorded": lambda e: f"{_consent(e)} consent recorded for {_contact(e)}",
+    "contact.consent.withdrawn": lambda e: f"{_consent(e)} consent withdrawn for {_contact(e)}",
+    "access.contact.ended": lambda e: (
+        f"Portal access ended for contact {_d(e, 'contact_name', 'a contact')}"
+    ),
+    "mail.template.changed": lambda e: f"Email template changed: {_kind(e)} ({_d(e, 'change')})",
+    "mail.test.sent": lambda e: f"Test email sent: {_kind(e)}",
+    "mail.delivered": lambda e: f"{_d(e, 'email', 'Email')} delivered to {_d(e, 'to')}",
+    "mail.deferred": lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} delayed",
+    "mail.bounced": lambda e: (
+        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} bounced"
+        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    ),
+    "mail.complained": lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} marked as spam",
+    "mail.failed": lambda e: (
+        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} could not be delivered"
+        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    ),
     "client.email_removed": lambda e: f"Email address removed{_colon_email(e)}",
     "client.default_email_changed": lambda e: "Default email address changed",
     "client.archived": lambda e: "Client archived",
@@ -187,6 +218,27 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "staff.deactivated": lambda e: f"Staff account deactivated: {_who(e)}",
     "staff.reactivated": lambda e: f"Staff account reactivated: {_who(e)}",
 }
+
+
+def _revoke_reason(event: AuditEvent) -> str:
+    from portico.access.models import RevokeReason
+
+    reason = _d(event, "reason")
+    return str(dict(RevokeReason.choices).get(reason, reason.replace("_", " ")))
+
+
+def _contact(event: AuditEvent) -> str:
+    return _d(event, "name", "") or _d(event, "contact_name", "a contact")
+
+
+def _consent(event: AuditEvent) -> str:
+    return {"telehealth": "Telehealth", "treatment": "Treatment"}.get(_d(event, "kind"), "A")
+
+
+def _kind(event: AuditEvent) -> str:
+    from portico.mail.models import EmailKind
+
+    return str(dict(EmailKind.choices).get(_d(event, "kind"), _d(event, "kind")))
 
 
 def _colon_email(event: AuditEvent) -> str:

@@ -156,7 +156,11 @@ def update_contact(contact: Contact, *, by: Actor, **changes: Any) -> list[str]:
         contact.bounce_reason = ""
         update_fields += ["bounced_at", "bounce_reason"]
     contact.save(update_fields=update_fields)
-    details: dict[str, Any] = {"contact": str(contact.public_id), "fields": changed}
+    details: dict[str, Any] = {
+        "contact": str(contact.public_id),
+        "name": contact.full_name,
+        "fields": changed,
+    }
     revoked = 0
     if "email" in changed:
         details |= {"old_email": old_email, "new_email": contact.email}

@@ -165,5 +165,5 @@ def test_the_panel_shows_the_status_and_the_actions_a_role_may_take(
     assert "Resend invite" in html
     assert "Set a temporary password" not in html  # front desk lacks the capability
     assert "4 of 5 invitation or reset emails left" in html
-    assert "Invitation sent to casey@example.com" in html
+    assert "Portal invitation sent to casey@example.com" in html
     set_urlconf(None)
