@@ -161,23 +161,27 @@ def ensure_port_free(port: int) -> None:
 
 
 def serve(port: int, env: dict[str, str], *, details: str) -> int:
-    """Run the web server and one worker; stop both when either stops or on Ctrl-C."""
+    """Run the web server, one worker and the recurring jobs; stop all on Ctrl-C."""
     worker = start([str(PYTHON), "manage.py", "db_worker", "--reload"], env)
+    periodic = start([str(PYTHON), "manage.py", "periodic"], env)
     web = start([str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         if wait_until_serving(port, web):
             say("\n" + details.rstrip())
             say("\nPortico is running. Press Ctrl-C to stop the web server and the worker.\n")
-        while web.poll() is None and worker.poll() is None:
+        while web.poll() is None and worker.poll() is None and periodic.poll() is None:
             time.sleep(0.5)
         if worker.poll() is not None:
             say(f"The task worker stopped (exit code {worker.returncode}); stopping Portico.")
+        if periodic.poll() is not None:
+            say(f"The recurring jobs stopped (exit code {periodic.returncode}); stopping Portico.")
     except KeyboardInterrupt:
         say("\nStopping Portico ...")
     finally:
         stop(web, signal.SIGINT)
         stop(worker, signal.SIGTERM)
+        stop(periodic, signal.SIGTERM)
     return 0 if web.returncode in (0, -signal.SIGINT, -signal.SIGTERM) else 1
 
 

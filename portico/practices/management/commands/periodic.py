@@ -1,0 +1,63 @@
+"""The recurring jobs of every practice, in one long-running process.
+
+    manage.py periodic            # loop forever (run one beside the workers)
+    manage.py periodic --once     # run each job once (for cron)
+
+- every minute: give stuck or orphaned outbox emails back to the workers
+  (``portico.mail.delivery.recover_stuck_emails``);
+- every hour: open coming-of-age reviews for clients who reached the age of
+  majority today in their practice's time zone
+  (``portico.clients.minors.find_clients_coming_of_age``; idempotent, so running
+  it hourly also catches the practices whose day has just begun).
+
+Both jobs are safe to run from several hosts at once; one instance is enough.
+"""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from portico.clients.minors import find_clients_coming_of_age
+from portico.mail.delivery import recover_stuck_emails
+
+
+def _sweep_outbox() -> str:
+    return f"{recover_stuck_emails()} emails given back to the workers"
+
+
+def _coming_of_age() -> str:
+    return f"{len(find_clients_coming_of_age())} coming-of-age reviews opened"
+
+
+JOBS: list[tuple[str, int, Callable[[], str]]] = [
+    ("outbox sweep", 60, _sweep_outbox),
+    ("coming-of-age reviews", 3600, _coming_of_age),
+]
+
+
+class Command(BaseCommand):
+    help = "Run Portico's recurring jobs (outbox sweep, coming-of-age reviews)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run each job once and stop.")
+
+    def handle(self, *args: Any, once: bool, **options: Any) -> None:
+        next_run = dict.fromkeys((name for name, _, _ in JOBS), 0.0)
+        while True:
+            now = time.monotonic()
+            for name, every, job in JOBS:
+                if once or now >= next_run[name]:
+                    close_old_connections()
+                    outcome = job()
+                    next_run[name] = now + every
+                    if options["verbosity"] > 1 or (once and options["verbosity"] > 0):
+                        self.stdout.write(f"{name}: {outcome}")
+            if once:
+                return
+            time.sleep(5)
