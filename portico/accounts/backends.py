@@ -25,7 +25,9 @@ def find_sign_in_candidates(*, practice: Practice, kind: str, identifier: str) -
     identifier = identifier.strip().lower()
     if not identifier:
         return []
-    users = User.objects.select_related("practice").filter(practice=practice, kind=kind)
+    users = User.objects.select_related("practice", "membership").filter(
+        practice=practice, kind=kind
+    )
     by_username: list[User] = list(users.annotate(u=Lower("username")).filter(u=identifier)[:1])
     if by_username or "@" not in identifier:
         return by_username
@@ -35,6 +37,25 @@ def find_sign_in_candidates(*, practice: Practice, kind: str, identifier: str) -
         .order_by("pk")[:MAX_SHARED_EMAIL_ACCOUNTS]
     )
     return shared
+
+
+def verify_password(candidates: list[User], password: str) -> User | None:
+    """The candidate whose password this is, if any.
+
+    With no candidate the password is still hashed once, so an unknown account
+    answers as slowly as a known one.
+    """
+    if not candidates:
+        User().set_password(password)
+        return None
+    for user in candidates:
+        if user.check_password(password):
+            user.backend = BACKEND_PATH
+            return user
+    return None
+
+
+BACKEND_PATH = "portico.accounts.backends.PracticeBackend"
 
 
 class PracticeBackend(BaseBackend):
@@ -51,14 +72,7 @@ class PracticeBackend(BaseBackend):
         if practice is None or kind is None or identifier is None or password is None:
             return None
         candidates = find_sign_in_candidates(practice=practice, kind=kind, identifier=identifier)
-        if not candidates:
-            # Same work as a real check, so unknown accounts answer just as slowly.
-            User().set_password(password)
-            return None
-        for user in candidates:
-            if user.check_password(password):
-                return user
-        return None
+        return verify_password(candidates, password)
 
     def get_user(self, user_id: int) -> User | None:
         return User.objects.select_related("practice").filter(pk=user_id, is_active=True).first()

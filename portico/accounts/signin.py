@@ -1,7 +1,7 @@
 """Signing in to one practice: shared by the staff and the portal sign-in pages.
 
-One function decides, in this order: rate limit, account lock, password (through
-PracticeBackend, scoped by practice and kind), then — only after the right
+One function decides, in this order: rate limit, account lock, password (the
+accounts PracticeBackend finds, scoped by practice and kind), then — only after the right
 password — whether the account is disabled or its temporary password expired.
 Unknown accounts and wrong passwords get the same words, so the page does not
 reveal who has an account. Every outcome is audited without the password.
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portico.accounts.backends import find_sign_in_candidates
+from portico.accounts.backends import find_sign_in_candidates, verify_password
 from portico.accounts.lockout import clear_failures, is_locked, register_failure
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor, client_ip
@@ -83,10 +83,9 @@ def attempt_sign_in(
     if candidates and all(is_locked(user, now) for user in candidates):
         return _locked(practice, candidates[0], visitor, details)
 
-    user = authenticate(
-        request, practice=practice, kind=kind, identifier=identifier, password=password
-    )
-    if not isinstance(user, User):
+    # The candidates found above are checked directly: one lookup per attempt.
+    user = verify_password(candidates, password)
+    if user is None:
         for candidate in candidates:
             if not is_locked(candidate, now):
                 register_failure(candidate, by=visitor, at=now)
