@@ -5,17 +5,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
-
-from portico.access.limits import SEND_LIMIT, SEND_WINDOW, allowance_from_times
+from portico.access.limits import SEND_LIMIT, allowance_from_times
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, GrantRelationship, PortalGrant, RevokeReason
+from portico.access.status import link_summaries
 from portico.access.wording import short_day_and_time, when_next
 from portico.accounts.lockout import is_locked
 from portico.accounts.models import User
@@ -101,26 +98,7 @@ def contact_statuses(
         if current is None or current.revoked_at is not None:
             grants[grant.contact_id] = grant  # type: ignore[index]
     links = AccessLink.objects.filter(contact_id__in=ids, purpose__in=CLIENT_PURPOSES)
-    latest = {
-        link.contact_id: link
-        for link in links.annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("contact_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
-        ).filter(row=1)
-    }
-    sent: dict[int, list[datetime]] = defaultdict(list)
-    for contact_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
-        "contact_id", "created_at"
-    ):
-        sent[contact_id].append(created_at)
-    emails: dict[int, OutboundEmail] = {}
-    for email in OutboundEmail.objects.filter(
-        link_id__in=[link.pk for link in latest.values()]
-    ).order_by("created_at", "id"):
-        emails[email.link_id] = email  # type: ignore[index]  # the newest wins
+    latest, sent, emails = link_summaries(links, "contact_id", at)
     result = {}
     for contact in contacts:
         link = latest.get(contact.pk)

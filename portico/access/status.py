@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from portico.access.limits import SEND_WINDOW, SendAllowance, allowance_from_times
@@ -104,6 +104,36 @@ def portal_status(client: Client, at: datetime) -> PortalStatus:
     return replace(status, events=tuple(recent_access_events(client, status.account)))
 
 
+def link_summaries(
+    links: QuerySet[AccessLink], person_field: str, at: datetime
+) -> tuple[dict[int, AccessLink], dict[int, list[datetime]], dict[int, OutboundEmail]]:
+    """For many people at once (``person_field``: "client_id" or "contact_id"), in 3 queries:
+    each one's latest link, the send times inside the resend window, and the email
+    that carried each latest link (the newest, when a link was emailed twice).
+    """
+    latest: dict[int, AccessLink] = {
+        getattr(link, person_field): link
+        for link in links.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F(person_field)],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        ).filter(row=1)
+    }
+    sent: dict[int, list[datetime]] = defaultdict(list)
+    for person_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
+        person_field, "created_at"
+    ):
+        sent[person_id].append(created_at)
+    emails: dict[int, OutboundEmail] = {}
+    for email in OutboundEmail.objects.filter(
+        link_id__in=[link.pk for link in latest.values()]
+    ).order_by("created_at", "id"):
+        emails[email.link_id] = email  # type: ignore[index]  # the newest wins
+    return latest, sent, emails
+
+
 def portal_statuses(
     clients: Sequence[Client], at: datetime, *, practice: Practice | None = None
 ) -> dict[int, PortalStatus]:
@@ -125,26 +155,7 @@ def portal_statuses(
     links = AccessLink.objects.filter(
         client_id__in=ids, purpose__in=CLIENT_PURPOSES, contact__isnull=True
     )
-    latest = {
-        link.client_id: link
-        for link in links.annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("client_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
-        ).filter(row=1)
-    }
-    sent: dict[int, list[datetime]] = defaultdict(list)
-    for client_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
-        "client_id", "created_at"
-    ):
-        sent[client_id].append(created_at)
-    emails: dict[int, OutboundEmail] = {}
-    for email in OutboundEmail.objects.filter(
-        link_id__in=[link.pk for link in latest.values()]
-    ).order_by("created_at", "id"):
-        emails[email.link_id] = email  # type: ignore[index]  # the newest wins
+    latest, sent, emails = link_summaries(links, "client_id", at)
     if all(hasattr(client, "default_email") for client in clients):
         with_email = {client.pk for client in clients if getattr(client, "default_email", None)}
     else:
