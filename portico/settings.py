@@ -228,6 +228,13 @@ EMAIL_SERVICE = envchoice(
 )
 # The local mailbox (a page listing the outbox) exists only in the embedded default.
 LOCAL_MAILBOX = not EMAIL_URL and not EMAIL_SERVICE
+if LOCAL_MAILBOX and SECURE_URLS:
+    # An https:// address means real clients: the mailbox page would show them
+    # every email, links included, and nothing would actually be delivered.
+    raise ImproperlyConfigured(
+        "PORTICO_BASE_URL is https://, but no way to send email is set: set EMAIL_URL "
+        "or PORTICO_EMAIL_SERVICE. (The local mailbox is only for the embedded setup.)"
+    )
 # Django 6.1 mailers: "default" is what the outbox worker sends with.
 MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}

@@ -137,6 +137,8 @@ def test_no_deprecated_email_setting_remains(tmp_path: Path) -> None:
             {"EMAIL_URL": "smtp://mail.example", "PORTICO_EMAIL_SERVICE": "sendgrid"},
             "EMAIL_URL",
         ),
+        # An https:// address is a real installation: the local mailbox is not for it.
+        ({"PORTICO_BASE_URL": "https://portico.example.org"}, "EMAIL_URL"),
     ],
 )
 def test_bad_email_configuration_stops_start_up_naming_the_variable(
