@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from portico.access.bulk import start_bulk_invite
+from portico.access.models import BulkInvite
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.contact_actions import add_contact
@@ -55,6 +57,7 @@ class Objects:
     client: Client
     contact: Contact
     staff_member: User
+    bulk_invite: BulkInvite
 
     @classmethod
     def build(cls, client: Client, staff_member: User, by: User) -> Objects:
@@ -68,7 +71,10 @@ class Objects:
             is_primary=True,
             portal_access_enabled=True,
         )
-        return cls(client=client, contact=contact, staff_member=staff_member)
+        bulk_invite = start_bulk_invite(client.practice, by=Actor.for_user(by))
+        return cls(
+            client=client, contact=contact, staff_member=staff_member, bulk_invite=bulk_invite
+        )
 
     def value(self, name: str) -> str:
         values = {
@@ -77,6 +83,7 @@ class Objects:
             "email_id": str(self.client.emails.values_list("pk", flat=True).first()),
             "user_id": str(self.staff_member.pk),
             "kind": "invite",
+            "bulk_id": str(self.bulk_invite.public_id),
         }
         if name not in values:
             raise KeyError(f"tests/staff_pages.py has no value for the URL parameter {name!r}")

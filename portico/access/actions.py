@@ -12,6 +12,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -85,6 +86,25 @@ def _require_allowance(client: Client, at: datetime) -> SendAllowance:
     return allowance
 
 
+def link_email_context(
+    client: Client, token: str, link: AccessLink, *, user: User | None = None
+) -> dict[str, Any]:
+    """What an invitation or reset email to the client shows (also used by bulk invites)."""
+    practice = client.practice
+    invite = link.purpose == LinkPurpose.CLIENT_INVITE
+    context: dict[str, Any] = {
+        "greeting_name": client.greeting_name,
+        "practice_name": practice.name,
+        "link": practice_url(practice, INVITE_URL_NAME if invite else RESET_URL_NAME, token),
+        "link_expires": link.expires_at,
+        "practice_phone": practice.phone,
+        "practice_email": practice.email,
+    }
+    if user is not None:
+        context["username"] = user.username
+    return context
+
+
 def _send(
     client: Client,
     *,
@@ -116,22 +136,11 @@ def _send(
             reason=RevokeReason.SUPERSEDED,
             at=at,
         )
-    url = practice_url(practice, INVITE_URL_NAME if invite else RESET_URL_NAME, issued.token)
-    context = {
-        "greeting_name": client.greeting_name,
-        "practice_name": practice.name,
-        "link": url,
-        "link_expires": issued.link.expires_at,
-        "practice_phone": practice.phone,
-        "practice_email": practice.email,
-    }
-    if user is not None:
-        context["username"] = user.username
     email = queue_email(
         practice=practice,
         kind=EmailKind.INVITE if invite else EmailKind.PASSWORD_RESET,
         to=to,
-        context=context,
+        context=link_email_context(client, issued.token, issued.link, user=user),
         client=client,
         link=issued.link,
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 
@@ -113,3 +115,47 @@ class PortalGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} may act for client {self.client_id} ({self.relationship})"
+
+
+class BulkInviteStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Sending"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Stopped by an error"
+
+
+class BulkInvite(models.Model):
+    """One "Invite everyone not yet invited": the request that asked, and its progress.
+
+    The staff request only writes this row and enqueues the task; the task fills
+    in ``total`` when it starts and the counters after each chunk it commits.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=BulkInviteStatus.choices, default=BulkInviteStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)  # eligible when the task started
+    sent = models.PositiveIntegerField(default=0)
+    # Eligible at the start, but not any more when their turn came (say, invited by hand).
+    skipped = models.PositiveIntegerField(default=0)
+    # Clients left out from the start, by reason: {"no_email": 3, ...}.
+    not_eligible = models.JSONField(default=dict)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "-created_at"], name="bulk_invite_recent")]
+
+    def __str__(self) -> str:
+        return f"Bulk invite {self.public_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BulkInviteStatus.DONE, BulkInviteStatus.FAILED)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from portico.access import family_staff_views, staff_views, views
+from portico.access import bulk_views, family_staff_views, staff_views, views
 
 app_name = "access"
 
 STAFF = "staff/clients/<uuid:public_id>/access/"
 CONTACT = "staff/clients/<uuid:public_id>/contacts/<uuid:contact_id>/access/"
+BULK = "staff/clients/bulk-invite/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("welcome/", views.welcome, name="welcome"),
@@ -32,5 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         family_staff_views.send_contact_invite,
         name="send_contact_invite",
     ),
+    path(BULK, bulk_views.confirm, name="bulk_invite"),
+    path(BULK + "<uuid:bulk_id>/", bulk_views.progress, name="bulk_invite_progress"),
     path(CONTACT + "end/", family_staff_views.end_contact_access, name="end_contact_access"),
 ]

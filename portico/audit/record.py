@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.utils import timezone
 
@@ -20,6 +21,14 @@ FORBIDDEN_DETAIL_KEYS = frozenset(
 )
 
 
+class Entry(NamedTuple):
+    """One event of a ``record_many`` batch: who it is about and its details."""
+
+    client: Client | None
+    details: dict[str, Any]
+    subject_user: User | None = None
+
+
 def record(
     action: str,
     *,
@@ -29,11 +38,25 @@ def record(
     subject_user: User | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    details = details or {}
-    leaked = FORBIDDEN_DETAIL_KEYS & {key.lower() for key in details}
+    event = _event(action, practice, actor, Entry(client, details or {}, subject_user))
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(
+    action: str, *, practice: Practice, actor: Actor, entries: Iterable[Entry]
+) -> list[AuditEvent]:
+    """``record`` for many events of one action by one actor, in one INSERT."""
+    return AuditEvent.objects.bulk_create(
+        _event(action, practice, actor, entry) for entry in entries
+    )
+
+
+def _event(action: str, practice: Practice, actor: Actor, entry: Entry) -> AuditEvent:
+    leaked = FORBIDDEN_DETAIL_KEYS & {key.lower() for key in entry.details}
     if leaked:
         raise ValueError(f"Audit details must not hold secrets: {sorted(leaked)}")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         practice=practice,
         at=timezone.now(),
         actor=actor.user,
@@ -41,7 +64,7 @@ def record(
         ip=actor.ip,
         user_agent=actor.user_agent[:300],
         action=action,
-        client=client,
-        subject_user=subject_user,
-        details=details,
+        client=entry.client,
+        subject_user=entry.subject_user,
+        details=entry.details,
     )

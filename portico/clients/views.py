@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from portico.access.bulk import eligible_count
 from portico.access.queries import client_links
 from portico.access.status import portal_status, portal_statuses
 from portico.access.wording import short_day_and_time
@@ -38,7 +39,7 @@ from portico.clients.queries import (
 )
 from portico.practices.http import SignedInRequest
 from portico.practices.models import Practice
-from portico.practices.roles import Can
+from portico.practices.roles import Can, staff_can
 
 
 def practice_today(practice: Practice) -> date:
@@ -69,6 +70,12 @@ def client_list(request: SignedInRequest) -> HttpResponse:
         "search_form": search,
         "page": page,
         "open_review_count": open_review_count(request.practice),
+        # "Invite everyone not yet invited (N)": one COUNT, whatever the page.
+        "bulk_invite_count": (
+            eligible_count(request.practice)
+            if staff_can(request.user, request.practice, Can.SEND_INVITES)
+            else 0
+        ),
     }
     return render(request, "clients/list.html", context)
 

@@ -12,6 +12,8 @@ task (two write transactions) per email.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import formataddr
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,7 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
-from portico.mail.rendering import RenderedEmail, render_email
+from portico.mail.rendering import RenderedEmail, render_email, render_emails
 
 if TYPE_CHECKING:
     from portico.access.models import AccessLink
@@ -71,8 +73,56 @@ def queue_email(
         )
     if rendered is None:
         rendered = render_email(practice, kind, context)
+    email = _outbound_email(practice, kind, to, rendered, client=client, link=link)
+    email.save(force_insert=True)
+    ensure_delivery_task()
+    return email
+
+
+@dataclass(frozen=True)
+class EmailToQueue:
+    """One email of a ``queue_emails`` batch: the arguments ``queue_email`` takes for one."""
+
+    to: str
+    context: dict[str, Any]
+    client: Client | None = None
+    link: AccessLink | None = None
+
+
+def queue_emails(
+    *, practice: Practice, kind: EmailKind, emails: Sequence[EmailToQueue]
+) -> list[OutboundEmail]:
+    """``queue_email`` for many emails of one kind: one INSERT and one delivery-task check.
+
+    Rendered exactly as ``queue_email`` renders each one (the practice's template is
+    read once). Call inside the transaction of the change that causes the emails.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "queue_emails() must run inside the transaction of the change that causes the emails."
+        )
+    if not emails:
+        return []
+    rendered = render_emails(practice, kind, [email.context for email in emails])
+    rows = OutboundEmail.objects.bulk_create(
+        _outbound_email(practice, kind, email.to, body, client=email.client, link=email.link)
+        for email, body in zip(emails, rendered, strict=True)
+    )
+    ensure_delivery_task()
+    return rows
+
+
+def _outbound_email(
+    practice: Practice,
+    kind: EmailKind,
+    to: str,
+    rendered: RenderedEmail,
+    *,
+    client: Client | None,
+    link: AccessLink | None,
+) -> OutboundEmail:
     now = timezone.now()
-    email = OutboundEmail.objects.create(
+    return OutboundEmail(
         practice=practice,
         kind=kind,
         to_address=to,
@@ -88,8 +138,6 @@ def queue_email(
         next_attempt_at=now,
         status_changed_at=now,
     )
-    ensure_delivery_task()
-    return email
 
 
 def ensure_delivery_task() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,11 +81,22 @@ def text_to_html(text: str) -> SafeString:
 
 def render_email(practice: Practice, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
     """The practice's own template for ``kind`` if it has one, else Portico's default."""
-    values = email_values(practice, context)
+    return render_emails(practice, kind, [context])[0]
+
+
+def render_emails(
+    practice: Practice, kind: str, contexts: Sequence[Mapping[str, Any]]
+) -> list[RenderedEmail]:
+    """``render_email`` for many emails of one kind: the practice's template is read once."""
     override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
-    if override is not None:
-        return render_override(practice, override.subject, override.body_text, values)
-    return render_default(kind, values)
+    rendered = []
+    for context in contexts:
+        values = email_values(practice, context)
+        if override is not None:
+            rendered.append(render_override(practice, override.subject, override.body_text, values))
+        else:
+            rendered.append(render_default(kind, values))
+    return rendered
 
 
 def render_default(kind: str, values: Mapping[str, str]) -> RenderedEmail:

@@ -1,0 +1,313 @@
+"""Invite everyone not yet invited: thousands of clients, in the background, in chunks.
+
+The staff request only writes a ``BulkInvite`` row and enqueues ``run_bulk_invite``
+(in the same transaction: django-tasks-db keeps the task row in our database).
+The task takes the eligible clients and invites them ``CHUNK`` at a time; each
+chunk is one transaction that locks its client rows, checks each client again
+(someone may have sent an invitation by hand meanwhile), then writes the links,
+the emails and the audit events with one INSERT each, and moves the counters.
+
+Every invitation is the one ``send_invite`` sends: the same link (32 random bytes,
+only the SHA-256 kept, the practice's invite lifetime), the same email rendering
+(``link_email_context``), the same audit action. Running the task twice, or two
+bulk invites one after the other, sends nobody a second invitation: a client
+with a live link is not eligible.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.tasks import task
+from django.utils import timezone
+
+from portico.access.actions import link_email_context
+from portico.access.limits import SEND_LIMIT, SEND_WINDOW
+from portico.access.links import CLIENT_PURPOSES, TOKEN_BYTES, hash_token, live_links
+from portico.access.models import (
+    AccessLink,
+    BulkInvite,
+    BulkInviteStatus,
+    GrantRelationship,
+    LinkPurpose,
+    PortalGrant,
+)
+from portico.audit.actor import Actor
+from portico.audit.record import Entry, record, record_many
+from portico.clients.models import Client, ClientEmail
+from portico.mail.models import EmailKind
+from portico.mail.outbox import EmailToQueue, queue_emails
+from portico.practices.models import Practice
+from portico.practices.roles import Can, staff_can
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portico.accounts.models import User
+
+CHUNK = 500
+UNFINISHED = (BulkInviteStatus.QUEUED, BulkInviteStatus.RUNNING)
+
+# Why a current (not archived) client is left out, in the order they are checked.
+SKIP_REASONS = {
+    "access_off": "portal access is turned off",
+    "no_email": "no email address",
+    "has_account": "already has a portal account",
+    "invited": "already has an invitation or reset link that still works",
+    "limit": f"already sent {SEND_LIMIT} emails in the last 24 hours (the most allowed)",
+}
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def _clients_with_facts(practice: Practice, at: datetime) -> QuerySet[Client]:
+    """The practice's current clients, each with what decides whether to invite them."""
+    own_links = AccessLink.objects.filter(
+        client=OuterRef("pk"), contact__isnull=True, purpose__in=CLIENT_PURPOSES
+    )
+    recent = (
+        own_links.filter(created_at__gt=at - SEND_WINDOW)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True).order_by()
+    account = PortalGrant.objects.filter(
+        client=OuterRef("pk"), relationship=GrantRelationship.SELF, revoked_at__isnull=True
+    )
+    return Client.objects.filter(practice=practice, archived_at__isnull=True).annotate(
+        invite_address=Subquery(address.values("address")[:1]),
+        has_account=Exists(account),
+        has_live_link=Exists(live_links(own_links, at)),
+        recent_sends=Coalesce(Subquery(recent), Value(0)),
+    )
+
+
+def _eligible() -> Q:
+    return Q(
+        portal_access_enabled=True,
+        invite_address__isnull=False,
+        has_account=False,
+        has_live_link=False,
+        recent_sends__lt=SEND_LIMIT,
+    )
+
+
+def eligible_clients(practice: Practice, at: datetime | None = None) -> QuerySet[Client]:
+    """Clients a bulk invite would email now: current, access on, an address, no account,
+    no live link, under the resend limit."""
+    return _clients_with_facts(practice, at or timezone.now()).filter(_eligible())
+
+
+def eligible_count(practice: Practice) -> int:
+    """One COUNT query (the client list's button)."""
+    return eligible_clients(practice).count()
+
+
+@dataclass(frozen=True)
+class BulkInvitePlan:
+    """What "Invite everyone not yet invited" would do now, for the confirm page."""
+
+    eligible: int
+    skipped: dict[str, int]  # reason -> how many, only reasons that apply
+
+    @property
+    def skipped_lines(self) -> list[tuple[str, int]]:
+        return [(SKIP_REASONS[reason], count) for reason, count in self.skipped.items()]
+
+
+def plan_bulk_invite(practice: Practice, at: datetime | None = None) -> BulkInvitePlan:
+    """Who would be emailed and who left out (each client under its first reason): one query."""
+    off = Q(portal_access_enabled=False)
+    no_email = ~off & Q(invite_address__isnull=True)
+    account = ~off & ~no_email & Q(has_account=True)
+    invited = ~off & ~no_email & ~account & Q(has_live_link=True)
+    limit = ~off & ~no_email & ~account & ~invited & Q(recent_sends__gte=SEND_LIMIT)
+    counts = _clients_with_facts(practice, at or timezone.now()).aggregate(
+        n_eligible=Count("pk", filter=_eligible()),
+        n_access_off=Count("pk", filter=off),
+        n_no_email=Count("pk", filter=no_email),
+        n_has_account=Count("pk", filter=account),
+        n_invited=Count("pk", filter=invited),
+        n_limit=Count("pk", filter=limit),
+    )
+    skipped = {reason: counts[f"n_{reason}"] for reason in SKIP_REASONS if counts[f"n_{reason}"]}
+    return BulkInvitePlan(eligible=counts["n_eligible"], skipped=skipped)
+
+
+def unfinished_bulk_invite(practice: Practice) -> BulkInvite | None:
+    return (
+        BulkInvite.objects.filter(practice=practice, status__in=UNFINISHED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def get_bulk_invite_for_staff(
+    user: User | AnonymousUser, practice: Practice, public_id: Any
+) -> BulkInvite:
+    """The bulk invite ``public_id`` of ``practice`` for staff who may send invites; else 404."""
+    if not staff_can(user, practice, Can.SEND_INVITES):
+        raise Http404("No such bulk invitation.")
+    bulk = BulkInvite.objects.filter(practice=practice, public_id=public_id).first()
+    if bulk is None:
+        raise Http404("No such bulk invitation.")
+    return bulk
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_bulk_invite(practice: Practice, *, by: Actor) -> BulkInvite:
+    """Queue "Invite everyone not yet invited"; returns the one already under way, if any.
+
+    Only writes a row and enqueues the task: the request stays fast at any size.
+    """
+    # One at a time per practice: a double click or two staff members get the same one.
+    Practice.objects.select_for_update().filter(pk=practice.pk).values_list("pk").first()
+    running = unfinished_bulk_invite(practice)
+    if running is not None:
+        return running
+    bulk = BulkInvite.objects.create(
+        practice=practice, created_by=by.user, created_at=timezone.now()
+    )
+    record(
+        "access.bulk_invite.started",
+        practice=practice,
+        actor=by,
+        details={"bulk_invite": str(bulk.public_id)},
+    )
+    run_bulk_invite.enqueue(bulk.pk)
+    return bulk
+
+
+@task()
+def run_bulk_invite(bulk_id: int) -> str:
+    """Invite the eligible clients of one bulk invite (safe to run again)."""
+    return process_bulk_invite(bulk_id)
+
+
+def process_bulk_invite(bulk_id: int) -> str:
+    bulk = BulkInvite.objects.select_related("practice", "created_by").get(pk=bulk_id)
+    if bulk.is_finished:
+        return f"bulk invite {bulk.public_id} had already finished"
+    practice = bulk.practice
+    by = Actor.for_user(bulk.created_by) if bulk.created_by else Actor.system()
+    at = timezone.now()
+    try:
+        plan = plan_bulk_invite(practice, at)
+        ids = list(eligible_clients(practice, at).order_by("pk").values_list("pk", flat=True))
+        # Resuming after a crash: what was already done stays counted.
+        BulkInvite.objects.filter(pk=bulk.pk).update(
+            status=BulkInviteStatus.RUNNING,
+            started_at=Coalesce(F("started_at"), Value(at)),
+            total=F("sent") + F("skipped") + len(ids),
+            not_eligible=plan.skipped,
+        )
+        for start in range(0, len(ids), CHUNK):
+            _invite_chunk(bulk, ids[start : start + CHUNK], by=by)
+    except Exception as error:
+        BulkInvite.objects.filter(pk=bulk.pk).update(
+            status=BulkInviteStatus.FAILED,
+            finished_at=timezone.now(),
+            last_error=f"{type(error).__name__}: {error}"[:300],
+        )
+        raise
+    bulk.refresh_from_db()
+    BulkInvite.objects.filter(pk=bulk.pk).update(
+        status=BulkInviteStatus.DONE, finished_at=timezone.now()
+    )
+    record(
+        "access.bulk_invite.finished",
+        practice=practice,
+        actor=by,
+        details={
+            "bulk_invite": str(bulk.public_id),
+            "sent": bulk.sent,
+            "skipped": bulk.skipped,
+        },
+    )
+    return f"bulk invite {bulk.public_id}: {bulk.sent} sent, {bulk.skipped} skipped"
+
+
+@transaction.atomic
+def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
+    practice = bulk.practice
+    at = timezone.now()
+    # The lock send_invite takes, for the whole chunk (in id order): a client being
+    # invited by hand right now is checked again after that send commits.
+    list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    clients = list(
+        _clients_with_facts(practice, at)
+        .filter(_eligible(), pk__in=ids)
+        .annotate(
+            has_earlier=Exists(
+                AccessLink.objects.filter(
+                    client=OuterRef("pk"), contact__isnull=True, purpose__in=CLIENT_PURPOSES
+                )
+            )
+        )
+        .order_by("pk")
+    )
+    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in clients]
+    links = AccessLink.objects.bulk_create(
+        AccessLink(
+            practice=practice,
+            purpose=LinkPurpose.CLIENT_INVITE,
+            client=client,
+            email=client.invite_address,  # type: ignore[attr-defined]
+            token_hash=hash_token(token),
+            created_at=at,
+            created_by=bulk.created_by,
+            expires_at=at + practice.invite_lifetime,
+        )
+        for client, token in zip(clients, tokens, strict=True)
+    )
+    for client in clients:
+        client.practice = practice  # the email context reads it: no query per client
+    queue_emails(
+        practice=practice,
+        kind=EmailKind.INVITE,
+        emails=[
+            EmailToQueue(
+                to=link.email,
+                context=link_email_context(client, token, link),
+                client=client,
+                link=link,
+            )
+            for client, token, link in zip(clients, tokens, links, strict=True)
+        ],
+    )
+    for resent in (False, True):
+        record_many(
+            "access.invite.resent" if resent else "access.invite.sent",
+            practice=practice,
+            actor=by,
+            entries=[
+                Entry(
+                    client,
+                    {
+                        "email": link.email,
+                        "link_id": link.pk,
+                        "expires_at": link.expires_at.isoformat(),
+                        "sends_left": SEND_LIMIT - client.recent_sends - 1,  # type: ignore[attr-defined]
+                        "bulk_invite": str(bulk.public_id),
+                    },
+                )
+                for client, link in zip(clients, links, strict=True)
+                if client.has_earlier == resent
+            ],
+        )
+    BulkInvite.objects.filter(pk=bulk.pk).update(
+        sent=F("sent") + len(clients), skipped=F("skipped") + len(ids) - len(clients)
+    )
