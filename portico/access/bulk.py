@@ -17,6 +17,7 @@ with a live link is not eligible.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -247,25 +248,23 @@ def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
     # The lock send_invite takes, for the whole chunk (in id order): a client being
     # invited by hand right now is checked again after that send commits.
     list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    clients = list(
-        _clients_with_facts(practice, at)
-        .filter(_eligible(), pk__in=ids)
-        .annotate(
-            has_earlier=Exists(
-                AccessLink.objects.filter(
-                    client=OuterRef("pk"), contact__isnull=True, purpose__in=CLIENT_PURPOSES
-                )
-            )
-        )
-        .order_by("pk")
-    )
+    facts = _chunk_facts(ids, at)
+    clients = [
+        client
+        for client in Client.objects.filter(
+            practice=practice, pk__in=ids, archived_at__isnull=True, portal_access_enabled=True
+        ).order_by("pk")
+        if facts.eligible(client.pk)
+    ]
+    for client in clients:
+        client.practice = practice  # the email context reads it: no query per client
     tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in clients]
     links = AccessLink.objects.bulk_create(
         AccessLink(
             practice=practice,
             purpose=LinkPurpose.CLIENT_INVITE,
             client=client,
-            email=client.invite_address,  # type: ignore[attr-defined]
+            email=facts.addresses[client.pk],
             token_hash=hash_token(token),
             created_at=at,
             created_by=bulk.created_by,
@@ -273,8 +272,6 @@ def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
         )
         for client, token in zip(clients, tokens, strict=True)
     )
-    for client in clients:
-        client.practice = practice  # the email context reads it: no query per client
     queue_emails(
         practice=practice,
         kind=EmailKind.INVITE,
@@ -300,14 +297,56 @@ def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
                         "email": link.email,
                         "link_id": link.pk,
                         "expires_at": link.expires_at.isoformat(),
-                        "sends_left": SEND_LIMIT - client.recent_sends - 1,  # type: ignore[attr-defined]
+                        "sends_left": SEND_LIMIT - facts.recent[client.pk] - 1,
                         "bulk_invite": str(bulk.public_id),
                     },
                 )
                 for client, link in zip(clients, links, strict=True)
-                if client.has_earlier == resent
+                if (client.pk in facts.earlier) == resent
             ],
         )
     BulkInvite.objects.filter(pk=bulk.pk).update(
         sent=F("sent") + len(clients), skipped=F("skipped") + len(ids) - len(clients)
+    )
+
+
+@dataclass(frozen=True)
+class _ChunkFacts:
+    """``_eligible()`` for one chunk, read with one indexed query per fact.
+
+    The same rules as the SQL above: inside a run PostgreSQL's statistics lag
+    behind the thousands of new links, and the correlated version of this query
+    was planned as a scan of every new link per client.
+    """
+
+    addresses: dict[int, str]
+    accounts: set[int]
+    live: set[int]
+    recent: Counter[int]
+    earlier: set[int]
+
+    def eligible(self, client_id: int) -> bool:
+        return (
+            client_id in self.addresses
+            and client_id not in self.accounts
+            and client_id not in self.live
+            and self.recent[client_id] < SEND_LIMIT
+        )
+
+
+def _chunk_facts(ids: list[int], at: datetime) -> _ChunkFacts:
+    own = AccessLink.objects.filter(
+        client_id__in=ids, contact__isnull=True, purpose__in=CLIENT_PURPOSES
+    )
+    accounts = PortalGrant.objects.filter(
+        client_id__in=ids, relationship=GrantRelationship.SELF, revoked_at__isnull=True
+    )
+    emails = ClientEmail.objects.filter(client_id__in=ids, is_default=True)
+    recent = own.filter(created_at__gt=at - SEND_WINDOW).values_list("client_id", flat=True)
+    return _ChunkFacts(
+        addresses=dict(emails.values_list("client_id", "address")),
+        accounts=set(accounts.values_list("client_id", flat=True)),
+        live=set(live_links(own, at).values_list("client_id", flat=True)),
+        recent=Counter(client_id for client_id in recent if client_id is not None),
+        earlier=set(own.order_by().values_list("client_id", flat=True).distinct()),
     )

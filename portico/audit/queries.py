@@ -137,6 +137,10 @@ def _role_changed(event: AuditEvent) -> str:
 DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "access.invite.sent": lambda e: f"Portal invitation sent{_to(e)}",
     "access.invite.resent": lambda e: f"Portal invitation resent{_to(e)}",
+    "access.bulk_invite.started": lambda e: "Started inviting everyone not yet invited",
+    "access.bulk_invite.finished": lambda e: (
+        f"Finished inviting everyone not yet invited: {e.details.get('sent', 0)} sent"
+    ),
     "access.link.viewed": lambda e: "Emailed link opened",
     "access.dob.failed": lambda e: "Wrong date of birth entered at registration",
     "access.link.revoked": lambda e: (

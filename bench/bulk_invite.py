@@ -1,0 +1,188 @@
+"""Bulk invite of N clients: the request's time, and the task's write rate vs a raw bulk_create.
+
+    .venv/bin/python bench/bulk_invite.py [CLIENTS] [ROUNDS]
+
+Each round makes two practices of CLIENTS (default 10 000) eligible clients, each
+with a default email (inserted with bulk_create: the benchmark measures inviting).
+
+- Portico: a signed-in front-desk user POSTs "Invite everyone not yet invited"
+  through the whole Django stack (timed: goal <= 1 s), then the task runs
+  in-process (timed): eligibility, 500 clients per transaction, links, rendered
+  emails, audit events, counters.
+- Raw: for the other practice, the same rows and nothing else: a token and its
+  SHA-256 per client, one AccessLink bulk_create, one OutboundEmail bulk_create
+  with a rendered body (rendered once, the link pasted in per row), one transaction.
+
+Prints each round and the median ratio raw_time / portico_time (goal >= 0.5).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import boot  # noqa: E402 (after the path is set)
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    boot()
+    import secrets
+
+    from django.db import connection, transaction
+    from django.test import Client as HttpClient
+    from django.utils import timezone
+
+    from portico.access.actions import link_email_context
+    from portico.access.bulk import process_bulk_invite
+    from portico.access.links import TOKEN_BYTES, hash_token
+    from portico.access.models import AccessLink, BulkInvite, LinkPurpose
+    from portico.audit.actor import Actor
+    from portico.clients.models import Client, ClientEmail
+    from portico.lib.urls import practice_path
+    from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
+    from portico.mail.outbox import new_message_id
+    from portico.mail.rendering import render_email
+    from portico.practices.actions import add_staff_member, create_practice
+    from portico.practices.models import Practice, Role
+
+    def populate(slug: str) -> tuple[Practice, HttpClient]:
+        practice, owner = create_practice(
+            slug=slug,
+            name=f"Practice {slug}",
+            owner_email=f"owner@{slug}.test",
+            owner_first_name="O",
+            owner_last_name="Owner",
+            owner_password=None,
+        )
+        desk = add_staff_member(
+            practice,
+            email=f"desk@{slug}.test",
+            first_name="F",
+            last_name="Desk",
+            role=Role.FRONT_DESK,
+            password=None,
+            by=Actor.for_user(owner),
+        )
+        for start in range(0, count, 5000):
+            with transaction.atomic():
+                clients = Client.objects.bulk_create(
+                    Client(
+                        practice=practice,
+                        first_name=f"First{i}",
+                        last_name=f"Last{i}",
+                        date_of_birth=date(1950 + i % 60, 1 + i % 12, 1 + i % 28),
+                    )
+                    for i in range(start, min(count, start + 5000))
+                )
+                ClientEmail.objects.bulk_create(
+                    ClientEmail(
+                        practice=practice,
+                        client=client,
+                        address=f"c{client.pk}@example.com",
+                        is_default=True,
+                    )
+                    for client in clients
+                )
+        http = HttpClient()
+        http.force_login(desk)
+        return practice, http
+
+    def portico(practice: Practice, http: HttpClient) -> tuple[float, float]:
+        url = f"/p/{practice.slug}{practice_path('access:bulk_invite')}"
+        started = time.perf_counter()
+        response = http.post(url)
+        request_time = time.perf_counter() - started
+        assert response.status_code == 302, response.status_code
+        bulk = BulkInvite.objects.get(practice=practice)
+        assert not AccessLink.objects.filter(practice=practice).exists()
+        started = time.perf_counter()
+        process_bulk_invite(bulk.pk)
+        task_time = time.perf_counter() - started
+        bulk.refresh_from_db()
+        assert bulk.sent == count, (bulk.sent, bulk.total, bulk.skipped)
+        return request_time, task_time
+
+    def raw(practice: Practice) -> float:
+        clients = list(
+            Client.objects.filter(practice=practice)
+            .order_by("pk")
+            .values_list("pk", "emails__address", "first_name")
+        )
+        marker = "https://bench.invalid/link"
+        sample = Client(practice=practice, first_name="X", last_name="Y")
+        template = AccessLink(purpose=LinkPurpose.CLIENT_INVITE, expires_at=timezone.now())
+        context = link_email_context(sample, "TOKEN", template) | {"link": marker}
+        body = render_email(practice, EmailKind.INVITE, context)
+        base = practice_path("access:welcome_link", "TOKEN").replace("TOKEN", "")
+        started = time.perf_counter()
+        with transaction.atomic():
+            now = timezone.now()
+            tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in clients]
+            links = AccessLink.objects.bulk_create(
+                AccessLink(
+                    practice=practice,
+                    purpose=LinkPurpose.CLIENT_INVITE,
+                    client_id=pk,
+                    email=address,
+                    token_hash=hash_token(token),
+                    created_at=now,
+                    expires_at=now + practice.invite_lifetime,
+                )
+                for (pk, address, _), token in zip(clients, tokens, strict=True)
+            )
+            OutboundEmail.objects.bulk_create(
+                OutboundEmail(
+                    practice=practice,
+                    kind=EmailKind.INVITE,
+                    to_address=link.email,
+                    subject=body.subject,
+                    text_body=body.text.replace(marker, base + token),
+                    html_body=body.html.replace(marker, base + token),
+                    holds_link=True,
+                    client_id=link.client_id,
+                    link=link,
+                    status=EmailStatus.QUEUED,
+                    message_id=new_message_id(),
+                    created_at=now,
+                    next_attempt_at=now,
+                    status_changed_at=now,
+                )
+                for link, token in zip(links, tokens, strict=True)
+            )
+        return time.perf_counter() - started
+
+    print(
+        f"{connection.vendor}: {count} eligible clients per practice, {rounds} rounds", flush=True
+    )
+    ratios, requests = [], []
+    for number in range(rounds):
+        first, second = populate(f"bulk{number}"), populate(f"raw{number}")
+        if number % 2:  # alternate the order: the machine is shared
+            raw_time = raw(second[0])
+            request_time, task_time = portico(*first)
+        else:
+            request_time, task_time = portico(*first)
+            raw_time = raw(second[0])
+        ratio = raw_time / task_time
+        ratios.append(ratio)
+        requests.append(request_time)
+        print(
+            f"round {number + 1}: request {request_time * 1000:.0f} ms; task {task_time:.2f} s "
+            f"({count / task_time:.0f} clients/s); raw bulk_create {raw_time:.2f} s; "
+            f"ratio raw/portico {ratio:.2f}",
+            flush=True,
+        )
+    print(
+        f"request: max {max(requests) * 1000:.0f} ms (goal <= 1000 ms); "
+        f"median ratio {statistics.median(ratios):.2f} (goal >= 0.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()
