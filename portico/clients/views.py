@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portico.access.bulk import eligible_count
 from portico.access.queries import client_links
 from portico.access.status import portal_status, portal_statuses
 from portico.access.wording import short_day_and_time
@@ -70,12 +69,8 @@ def client_list(request: SignedInRequest) -> HttpResponse:
         "search_form": search,
         "page": page,
         "open_review_count": open_review_count(request.practice),
-        # "Invite everyone not yet invited (N)": one COUNT, whatever the page.
-        "bulk_invite_count": (
-            eligible_count(request.practice)
-            if staff_can(request.user, request.practice, Can.SEND_INVITES)
-            else 0
-        ),
+        # The count is on the confirm page: a COUNT here would grow with the practice.
+        "can_bulk_invite": staff_can(request.user, request.practice, Can.SEND_INVITES),
     }
     return render(request, "clients/list.html", context)
 
