@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -239,6 +239,27 @@ def process_bulk_invite(bulk_id: int) -> str:
         },
     )
     return f"bulk invite {bulk.public_id}: {bulk.sent} sent, {bulk.skipped} skipped"
+
+
+# A bulk invite of 100 000 clients takes a few minutes; one untouched for this long
+# lost its worker. Resuming is safe even if it was not: each chunk re-checks its
+# clients under lock, so nobody is invited twice.
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def resume_stalled_bulk_invites(at: datetime | None = None) -> int:
+    """Enqueue again the bulk invites whose worker died (for ``manage.py periodic``)."""
+    at = at or timezone.now()
+    stalled = BulkInvite.objects.filter(
+        status__in=(BulkInviteStatus.QUEUED, BulkInviteStatus.RUNNING),
+        finished_at__isnull=True,
+        created_at__lt=at - STALLED_AFTER,
+    ).values_list("pk", flat=True)
+    resumed = 0
+    for bulk_id in stalled:
+        run_bulk_invite.enqueue(bulk_id)
+        resumed += 1
+    return resumed
 
 
 @transaction.atomic

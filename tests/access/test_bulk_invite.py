@@ -20,6 +20,7 @@ from portico.access.bulk import (
     _invite_chunk,
     eligible_count,
     plan_bulk_invite,
+    resume_stalled_bulk_invites,
     run_bulk_invite,
     start_bulk_invite,
 )
@@ -276,3 +277,31 @@ def test_the_outsiders_own_bulk_invite_never_touches_maples_clients(
     bulk = BulkInvite.objects.get(practice=birch)
     run_bulk_invite.call(bulk.pk)
     assert not AccessLink.objects.filter(client=casey).exists()
+
+
+def test_a_bulk_invite_whose_worker_died_is_resumed_and_invites_nobody_twice(
+    maple: Practice, crowd: dict[str, Client], owner: User
+) -> None:
+    with time_machine.travel(timezone.now() - timedelta(minutes=20), tick=False):
+        bulk = start_bulk_invite(maple, by=by(owner))
+    # The worker took the task and died before inviting anyone.
+    DBTaskResult.objects.all().delete()
+    BulkInvite.objects.filter(pk=bulk.pk).update(status=BulkInviteStatus.RUNNING)
+    assert resume_stalled_bulk_invites() == 1
+
+    run_bulk_invite.call(bulk.pk)
+    run_bulk_invite.call(bulk.pk)  # resumed twice: still one invitation each
+
+    bulk.refresh_from_db()
+    assert bulk.status == BulkInviteStatus.DONE
+    invited = AccessLink.objects.filter(
+        client__in=[crowd["casey"]], purpose=LinkPurpose.CLIENT_INVITE
+    )
+    assert invited.count() == 1
+
+
+def test_a_recent_bulk_invite_is_not_resumed(
+    maple: Practice, crowd: dict[str, Client], owner: User
+) -> None:
+    start_bulk_invite(maple, by=by(owner))
+    assert resume_stalled_bulk_invites() == 0

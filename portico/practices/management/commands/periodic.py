@@ -5,6 +5,9 @@
 
 - every minute: give stuck or orphaned outbox emails back to the workers
   (``portico.mail.delivery.recover_stuck_emails``);
+- every five minutes: enqueue again a bulk invitation whose worker died
+  (``portico.access.bulk.resume_stalled_bulk_invites``; resuming never invites
+  anyone twice);
 - every hour: open coming-of-age reviews for clients who reached the age of
   majority today in their practice's time zone
   (``portico.clients.minors.find_clients_coming_of_age``; idempotent, so running
@@ -23,6 +26,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from portico.access.bulk import resume_stalled_bulk_invites
 from portico.clients.minors import find_clients_coming_of_age
 from portico.mail.delivery import recover_stuck_emails
 
@@ -31,12 +35,17 @@ def _sweep_outbox() -> str:
     return f"{recover_stuck_emails()} emails given back to the workers"
 
 
+def _stalled_bulk_invites() -> str:
+    return f"{resume_stalled_bulk_invites()} stalled bulk invitations resumed"
+
+
 def _coming_of_age() -> str:
     return f"{len(find_clients_coming_of_age())} coming-of-age reviews opened"
 
 
 JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("outbox sweep", 60, _sweep_outbox),
+    ("stalled bulk invitations", 300, _stalled_bulk_invites),
     ("coming-of-age reviews", 3600, _coming_of_age),
 ]
 
