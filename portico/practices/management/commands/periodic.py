@@ -62,7 +62,6 @@ class Command(BaseCommand):
             now = time.monotonic()
             for name, every, job in JOBS:
                 if once or now >= next_run[name]:
-                    close_old_connections()
                     outcome = job()
                     next_run[name] = now + every
                     if options["verbosity"] > 1 or (once and options["verbosity"] > 0):
@@ -70,3 +69,5 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(5)
+            # A long-running process: drop connections the database closed meanwhile.
+            close_old_connections()
