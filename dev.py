@@ -169,7 +169,10 @@ def serve(port: int, env: dict[str, str], *, details: str) -> int:
     try:
         if wait_until_serving(port, web):
             say("\n" + details.rstrip())
-            say("\nPortico is running. Press Ctrl-C to stop the web server, the worker and the recurring jobs.\n")
+            say(
+                "\nPortico is running. Press Ctrl-C to stop the web server, the worker "
+                "and the recurring jobs.\n"
+            )
         while web.poll() is None and worker.poll() is None and periodic.poll() is None:
             time.sleep(0.5)
         if worker.poll() is not None:
