@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 
 def boot() -> None:
@@ -28,3 +29,29 @@ def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
     return ordered[index]
+
+
+def practice_with_front_desk(slug: str) -> tuple[Any, Any, Any]:
+    """A practice, its owner and a front-desk member (no passwords): (practice, owner, desk)."""
+    from portico.audit.actor import Actor
+    from portico.practices.actions import add_staff_member, create_practice
+    from portico.practices.models import Role
+
+    practice, owner = create_practice(
+        slug=slug,
+        name=f"Practice {slug}",
+        owner_email=f"owner@{slug}.test",
+        owner_first_name="O",
+        owner_last_name="Owner",
+        owner_password=None,
+    )
+    desk = add_staff_member(
+        practice,
+        email=f"desk@{slug}.test",
+        first_name="F",
+        last_name="Desk",
+        role=Role.FRONT_DESK,
+        password=None,
+        by=Actor.for_user(owner),
+    )
+    return practice, owner, desk

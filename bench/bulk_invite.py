@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot  # noqa: E402 (after the path is set)
+from bench._setup import boot, practice_with_front_desk  # noqa: E402 (after the path is set)
 
 
 def main() -> None:
@@ -42,33 +42,15 @@ def main() -> None:
     from portico.access.bulk import process_bulk_invite
     from portico.access.links import TOKEN_BYTES, hash_token
     from portico.access.models import AccessLink, BulkInvite, LinkPurpose
-    from portico.audit.actor import Actor
     from portico.clients.models import Client, ClientEmail
     from portico.lib.urls import practice_path
     from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
     from portico.mail.outbox import new_message_id
     from portico.mail.rendering import render_email
-    from portico.practices.actions import add_staff_member, create_practice
-    from portico.practices.models import Practice, Role
+    from portico.practices.models import Practice
 
     def populate(slug: str) -> tuple[Practice, HttpClient]:
-        practice, owner = create_practice(
-            slug=slug,
-            name=f"Practice {slug}",
-            owner_email=f"owner@{slug}.test",
-            owner_first_name="O",
-            owner_last_name="Owner",
-            owner_password=None,
-        )
-        desk = add_staff_member(
-            practice,
-            email=f"desk@{slug}.test",
-            first_name="F",
-            last_name="Desk",
-            role=Role.FRONT_DESK,
-            password=None,
-            by=Actor.for_user(owner),
-        )
+        practice, _owner, desk = practice_with_front_desk(slug)
         for start in range(0, count, 5000):
             with transaction.atomic():
                 clients = Client.objects.bulk_create(

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot, percentile  # noqa: E402 (after the path is set)
+from bench._setup import boot, percentile, practice_with_front_desk  # noqa: E402 (after the path is set)
 
 FIRST = ["Ava", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea"]
 LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones"]
@@ -33,30 +33,12 @@ def main() -> None:
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
 
-    from portico.audit.actor import Actor
     from portico.clients.models import Client, ClientEmail
     from portico.lib.urls import practice_path
-    from portico.practices.actions import add_staff_member, create_practice
-    from portico.practices.models import Practice, Role
+    from portico.practices.models import Practice
 
     def populate(slug: str, count: int) -> tuple[Practice, HttpClient]:
-        practice, owner = create_practice(
-            slug=slug,
-            name=slug,
-            owner_email=f"owner@{slug}.test",
-            owner_first_name="O",
-            owner_last_name="Owner",
-            owner_password=None,
-        )
-        desk = add_staff_member(
-            practice,
-            email=f"desk@{slug}.test",
-            first_name="F",
-            last_name="Desk",
-            role=Role.FRONT_DESK,
-            password=None,
-            by=Actor.for_user(owner),
-        )
+        practice, _owner, desk = practice_with_front_desk(slug)
         batch = 5000
         for start in range(0, count, batch):
             with transaction.atomic():
