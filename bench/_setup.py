@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test import Client as HttpClient
+
+    from portico.practices.models import Practice
 
 
 def boot() -> None:
@@ -55,3 +61,44 @@ def practice_with_front_desk(slug: str) -> tuple[Any, Any, Any]:
         by=Actor.for_user(owner),
     )
     return practice, owner, desk
+
+
+def practice_with_clients(
+    slug: str, count: int, name: Callable[[int], tuple[str, str]]
+) -> tuple[Practice, HttpClient]:
+    """A practice with ``count`` clients (``name(i)`` -> first, last), each with a default
+    email, inserted with bulk_create in batches; returns (practice, a signed-in front-desk
+    test client). Benchmarks measure reading and inviting, not this setup.
+    """
+    from datetime import date
+
+    from django.db import transaction
+    from django.test import Client as HttpClient
+
+    from portico.clients.models import Client, ClientEmail
+
+    practice, _owner, desk = practice_with_front_desk(slug)
+    batch = 5000
+    for start in range(0, count, batch):
+        with transaction.atomic():
+            clients = Client.objects.bulk_create(
+                Client(
+                    practice=practice,
+                    first_name=name(i)[0],
+                    last_name=name(i)[1],
+                    date_of_birth=date(1950 + i % 60, 1 + i % 12, 1 + i % 28),
+                )
+                for i in range(start, min(count, start + batch))
+            )
+            ClientEmail.objects.bulk_create(
+                ClientEmail(
+                    practice=practice,
+                    client=client,
+                    address=f"c{client.pk}@example.com",
+                    is_default=True,
+                )
+                for client in clients
+            )
+    http = HttpClient()
+    http.force_login(desk)
+    return practice, http

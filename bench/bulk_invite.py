@@ -21,11 +21,10 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot, practice_with_front_desk  # noqa: E402 (after the path is set)
+from bench._setup import boot, practice_with_clients  # noqa: E402 (after the path is set)
 
 
 def main() -> None:
@@ -42,7 +41,7 @@ def main() -> None:
     from portico.access.bulk import process_bulk_invite
     from portico.access.links import TOKEN_BYTES, hash_token
     from portico.access.models import AccessLink, BulkInvite, LinkPurpose
-    from portico.clients.models import Client, ClientEmail
+    from portico.clients.models import Client
     from portico.lib.urls import practice_path
     from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
     from portico.mail.outbox import new_message_id
@@ -50,30 +49,7 @@ def main() -> None:
     from portico.practices.models import Practice
 
     def populate(slug: str) -> tuple[Practice, HttpClient]:
-        practice, _owner, desk = practice_with_front_desk(slug)
-        for start in range(0, count, 5000):
-            with transaction.atomic():
-                clients = Client.objects.bulk_create(
-                    Client(
-                        practice=practice,
-                        first_name=f"First{i}",
-                        last_name=f"Last{i}",
-                        date_of_birth=date(1950 + i % 60, 1 + i % 12, 1 + i % 28),
-                    )
-                    for i in range(start, min(count, start + 5000))
-                )
-                ClientEmail.objects.bulk_create(
-                    ClientEmail(
-                        practice=practice,
-                        client=client,
-                        address=f"c{client.pk}@example.com",
-                        is_default=True,
-                    )
-                    for client in clients
-                )
-        http = HttpClient()
-        http.force_login(desk)
-        return practice, http
+        return practice_with_clients(slug, count, lambda i: (f"First{i}", f"Last{i}"))
 
     def portico(practice: Practice, http: HttpClient) -> tuple[float, float]:
         url = f"/p/{practice.slug}{practice_path('access:bulk_invite')}"

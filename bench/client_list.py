@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot, percentile, practice_with_front_desk  # noqa: E402 (after the path is set)
+from bench._setup import boot, percentile, practice_with_clients  # noqa: E402 (after the path is set)
 
 FIRST = ["Ava", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea"]
 LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones"]
@@ -29,40 +28,17 @@ def main() -> None:
     big = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     boot()
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
 
-    from portico.clients.models import Client, ClientEmail
     from portico.lib.urls import practice_path
     from portico.practices.models import Practice
 
     def populate(slug: str, count: int) -> tuple[Practice, HttpClient]:
-        practice, _owner, desk = practice_with_front_desk(slug)
-        batch = 5000
-        for start in range(0, count, batch):
-            with transaction.atomic():
-                clients = Client.objects.bulk_create(
-                    Client(
-                        practice=practice,
-                        first_name=FIRST[i % len(FIRST)],
-                        last_name=f"{LAST[i % len(LAST)]}{i // 97:04}",
-                        date_of_birth=date(1950 + i % 60, 1 + i % 12, 1 + i % 28),
-                    )
-                    for i in range(start, min(count, start + batch))
-                )
-                ClientEmail.objects.bulk_create(
-                    ClientEmail(
-                        practice=practice,
-                        client=client,
-                        address=f"c{client.pk}@example.com",
-                        is_default=True,
-                    )
-                    for client in clients
-                )
-        http = HttpClient()
-        http.force_login(desk)
-        return practice, http
+        return practice_with_clients(
+            slug, count, lambda i: (FIRST[i % len(FIRST)], f"{LAST[i % len(LAST)]}{i // 97:04}")
+        )
 
     def measure(practice: Practice, http: HttpClient) -> dict[str, tuple[float, int]]:
         base = f"/p/{practice.slug}{practice_path('clients:list')}"
