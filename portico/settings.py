@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "portico.audit",
     "portico.portal",
     "portico.api",
+    "portico.operations",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from portico.access.demo import seed_family
 from portico.access.models import PortalGrant
 from portico.accounts.models import User
+from portico.operations.demo import seed_family
 from portico.practices.models import Practice
 
 

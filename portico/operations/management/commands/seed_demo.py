@@ -17,17 +17,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portico.access.demo import (
-    DEMO_CLIENT_PASSWORD,
-    DEMO_PARENT_EMAIL,
-    seed_access_states,
-    seed_family,
-)
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
 from portico.clients.actions import add_client, archive_client
 from portico.clients.models import Client
 from portico.lib.urls import practice_base_url, practice_url
+from portico.operations.demo import (
+    DEMO_CLIENT_PASSWORD,
+    DEMO_PARENT_EMAIL,
+    seed_access_states,
+    seed_family,
+)
 from portico.practices.actions import add_staff_member, create_practice
 from portico.practices.models import Practice, Role
 
