@@ -16,7 +16,6 @@ from portico.audit.models import AuditEvent
 from portico.clients.contact_actions import add_contact
 from portico.clients.minors import find_clients_coming_of_age
 from portico.clients.models import Client, ComingOfAgeReview, Contact
-from portico.clients.tasks import review_coming_of_age
 from portico.practices.models import Practice
 from tests.cast import at, make_client
 from tests.clients.test_contacts import live_link_to
@@ -65,11 +64,6 @@ def test_a_missed_day_is_caught_up(young_casey: Client) -> None:
     with time_machine.travel("2025-11-25 15:00Z"):
         assert len(find_clients_coming_of_age()) == 1
     assert ComingOfAgeReview.objects.get().came_of_age_on == date(2025, 11, 21)
-
-
-def test_the_task_opens_the_reviews(young_casey: Client) -> None:
-    with time_machine.travel("2025-11-21 15:00Z"):
-        assert review_coming_of_age.call() == 1
 
 
 def test_a_client_added_as_an_adult_gets_no_review(maple: Practice, owner: User) -> None:

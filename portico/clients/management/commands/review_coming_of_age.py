@@ -1,8 +1,8 @@
 """Open coming-of-age reviews for clients who reached the age of majority.
 
-Run it daily, from cron (``manage.py review_coming_of_age``) or by enqueueing
-``portico.clients.tasks.review_coming_of_age`` for the workers. Running it more
-than once a day is harmless, and a missed day is caught up on the next run.
+``manage.py periodic`` runs it every hour; this command is for running it by
+hand or from cron. Running it more than once a day is harmless, and a missed
+day is caught up on the next run.
 """
 
 from __future__ import annotations

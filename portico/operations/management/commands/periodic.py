@@ -13,7 +13,7 @@
   (``portico.clients.minors.find_clients_coming_of_age``; idempotent, so running
   it hourly also catches the practices whose day has just begun).
 
-Both jobs are safe to run from several hosts at once; one instance is enough.
+Every job is safe to run from several hosts at once; one instance is enough.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ JOBS: list[tuple[str, int, Callable[[], str]]] = [
 
 
 class Command(BaseCommand):
-    help = "Run Portico's recurring jobs (outbox sweep, coming-of-age reviews)."
+    help = "Run the recurring jobs: outbox sweep, stalled bulk invites, coming-of-age reviews."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run each job once and stop.")
