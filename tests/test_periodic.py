@@ -9,8 +9,8 @@ from django.utils import timezone
 from portico.access.actions import send_invite
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.minors import practice_today
 from portico.clients.models import ComingOfAgeReview
+from portico.lib.localtime import practice_today
 from portico.mail.models import EmailStatus, OutboundEmail
 from portico.practices.models import Practice
 from tests.cast import make_client

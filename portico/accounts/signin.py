@@ -9,7 +9,6 @@ reveal who has an account. Every outcome is audited without the password.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -23,6 +22,7 @@ from portico.accounts.lockout import clear_failures, is_locked, register_failure
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor, client_ip
 from portico.audit.record import record
+from portico.lib.localtime import clock
 from portico.lib.ratelimit import consume
 from portico.practices.models import Practice
 
@@ -164,12 +164,11 @@ def _locked(
         )
     until = user.locked_until
     assert until is not None  # noqa: S101 (only called for locked accounts)
-    local = timezone.localtime(until, zoneinfo.ZoneInfo(practice.timezone))
     return SignInResult(
         Outcome.LOCKED,
         message=(
             "Too many wrong passwords: this account is locked until "
-            f"{local:%-I:%M %p} ({practice.timezone.replace('_', ' ')}). "
+            f"{clock(practice, until)} ({practice.timezone.replace('_', ' ')}). "
             "Try again then, or ask the practice to unlock it."
         ),
         locked_until=until,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from portico.audit.models import AuditEvent
+from portico.lib.localtime import local
 
 if TYPE_CHECKING:
     from portico.clients.models import Client
@@ -293,8 +293,7 @@ class HistoryItem:
 
 
 def history_items(events: list[AuditEvent], practice: Practice) -> list[HistoryItem]:
-    zone = zoneinfo.ZoneInfo(practice.timezone)
-    return [HistoryItem(e, describe_event(e), e.at.astimezone(zone)) for e in events]
+    return [HistoryItem(e, describe_event(e), local(practice, e.at)) for e in events]
 
 
 def history_for_client(client: Client, limit: int = 10) -> list[HistoryItem]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import zoneinfo
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any, cast
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 from portico.accounts.decorators import staff_required
 from portico.accounts.forms import PlainForm
 from portico.audit.queries import EventFilter, describe_event, export_rows, page_of_events
+from portico.lib.localtime import local, practice_zone
 from portico.practices.http import SignedInRequest
 from portico.practices.models import Practice
 from portico.practices.roles import Can
@@ -57,7 +57,7 @@ class EventFilterForm(PlainForm):
         """Dates are days in the practice's time zone."""
         if not self.is_valid():
             return EventFilter()
-        zone = zoneinfo.ZoneInfo(practice.timezone)
+        zone = practice_zone(practice)
         since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
         return EventFilter(
             action_prefix=self.cleaned_data.get("action") or "",
@@ -73,12 +73,11 @@ def event_list(http_request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = form.to_filter(request.practice)
     page = page_of_events(request.practice, filters, cursor=request.GET.get("after", ""))
-    zone = zoneinfo.ZoneInfo(request.practice.timezone)
     rows = [
         {
             "event": event,
             "sentence": describe_event(event),
-            "local_at": timezone.localtime(event.at, zone),
+            "local_at": local(request.practice, event.at),
         }
         for event in page.events
     ]

@@ -28,9 +28,10 @@ from portico.clients.contact_queries import (
     open_review_for,
     open_reviews,
 )
-from portico.clients.minors import is_minor, practice_today
+from portico.clients.minors import is_minor
 from portico.clients.models import Client
 from portico.clients.queries import age_on, client_emails, get_client_for_staff
+from portico.lib.localtime import practice_today
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 

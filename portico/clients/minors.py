@@ -8,21 +8,17 @@ are not a year older until Feb 28 has passed).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portico.clients.models import Client, ComingOfAgeReview
 from portico.clients.queries import age_on
+from portico.lib.localtime import practice_today, practice_zone
 from portico.practices.models import Practice
 
 # A missed day (the task did not run) is caught up on for this long afterwards.
 CATCH_UP_DAYS = 30
-
-
-def practice_today(practice: Practice) -> date:
-    return timezone.localdate(timezone=ZoneInfo(practice.timezone))
 
 
 def is_minor(client: Client, on: date) -> bool:
@@ -78,7 +74,7 @@ def _reviews_for_practice(practice: Practice, today: date) -> list[ComingOfAgeRe
         .exclude(coming_of_age_reviews__isnull=False)
         .order_by("id")
     )
-    zone = ZoneInfo(practice.timezone)
+    zone = practice_zone(practice)
     created: list[ComingOfAgeReview] = []
     for client in candidates:
         came_of_age_on = coming_of_age_date(client.date_of_birth, majority)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from portico.access.queries import client_links
 from portico.access.status import portal_status, portal_statuses
-from portico.access.wording import short_day_and_time
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
@@ -36,13 +33,9 @@ from portico.clients.queries import (
     get_client_email_for_staff,
     get_client_for_staff,
 )
+from portico.lib.localtime import practice_today, short_day_and_time
 from portico.practices.http import SignedInRequest
-from portico.practices.models import Practice
 from portico.practices.roles import Can, staff_can
-
-
-def practice_today(practice: Practice) -> date:
-    return timezone.localdate(timezone=ZoneInfo(practice.timezone))
 
 
 def _invite_hint(address: str) -> str:

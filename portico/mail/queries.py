@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from portico.lib.localtime import short_day_and_time
 from portico.mail.delivery import MAX_ATTEMPTS
 from portico.mail.models import (
     EmailStatus,
@@ -77,9 +77,7 @@ def emails_for_practice(
 def _when(moment: datetime | None, practice: Practice) -> str:
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(practice.timezone))
-    hour = local.hour % 12 or 12
-    return f"{local:%b} {local.day} at {hour}:{local:%M} {local:%p}"
+    return short_day_and_time(practice, moment)
 
 
 def describe_delivery(email: OutboundEmail) -> str:

@@ -8,7 +8,6 @@ template can show a date of birth, a note or an appointment.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 
+from portico.lib.localtime import day_and_time_with_zone
 from portico.mail.models import EmailTemplateOverride
 from portico.mail.placeholders import AVAILABLE, render_placeholders
 from portico.practices.models import Practice
@@ -41,13 +41,6 @@ class RenderedEmail:
     html: str
 
 
-def format_when(moment: datetime, practice: Practice) -> str:
-    """'Sunday, November 22 at 3:05 PM EST' in the practice's time zone."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(practice.timezone))
-    hour = local.hour % 12 or 12
-    return f"{local:%A, %B} {local.day} at {hour}:{local:%M} {local:%p} {local.tzname()}"
-
-
 def email_values(practice: Practice, context: Mapping[str, Any]) -> dict[str, str]:
     """The plain strings a template may show: nothing else is ever passed on."""
     values = {
@@ -62,7 +55,7 @@ def email_values(practice: Practice, context: Mapping[str, Any]) -> dict[str, st
         if value is None or value == "":
             continue
         if isinstance(value, datetime):
-            value = format_when(value, practice)
+            value = day_and_time_with_zone(practice, value)
         values[name] = str(value)
     values.setdefault("greeting_name", "there")
     values["client_first_name"] = values["greeting_name"]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import datetime
-
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
 from portico.accounts.models import User, UserKind
+from portico.lib.localtime import day_and_time
 from portico.practices.models import Practice
 
 
@@ -48,13 +45,6 @@ def find_staff_invite(practice: Practice, token: str) -> AccessLink | None:
     return find_link(practice, token, purposes=(LinkPurpose.STAFF_INVITE,))
 
 
-def local_time(practice: Practice, moment: datetime) -> str:
-    """ "Monday, March 2 at 3:05 PM" in the practice's time zone."""
-    at = timezone.localtime(moment, zoneinfo.ZoneInfo(practice.timezone))
-    hour = at.hour % 12 or 12
-    return f"{at:%A}, {at:%B} {at.day} at {hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
-
-
 def staff_invite_problem(link: AccessLink | None, *, refresh: bool = False) -> str:
     """Why a staff invitation cannot be used, in a sentence; "" while it is live.
 
@@ -74,4 +64,4 @@ def staff_invite_problem(link: AccessLink | None, *, refresh: bool = False) -> s
         if link.revoked_reason == RevokeReason.SUPERSEDED:
             return "A newer invitation was sent to you. Please use the most recent email."
         return "This invitation was cancelled."
-    return f"This invitation expired on {local_time(link.practice, link.expires_at)}."
+    return f"This invitation expired on {day_and_time(link.practice, link.expires_at)}."

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portico.access.links import is_live
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
+from portico.lib.localtime import day_and_time
 from portico.practices.actions import (
     StaffRuleError,
     change_staff_role,
@@ -28,7 +29,6 @@ from portico.practices.http import SignedInRequest
 from portico.practices.models import Role
 from portico.practices.queries import (
     get_staff_member_for_staff,
-    local_time,
     pending_staff_invites,
     staff_of,
 )
@@ -73,7 +73,7 @@ def _staff_page(
         invite_state = ""
         if not member.has_usable_password() and link is not None:
             invite_state = (
-                f"Link works until {local_time(request.practice, link.expires_at)}"
+                f"Link works until {day_and_time(request.practice, link.expires_at)}"
                 if is_live(link, now)
                 else "The invitation link no longer works: resend it"
             )

@@ -15,7 +15,8 @@ import time_machine
 from django.utils import timezone
 
 from portico.accounts.models import User
-from portico.clients.minors import find_clients_coming_of_age, practice_today
+from portico.clients.minors import find_clients_coming_of_age
+from portico.lib.localtime import practice_today
 from portico.practices.models import Practice
 from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import make_client

@@ -1,0 +1,60 @@
+"""Times as staff and clients read them: in the practice's time zone, in plain words.
+
+Every page, email and message that shows a moment goes through here, so a
+practice in Denver never sees New York's clock and "3:05 PM" is written one way.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portico.practices.models import Practice
+
+
+def practice_zone(practice: Practice) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(practice.timezone)
+
+
+def local(practice: Practice, moment: datetime) -> datetime:
+    return moment.astimezone(practice_zone(practice))
+
+
+def practice_today(practice: Practice) -> date:
+    """Today's date where the practice is (birthdays and ages count from it)."""
+    return timezone.localdate(timezone=practice_zone(practice))
+
+
+def clock(practice: Practice, moment: datetime) -> str:
+    """ "3:05 PM" """
+    moment = local(practice, moment)
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def day_and_time(practice: Practice, moment: datetime) -> str:
+    """ "Sunday, November 22 at 3:05 PM" """
+    day = local(practice, moment)
+    return f"{day:%A}, {day:%B} {day.day} at {clock(practice, moment)}"
+
+
+def day_and_time_with_zone(practice: Practice, moment: datetime) -> str:
+    """ "Sunday, November 22 at 3:05 PM EST": emails are read far from the practice."""
+    return f"{day_and_time(practice, moment)} {local(practice, moment).tzname()}"
+
+
+def short_day_and_time(practice: Practice, moment: datetime) -> str:
+    """ "Nov 22 at 3:05 PM" """
+    day = local(practice, moment)
+    return f"{day:%b} {day.day} at {clock(practice, moment)}"
+
+
+def when_next(practice: Practice, moment: datetime, now: datetime) -> str:
+    """ "3:05 PM" today, otherwise "Nov 22 at 3:05 PM"."""
+    if local(practice, moment).date() == local(practice, now).date():
+        return clock(practice, moment)
+    return short_day_and_time(practice, moment)
