@@ -23,6 +23,7 @@ from portico.accounts.models import UserKind
 from portico.accounts.signin import attempt_sign_in
 from portico.audit.actor import Actor, client_ip
 from portico.audit.record import record
+from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
 from portico.practices.http import PracticeRequest
@@ -107,8 +108,9 @@ def staff_welcome_link(http_request: HttpRequest, token: str) -> HttpResponse:
 def staff_welcome(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
     token = stashed_token(request, STAFF_INVITE) or ""
-    if not consume("link_page", ip=client_ip(request)).allowed:
-        return render(request, "accounts/too_many.html", status=429)
+    verdict = consume("link_page", ip=client_ip(request))
+    if not verdict.allowed:
+        return too_many_attempts(request, verdict.retry_after, layout="base.html")
     link = find_staff_invite(request.practice, token)
     problem = staff_invite_problem(link)
     if link is None or problem:

@@ -28,6 +28,7 @@ from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import User
 from portico.accounts.signin import Outcome, attempt_sign_in
 from portico.audit.actor import Actor, client_ip
+from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.portal import actions
 from portico.portal.acting import SESSION_KEY, active_grants, choose_client, grant_label
@@ -182,20 +183,13 @@ def _sent_context(practice: Practice, what: str) -> dict[str, str]:
 # --- reset link -------------------------------------------------------------------------------
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    minutes = max(1, -(-retry_after // 60))
-    response = render(request, "access/too_many.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 @require_GET
 def reset_link(http_request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: note the visit, keep the token in the session, drop it from the URL."""
     request = cast(PracticeRequest, http_request)
     verdict = consume("link_page", ip=client_ip(request))
     if not verdict.allowed:
-        return _too_many(request, verdict.retry_after)
+        return too_many_attempts(request, verdict.retry_after)
     link = find_link(request.practice, token, purposes=(RESET,))
     if link is None or not is_live(link):
         return dead_link_response(request, link)
@@ -223,7 +217,7 @@ def reset(http_request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         verdict = consume("set_password", ip=client_ip(request))
         if not verdict.allowed:
-            return _too_many(request, verdict.retry_after)
+            return too_many_attempts(request, verdict.retry_after)
         if form.is_valid():
             done = actions.reset_password(
                 link,
@@ -254,7 +248,7 @@ def change_password(http_request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         verdict = consume("set_password", ip=client_ip(request))
         if not verdict.allowed:
-            return _too_many(request, verdict.retry_after)
+            return too_many_attempts(request, verdict.retry_after)
         if form.is_valid():
             actions.change_password(
                 user, password=form.cleaned_data["new_password"], by=Actor.from_request(request)
