@@ -16,6 +16,7 @@ from django.utils import timezone
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 
 if TYPE_CHECKING:
     from portico.clients.models import Client
@@ -47,7 +48,7 @@ def register_failure(user: User, *, by: Actor, at: datetime | None = None) -> bo
     user.locked_until = current.locked_until
     if locked:
         record(
-            "signin.locked",
+            Action.SIGN_IN_LOCKED,
             practice=user.practice,
             actor=by,
             subject_user=user,
@@ -78,7 +79,7 @@ def unlock_user(user: User, *, by: Actor, client: Client | None = None) -> bool:
     user.failed_sign_ins = 0
     user.locked_until = None
     record(
-        "access.unlocked",
+        Action.UNLOCKED,
         practice=user.practice,
         actor=by,
         client=client,

@@ -22,6 +22,7 @@ from portico.accounts.lockout import clear_failures, is_locked, register_failure
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor, client_ip
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.lib.localtime import clock
 from portico.lib.ratelimit import consume
 from portico.practices.models import Practice
@@ -68,7 +69,7 @@ def attempt_sign_in(
     visitor = Actor.from_request(request, label="visitor")
     if not verdict.allowed:
         minutes = max(1, -(-verdict.retry_after // 60))
-        record("signin.rate_limited", practice=practice, actor=visitor, details=dict(details))
+        record(Action.SIGN_IN_RATE_LIMITED, practice=practice, actor=visitor, details=dict(details))
         return SignInResult(
             Outcome.RATE_LIMITED,
             message=(
@@ -90,7 +91,7 @@ def attempt_sign_in(
             if not is_locked(candidate, now):
                 register_failure(candidate, by=visitor, at=now)
         record(
-            "signin.failed",
+            Action.SIGN_IN_FAILED,
             practice=practice,
             actor=visitor,
             subject_user=candidates[0] if len(candidates) == 1 else None,
@@ -104,7 +105,7 @@ def attempt_sign_in(
         return _locked(practice, user, visitor, details)
     if not user.is_active:
         record(
-            "signin.failed",
+            Action.SIGN_IN_FAILED,
             practice=practice,
             actor=visitor,
             subject_user=user,
@@ -117,7 +118,7 @@ def attempt_sign_in(
         and now >= user.temporary_password_expires_at
     ):
         record(
-            "signin.failed",
+            Action.SIGN_IN_FAILED,
             practice=practice,
             actor=visitor,
             subject_user=user,
@@ -135,7 +136,7 @@ def attempt_sign_in(
     # login() gives the session a new id and stamps last_login (user_logged_in signal).
     login(request, user)
     record(
-        "signin.succeeded",
+        Action.SIGN_IN_SUCCEEDED,
         practice=practice,
         actor=Actor.from_request(request),
         subject_user=user,
@@ -156,7 +157,7 @@ def _locked(
 ) -> SignInResult:
     if audit:
         record(
-            "signin.failed",
+            Action.SIGN_IN_FAILED,
             practice=practice,
             actor=visitor,
             subject_user=user,

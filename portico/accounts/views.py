@@ -23,6 +23,7 @@ from portico.accounts.models import UserKind
 from portico.accounts.signin import attempt_sign_in
 from portico.audit.actor import Actor, client_ip
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
@@ -83,7 +84,7 @@ def staff_sign_out(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
     if request.user.is_authenticated:
         record(
-            "signout",
+            Action.STAFF_SIGNED_OUT,
             practice=request.practice,
             actor=Actor.from_request(request),
             subject_user=request.user,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.mail.models import EmailKind, EmailTemplateOverride, OutboundEmail
 from portico.mail.outbox import queue_email
 from portico.mail.placeholders import TemplateProblem, check_template
@@ -59,7 +60,7 @@ def save_template_override(
         },
     )
     record(
-        "mail.template.changed",
+        Action.MAIL_TEMPLATE_CHANGED,
         practice=practice,
         actor=by,
         details={"kind": kind, "change": "customised" if created else "edited"},
@@ -73,7 +74,7 @@ def reset_template_override(practice: Practice, *, kind: str, by: Actor) -> bool
     deleted, _ = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).delete()
     if deleted:
         record(
-            "mail.template.changed",
+            Action.MAIL_TEMPLATE_CHANGED,
             practice=practice,
             actor=by,
             details={"kind": kind, "change": "restored default"},
@@ -94,7 +95,7 @@ def send_test_email(practice: Practice, *, kind: str, to: str, by: Actor) -> Out
         practice=practice, kind=EmailKind.TEST, to=to, context={}, rendered=rendered
     )
     record(
-        "mail.test.sent",
+        Action.MAIL_TEST_SENT,
         practice=practice,
         actor=by,
         details={"kind": kind, "email": email.message_id},

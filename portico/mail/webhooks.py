@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.clients.models import ClientEmail
 from portico.mail.models import EmailStatus, OutboundEmail
 
@@ -131,7 +132,7 @@ def record_tracking_event(
         ).update(bounced_at=now, bounce_reason=email.status_detail[:300])
     if email.client is not None:
         record(
-            f"mail.{status}",
+            Action(f"mail.{status}"),
             practice=email.practice,
             actor=Actor.system(),
             client=email.client,

@@ -1,0 +1,239 @@
+"""The audit vocabulary: every action code Portico records, and its sentence for staff.
+
+Writers name an action as ``Action.CLIENT_ADDED``, never as a string, so a typo is a
+type error; ``DESCRIPTIONS`` gives each one the sentence staff read in the history
+and the export (tests/audit/test_descriptions.py checks that none is missing).
+The codes are stored in AuditEvent.action: a code is never renamed, only added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from portico.audit.models import AuditEvent
+
+
+class Action(StrEnum):
+    INVITE_SENT = "access.invite.sent"
+    INVITE_RESENT = "access.invite.resent"
+    BULK_INVITE_STARTED = "access.bulk_invite.started"
+    BULK_INVITE_FINISHED = "access.bulk_invite.finished"
+    LINK_VIEWED = "access.link.viewed"
+    DOB_FAILED = "access.dob.failed"
+    LINK_REVOKED = "access.link.revoked"
+    REGISTERED = "access.registered"
+    RESET_SENT = "access.reset.sent"
+    RESET_RESENT = "access.reset.resent"
+    RESET_REQUESTED = "access.reset.requested"
+    RESET_COMPLETED = "access.reset.completed"
+    PASSWORD_CHANGED = "access.password.changed"  # noqa: S105 (a code, not a password)
+    USERNAME_REQUESTED = "access.username.requested"
+    RESET_DONE = "access.reset.done"  # no longer written; older history holds it
+    TEMPORARY_PASSWORD_SET = "access.temporary_password.set"  # noqa: S105 (a code)
+    ACCESS_ENABLED = "access.enabled"
+    ACCESS_DISABLED = "access.disabled"
+    UNLOCKED = "access.unlocked"
+    SIGN_IN_SUCCEEDED = "signin.succeeded"
+    SIGN_IN_FAILED = "signin.failed"
+    SIGN_IN_LOCKED = "signin.locked"
+    SIGN_IN_RATE_LIMITED = "signin.rate_limited"
+    STAFF_SIGNED_OUT = "signout"  # staff sign-out; the portal's is SIGNED_OUT
+    SIGNED_OUT = "signin.signed_out"
+    CLIENT_ADDED = "client.added"
+    CLIENT_DETAILS_CHANGED = "client.details_changed"
+    CLIENT_EMAIL_ADDED = "client.email_added"
+    CLIENT_EMAIL_CHANGED = "client.email_changed"
+    CLIENT_EMAIL_CONFIRMED = "client.email_confirmed"
+    COMING_OF_AGE_REVIEWED = "client.coming_of_age.reviewed"
+    CONTACT_ADDED = "contact.added"
+    CONTACT_CHANGED = "contact.changed"
+    CONTACT_REMOVED = "contact.removed"
+    CONSENT_RECORDED = "contact.consent.recorded"
+    CONSENT_WITHDRAWN = "contact.consent.withdrawn"
+    CONTACT_ACCESS_ENDED = "access.contact.ended"
+    MAIL_TEMPLATE_CHANGED = "mail.template.changed"
+    MAIL_TEST_SENT = "mail.test.sent"
+    MAIL_DELIVERED = "mail.delivered"
+    MAIL_DEFERRED = "mail.deferred"
+    MAIL_BOUNCED = "mail.bounced"
+    MAIL_COMPLAINED = "mail.complained"
+    MAIL_FAILED = "mail.failed"
+    CLIENT_EMAIL_REMOVED = "client.email_removed"
+    CLIENT_DEFAULT_EMAIL_CHANGED = "client.default_email_changed"
+    CLIENT_ARCHIVED = "client.archived"
+    CLIENT_UNARCHIVED = "client.unarchived"
+    PRACTICE_SETTINGS_CHANGED = "practice.settings_changed"
+    STAFF_ADDED = "staff.added"
+    STAFF_INVITED = "staff.invited"
+    STAFF_INVITE_RESENT = "staff.invite_resent"
+    STAFF_INVITE_VIEWED = "staff.invite_viewed"
+    STAFF_INVITE_ACCEPTED = "staff.invite_accepted"
+    STAFF_ROLE_CHANGED = "staff.role_changed"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    STAFF_REACTIVATED = "staff.reactivated"
+
+
+def _d(event: AuditEvent, key: str, default: str = "") -> str:
+    value = (event.details or {}).get(key, default)
+    return str(value) if value not in (None, "") else default
+
+
+def _to(event: AuditEvent) -> str:
+    email = _d(event, "email") or _d(event, "to")
+    return f" to {email}" if email else ""
+
+
+def _who(event: AuditEvent) -> str:
+    user = event.subject_user
+    if user is not None:
+        return user.full_name or user.email or user.username
+    return _d(event, "email", "a staff member")
+
+
+def _signin_failed(event: AuditEvent) -> str:
+    reasons = {
+        "wrong_password": "wrong password",
+        "unknown_account": "no account with that email/username",
+        "locked": "the account is locked",
+        "disabled": "access is turned off",
+        "temporary_password_expired": "the temporary password had expired",
+    }
+    reason = reasons.get(_d(event, "reason"), _d(event, "reason"))
+    who = f" for {_who(event)}" if event.subject_user else ""
+    return f"Sign-in failed{who}" + (f": {reason}" if reason else "")
+
+
+def _settings_changed(event: AuditEvent) -> str:
+    changes = (event.details or {}).get("changes") or {}
+    names = ", ".join(str(name).replace("_", " ") for name in changes)
+    return f"Practice settings changed: {names}" if names else "Practice settings saved"
+
+
+def _role_changed(event: AuditEvent) -> str:
+    from portico.practices.models import Role
+
+    def label(value: str) -> str:
+        return str(dict(Role.choices).get(value, value)).lower()
+
+    return (
+        f"{_who(event)}'s role changed from {label(_d(event, 'old'))} to {label(_d(event, 'new'))}"
+    )
+
+
+def _revoke_reason(event: AuditEvent) -> str:
+    from portico.access.models import RevokeReason
+
+    reason = _d(event, "reason")
+    return str(dict(RevokeReason.choices).get(reason, reason.replace("_", " ")))
+
+
+def _contact(event: AuditEvent) -> str:
+    return _d(event, "name", "") or _d(event, "contact_name", "a contact")
+
+
+def _consent(event: AuditEvent) -> str:
+    return {"telehealth": "Telehealth", "treatment": "Treatment"}.get(_d(event, "kind"), "A")
+
+
+def _kind(event: AuditEvent) -> str:
+    from portico.mail.models import EmailKind
+
+    return str(dict(EmailKind.choices).get(_d(event, "kind"), _d(event, "kind")))
+
+
+def _colon_email(event: AuditEvent) -> str:
+    email = _d(event, "email") or _d(event, "address")
+    return f": {email}" if email else ""
+
+
+DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
+    Action.INVITE_SENT: lambda e: f"Portal invitation sent{_to(e)}",
+    Action.INVITE_RESENT: lambda e: f"Portal invitation resent{_to(e)}",
+    Action.BULK_INVITE_STARTED: lambda e: "Started inviting everyone not yet invited",
+    Action.BULK_INVITE_FINISHED: lambda e: (
+        f"Finished inviting everyone not yet invited: {e.details.get('sent', 0)} sent"
+    ),
+    Action.LINK_VIEWED: lambda e: "Emailed link opened",
+    Action.DOB_FAILED: lambda e: "Wrong date of birth entered at registration",
+    Action.LINK_REVOKED: lambda e: (
+        "Emailed link cancelled" + (f": {_revoke_reason(e).lower()}" if _d(e, "reason") else "")
+    ),
+    Action.REGISTERED: lambda e: (
+        "Portal account set up" + (f" (username {_d(e, 'username')})" if _d(e, "username") else "")
+    ),
+    Action.RESET_SENT: lambda e: f"Password reset sent{_to(e)}",
+    Action.RESET_RESENT: lambda e: f"Password reset resent{_to(e)}",
+    Action.RESET_REQUESTED: lambda e: (
+        "“Forgot password?” used"
+        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    ),
+    Action.RESET_COMPLETED: lambda e: "Password changed with a reset link",
+    Action.PASSWORD_CHANGED: lambda e: "Password changed while signed in",
+    Action.USERNAME_REQUESTED: lambda e: (
+        "“Forgot username?” used"
+        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    ),
+    Action.RESET_DONE: lambda e: "Password changed with a reset link",
+    Action.TEMPORARY_PASSWORD_SET: lambda e: "Temporary password set by staff",
+    Action.ACCESS_ENABLED: lambda e: "Portal access turned on",
+    Action.ACCESS_DISABLED: lambda e: "Portal access turned off",
+    Action.UNLOCKED: lambda e: "Sign-in lock lifted by staff",
+    Action.SIGN_IN_SUCCEEDED: lambda e: f"Signed in: {_who(e)}",
+    Action.SIGN_IN_FAILED: _signin_failed,
+    Action.SIGN_IN_LOCKED: lambda e: f"Account locked after too many wrong passwords: {_who(e)}",
+    Action.SIGN_IN_RATE_LIMITED: lambda e: "Sign-in attempts paused: too many in a short time",
+    Action.STAFF_SIGNED_OUT: lambda e: f"Signed out: {_who(e)}",
+    Action.SIGNED_OUT: lambda e: f"Signed out: {_who(e)}",
+    Action.CLIENT_ADDED: lambda e: "Client added",
+    Action.CLIENT_DETAILS_CHANGED: lambda e: "Personal information changed",
+    Action.CLIENT_EMAIL_ADDED: lambda e: f"Email address added{_colon_email(e)}",
+    Action.CLIENT_EMAIL_CHANGED: lambda e: (
+        f"Email address changed from {_d(e, 'old_address')} to {_d(e, 'new_address')}"
+        if _d(e, "old_address")
+        else "Email address changed"
+    ),
+    Action.CLIENT_EMAIL_CONFIRMED: lambda e: (
+        f"Staff confirmed the address {_d(e, 'address')} is right after a bounce"
+    ),
+    Action.COMING_OF_AGE_REVIEWED: lambda e: "Coming-of-age review of portal access completed",
+    Action.CONTACT_ADDED: lambda e: f"Contact added: {_contact(e)}",
+    Action.CONTACT_CHANGED: lambda e: (
+        f"Contact changed: {_contact(e)}"
+        + (f" (email now {_d(e, 'new_email')})" if _d(e, "new_email") else "")
+    ),
+    Action.CONTACT_REMOVED: lambda e: f"Contact removed: {_contact(e)}",
+    Action.CONSENT_RECORDED: lambda e: f"{_consent(e)} consent recorded for {_contact(e)}",
+    Action.CONSENT_WITHDRAWN: lambda e: f"{_consent(e)} consent withdrawn for {_contact(e)}",
+    Action.CONTACT_ACCESS_ENDED: lambda e: (
+        f"Portal access ended for contact {_d(e, 'contact_name', 'a contact')}"
+    ),
+    Action.MAIL_TEMPLATE_CHANGED: lambda e: (
+        f"Email template changed: {_kind(e)} ({_d(e, 'change')})"
+    ),
+    Action.MAIL_TEST_SENT: lambda e: f"Test email sent: {_kind(e)}",
+    Action.MAIL_DELIVERED: lambda e: f"{_d(e, 'email', 'Email')} delivered to {_d(e, 'to')}",
+    Action.MAIL_DEFERRED: lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} delayed",
+    Action.MAIL_BOUNCED: lambda e: (
+        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} bounced"
+        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    ),
+    Action.MAIL_COMPLAINED: lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} marked as spam",
+    Action.MAIL_FAILED: lambda e: (
+        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} could not be delivered"
+        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    ),
+    Action.CLIENT_EMAIL_REMOVED: lambda e: f"Email address removed{_colon_email(e)}",
+    Action.CLIENT_DEFAULT_EMAIL_CHANGED: lambda e: "Default email address changed",
+    Action.CLIENT_ARCHIVED: lambda e: "Client archived",
+    Action.CLIENT_UNARCHIVED: lambda e: "Client restored from the archive",
+    Action.PRACTICE_SETTINGS_CHANGED: _settings_changed,
+    Action.STAFF_ADDED: lambda e: f"Staff member added: {_who(e)}",
+    Action.STAFF_INVITED: lambda e: f"Staff invitation sent{_to(e)}",
+    Action.STAFF_INVITE_RESENT: lambda e: f"Staff invitation resent{_to(e)}",
+    Action.STAFF_INVITE_VIEWED: lambda e: f"Staff invitation opened by {_who(e)}",
+    Action.STAFF_INVITE_ACCEPTED: lambda e: f"Staff invitation accepted: {_who(e)} set a password",
+    Action.STAFF_ROLE_CHANGED: _role_changed,
+    Action.STAFF_DEACTIVATED: lambda e: f"Staff account deactivated: {_who(e)}",
+    Action.STAFF_REACTIVATED: lambda e: f"Staff account reactivated: {_who(e)}",
+}
