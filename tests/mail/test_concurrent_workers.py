@@ -33,13 +33,11 @@ def _worker(start: threading.Barrier, errors: list[BaseException]) -> None:
         connection.close()
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres  # SQLite has one writer, so workers cannot race
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_row_twice(
     maple: Practice, casey: Client, smtp_server: SmtpServer
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite has one writer, so workers cannot race")
     with transaction.atomic():
         emails = [
             queue_email(
