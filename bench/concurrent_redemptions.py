@@ -39,10 +39,10 @@ def main() -> None:
 
     from portico.access.actions import send_invite
     from portico.access.models import AccessLink, PortalGrant
-    from portico.access.registration import complete_registration
+    from portico.access.people import add_client
+    from portico.access.registration import redeem_invite
     from portico.accounts.models import User
     from portico.audit.actor import Actor
-    from portico.clients.actions import add_client
     from portico.practices.actions import create_practice
 
     # Hashing is not what races; a fast hasher keeps 50 000 attempts quick.
@@ -75,7 +75,7 @@ def main() -> None:
                 link = AccessLink.objects.select_related("client", "practice").get(
                     pk=current["link"]
                 )
-                outcome: object = complete_registration(
+                outcome: object = redeem_invite(
                     link,
                     by=Actor.system(),
                     username=None,

@@ -42,9 +42,9 @@ def main() -> None:
 
     from portico.access import limits
     from portico.access.actions import send_invite
-    from portico.access.registration import complete_registration
+    from portico.access.people import add_client
+    from portico.access.registration import redeem_invite
     from portico.audit.actor import Actor
-    from portico.clients.actions import add_client
     from portico.lib import ratelimit
     from portico.mail.models import EmailKind, OutboundEmail
     from portico.portal import timing
@@ -71,7 +71,7 @@ def main() -> None:
         send_invitation=False,
     )
     sent = send_invite(client, by=Actor.for_user(owner))
-    complete_registration(
+    redeem_invite(
         sent.link,
         by=Actor.system(),
         username="casey",

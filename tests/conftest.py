@@ -10,7 +10,7 @@ from django.urls import set_script_prefix
 from portico.accounts.models import User
 from portico.clients.models import Client
 from portico.practices.models import Practice, Role
-from tests.cast import make_client, make_practice, make_staff
+from tests.cast import Family, make_client, make_family, make_practice, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +84,12 @@ def casey(maple: Practice, owner: User) -> Client:
 def noah(maple: Practice, owner: User) -> Client:
     """A client with no email address."""
     return make_client(maple, owner, "Noah", "Nomail")
+
+
+@pytest.fixture
+def family(maple: Practice, owner: User) -> Family:
+    """Pat Parent, parent of Mia and Leo (one contact record each, portal access on)."""
+    return make_family(maple, owner)
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from portico.access.bulk import start_bulk_invite
 from portico.access.models import BulkInvite
+from portico.access.people import add_contact
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.contact_actions import add_contact
 from portico.clients.models import Client, Contact
 from portico.practices.models import Practice
 

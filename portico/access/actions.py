@@ -1,8 +1,8 @@
-"""Staff actions on a client's portal access: invitations, resets, passwords, on/off, unlock.
+"""Writes on portal access: giving and ending it, switches, passwords, unlock, and sends.
 
 Every action is one transaction, takes model objects and ``by: Actor``, and is
-audited. Sends lock the client row first (``limits.check_send_allowance``), so the
-resend limit holds under concurrent requests from the staff app and the API.
+audited. Whoever the person is (the client themself or a contact), the action
+works on their ``PortalAccess`` row; sending goes through ``sending.send_access_link``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -20,193 +19,89 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from portico.access.limits import (
-    SendAllowance,
-    check_account_send_allowance,
-    check_send_allowance,
-    lock_client,
+from portico.access.limits import lock_access
+from portico.access.links import CLIENT_PURPOSES, links_of, revoke_live_links
+from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
+from portico.access.queries import (
+    client_of_account,
+    contact_access,
+    default_address,
+    own_access,
 )
-from portico.access.links import CLIENT_PURPOSES, issue_link, links_for_subject, revoke_live_links
-from portico.access.models import (
-    AccessLink,
-    GrantRelationship,
-    LinkPurpose,
-    PortalGrant,
-    RevokeReason,
+from portico.access.sending import (
+    AccessRefused,
+    SendLimitReached,
+    SentLink,
+    send_access_link,
+    send_account_reset,
 )
-from portico.access.queries import client_of_account, default_address, portal_account_for
 from portico.accounts.lockout import unlock_user
 from portico.accounts.models import User, UserKind
 from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
-from portico.clients.models import Client
-from portico.lib.urls import practice_url
-from portico.mail.models import EmailKind, OutboundEmail
-from portico.mail.outbox import queue_email
+from portico.clients.models import Client, Contact
 
-INVITE_URL_NAME = "access:welcome_link"
-RESET_URL_NAME = "portal:reset_link"
+__all__ = [
+    "AccessRefused",
+    "SendLimitReached",
+    "SentLink",
+    "disable_portal_access",
+    "enable_portal_access",
+    "EndedAccess",
+    "end_access",
+    "give_access",
+    "send_contact_invite",
+    "send_invite",
+    "send_password_reset",
+    "set_temporary_password",
+    "unlock_portal_account",
+]
+
 TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=72)
 # No look-alikes (0/o, 1/l/i): the password is read out over the phone.
 _READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-class AccessRefused(Exception):
-    """The action cannot be done now; ``message`` says why, in words for staff."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# --- giving access ------------------------------------------------------------------------
 
 
-class SendLimitReached(AccessRefused):
-    def __init__(self, message: str, allowance: SendAllowance) -> None:
-        super().__init__(message)
-        self.allowance = allowance
+def give_access(client: Client, *, contact: Contact | None = None, at: datetime) -> PortalAccess:
+    """The person's access row, created switched on (or switched on again) when access is given.
 
-
-@dataclass(frozen=True)
-class SentLink:
-    kind: str  # "invite" | "reset"
-    link: AccessLink
-    email: OutboundEmail
-    sends_left: int
-
-
-# --- sending ------------------------------------------------------------------------------
-
-
-def _require_allowance(client: Client, at: datetime) -> SendAllowance:
-    from portico.access.limits import refusal_message
-
-    allowance = check_send_allowance(client, at)  # locks the client row
-    if not allowance.allowed:
-        raise SendLimitReached(refusal_message(client, allowance, at), allowance)
-    return allowance
-
-
-def link_email_context(
-    client: Client, token: str, link: AccessLink, *, user: User | None = None
-) -> dict[str, Any]:
-    """What an invitation or reset email to the client shows (also used by bulk invites)."""
-    practice = client.practice
-    invite = link.purpose == LinkPurpose.CLIENT_INVITE
-    context: dict[str, Any] = {
-        "greeting_name": client.greeting_name,
-        "practice_name": practice.name,
-        "link": practice_url(practice, INVITE_URL_NAME if invite else RESET_URL_NAME, token),
-        "link_expires": link.expires_at,
-        "practice_phone": practice.phone,
-        "practice_email": practice.email,
-    }
-    if user is not None:
-        context["username"] = user.username
-    return context
-
-
-def _send(
-    client: Client,
-    *,
-    purpose: LinkPurpose,
-    to: str,
-    by: Actor,
-    user: User | None,
-    at: datetime,
-    allowance: SendAllowance,
-) -> SentLink:
-    practice = client.practice
-    invite = purpose == LinkPurpose.CLIENT_INVITE
-    lifetime = practice.invite_lifetime if invite else practice.reset_lifetime
-    earlier = links_for_subject(practice, client=client).filter(purpose=purpose).exists()
-    issued = issue_link(
-        practice,
-        purpose=purpose,
-        email=to,
-        lifetime=lifetime,
-        created_by=by.user,
-        client=client,
-        user=user,
-    )
-    if user is not None:  # links issued to the account before it had a client
-        revoke_live_links(
-            AccessLink.objects.filter(
-                practice=practice, user=user, purpose__in=CLIENT_PURPOSES
-            ).exclude(pk=issued.link.pk),
-            reason=RevokeReason.SUPERSEDED,
-            at=at,
-        )
-    email = queue_email(
-        practice=practice,
-        kind=EmailKind.INVITE if invite else EmailKind.PASSWORD_RESET,
-        to=to,
-        context=link_email_context(client, issued.token, issued.link, user=user),
-        client=client,
-        link=issued.link,
-    )
-    action = ("access.invite." if invite else "access.reset.") + ("resent" if earlier else "sent")
-    record(
-        action,
-        practice=practice,
-        actor=by,
-        client=client,
-        subject_user=user,
-        details={
-            "email": to,
-            "link_id": issued.link.pk,
-            "expires_at": issued.link.expires_at.isoformat(),
-            "sends_left": allowance.sends_left - 1,
-        },
-    )
-    return SentLink(
-        kind="invite" if invite else "reset",
-        link=issued.link,
-        email=email,
-        sends_left=allowance.sends_left - 1,
-    )
-
-
-@transaction.atomic
-def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentLink:
-    """Send (or resend) the portal invitation to the default address, or ``email``.
-
-    When the client already has an account, an invitation would make a second
-    identity for the same person: a password-reset link goes out instead, and
-    ``SentLink.kind`` says so, for the message to staff.
+    A contact whose access ended keeps the ended row (switched on again, so staff
+    may send a new invitation, which gives a new row); call inside a transaction.
     """
-    at = timezone.now()
-    allowance = _require_allowance(client, at)
-    client.refresh_from_db(fields=["portal_access_enabled"])
-    if not client.portal_access_enabled:
+    current = contact_access(contact) if contact is not None else own_access(client)
+    if current is not None:
+        if not current.enabled:
+            PortalAccess.objects.filter(pk=current.pk).update(enabled=True)
+            current.enabled = True
+        return current
+    return PortalAccess.objects.create(
+        practice_id=client.practice_id, client=client, contact=contact, created_at=at
+    )
+
+
+def _own_access_or_refuse(client: Client) -> PortalAccess:
+    access = own_access(client)
+    if access is None:
         raise AccessRefused(
             f"Portal access is turned off for {client.greeting_name}. Turn it on first."
         )
-    to = email or default_address(client)
-    if not to:
-        raise AccessRefused(
-            f"{client.greeting_name} has no email address. Add one, or set a temporary password."
-        )
-    account = portal_account_for(client)
-    if account is not None:
-        if not account.is_active:
-            raise AccessRefused("This portal account is disabled. Enable access first.")
-        return _send(
-            client,
-            purpose=LinkPurpose.PASSWORD_RESET,
-            to=to,
-            by=by,
-            user=account,
-            at=at,
-            allowance=allowance,
-        )
-    return _send(
-        client,
-        purpose=LinkPurpose.CLIENT_INVITE,
-        to=to,
-        by=by,
-        user=None,
-        at=at,
-        allowance=allowance,
+    return access
+
+
+# --- sending (the one path, for each kind of caller) --------------------------------------
+
+
+def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentLink:
+    """Send (or resend) the client's invitation to the default address, or ``email``.
+
+    When the client already has an account, a reset link goes instead.
+    """
+    return send_access_link(
+        _own_access_or_refuse(client), purpose=LinkPurpose.CLIENT_INVITE, by=by, to=email
     )
 
 
@@ -214,103 +109,29 @@ def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentL
 reset_password_and_resend_welcome = send_invite
 
 
-@transaction.atomic
+def send_contact_invite(contact: Contact, *, by: Actor) -> SentLink:
+    """Send (or resend) the contact their own invitation for this client."""
+    access = contact_access(contact)
+    if access is None:
+        raise AccessRefused(
+            f"Portal access is turned off for {contact.full_name}. Turn it on in People first."
+        )
+    return send_access_link(access, purpose=LinkPurpose.CLIENT_INVITE, by=by)
+
+
 def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
-    """Email a password-reset link for the client's account (or the given portal account).
+    """A reset link for the client's account, or for the given portal account.
 
     Also used by self-service "Forgot password?": callers that must not reveal
     anything catch ``AccessRefused`` and answer as usual.
     """
-    at = timezone.now()
     if isinstance(subject, User):
-        account: User | None = subject
         client = client_of_account(subject)
-        if client is None:
-            # A guardian's account: not anyone's "self", acting for clients as a contact.
-            return _send_account_reset(subject, by=by, at=at)
-    else:
-        client = subject
-        account = None
-    allowance = _require_allowance(client, at)
-    if account is None:
-        account = portal_account_for(client)
-    else:
-        account.refresh_from_db()
-    client.refresh_from_db(fields=["portal_access_enabled"])
-    if account is None:
-        raise AccessRefused(
-            f"{client.greeting_name} has not set up a portal account yet. Send the invitation."
-        )
-    if not account.is_active or not client.portal_access_enabled:
-        raise AccessRefused("Portal access is turned off for this client. Enable it first.")
-    to = default_address(client) or account.email
-    if not to:
-        raise AccessRefused(f"{client.greeting_name} has no email address. Add one first.")
-    return _send(
-        client,
-        purpose=LinkPurpose.PASSWORD_RESET,
-        to=to,
-        by=by,
-        user=account,
-        at=at,
-        allowance=allowance,
-    )
-
-
-def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
-    """A reset link for a portal account that holds only contact grants (a parent, a guardian).
-
-    The link belongs to the account (no client); the resend limit counts per account.
-    """
-    practice = account.practice
-    allowance = check_account_send_allowance(account, at)  # locks the account row
-    if not allowance.allowed:
-        raise SendLimitReached("Too many emails were sent to this account today.", allowance)
-    account.refresh_from_db()
-    has_grant = PortalGrant.objects.filter(
-        user=account, revoked_at__isnull=True, relationship=GrantRelationship.CONTACT
-    ).exists()
-    if not has_grant:
-        raise AccessRefused("This account is not linked to any client.")
-    if not account.is_active:
-        raise AccessRefused("Portal access is turned off for this account.")
-    if not account.email:
-        raise AccessRefused("This account has no email address.")
-    issued = issue_link(
-        practice,
-        purpose=LinkPurpose.PASSWORD_RESET,
-        email=account.email,
-        lifetime=practice.reset_lifetime,
-        created_by=by.user,
-        user=account,
-    )
-    email = queue_email(
-        practice=practice,
-        kind=EmailKind.PASSWORD_RESET,
-        to=account.email,
-        context={
-            "greeting_name": account.first_name or account.username,
-            "link": practice_url(practice, RESET_URL_NAME, issued.token),
-            "link_expires": issued.link.expires_at,
-            "username": account.username,
-        },
-        link=issued.link,
-    )
-    record(
-        "access.reset.sent",
-        practice=practice,
-        actor=by,
-        subject_user=account,
-        details={
-            "email": account.email,
-            "link_id": issued.link.pk,
-            "expires_at": issued.link.expires_at.isoformat(),
-            "sends_left": allowance.sends_left - 1,
-        },
-    )
-    return SentLink(
-        kind="reset", link=issued.link, email=email, sends_left=allowance.sends_left - 1
-    )
+        if client is None:  # a parent's account, acting for others only
+            return send_account_reset(subject, by=by)
+        subject = client
+    access = _own_access_or_refuse(subject)
+    return send_access_link(access, purpose=LinkPurpose.PASSWORD_RESET, by=by)
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -340,25 +161,21 @@ def free_username(practice_id: int, first_name: str, last_name: str) -> str:
     return candidate
 
 
-def create_portal_account(client: Client, *, username: str, email: str, at: datetime) -> User:
-    """The client's own portal account and its "self" grant (no password yet)."""
+def create_portal_account(access: PortalAccess, *, username: str, email: str) -> User:
+    """A portal account for the person behind ``access``, held by it (no password yet)."""
+    person = access.contact or access.client
     user = User(
-        practice_id=client.practice_id,
+        practice_id=access.practice_id,
         kind=UserKind.PORTAL,
         username=username,
         email=email,
-        first_name=client.first_name,
-        last_name=client.last_name,
+        first_name=person.first_name,
+        last_name=person.last_name,
     )
     user.set_unusable_password()
     user.save()
-    PortalGrant.objects.create(
-        practice_id=client.practice_id,
-        user=user,
-        client=client,
-        relationship="self",
-        created_at=at,
-    )
+    PortalAccess.objects.filter(pk=access.pk).update(user=user)
+    access.user = user
     return user
 
 
@@ -371,25 +188,22 @@ def set_temporary_password(client: Client, *, by: Actor, password: str | None = 
     account when there is none; ends sessions and cancels emailed links.
     """
     at = timezone.now()
-    lock_client(client)
-    client.refresh_from_db(fields=["portal_access_enabled"])
-    if not client.portal_access_enabled:
+    access = own_access(client)
+    if access is not None:
+        lock_access(access)
+        access.refresh_from_db()
+    if access is None or not access.enabled:
         raise AccessRefused("Portal access is turned off for this client. Enable it first.")
-    account = portal_account_for(client)
-    created = account is None
+    account, created = access.user, access.user is None
     if account is None:
-        account = create_portal_account(
-            client,
-            username=free_username(client.practice_id, client.first_name, client.last_name),
-            email=default_address(client) or "",
-            at=at,
-        )
+        name = free_username(client.practice_id, client.first_name, client.last_name)
+        account = create_portal_account(access, username=name, email=default_address(client) or "")
     if password is None:
         password = generate_temporary_password()
     validate_password(password, account)  # ValidationError for a typed one that fails
     store_password(account, password=password, temporary_until=at + TEMPORARY_PASSWORD_LIFETIME)
     revoked = revoke_live_links(
-        links_for_subject(client.practice, client=client).filter(purpose__in=CLIENT_PURPOSES),
+        links_of(access).filter(purpose__in=CLIENT_PURPOSES),
         reason=RevokeReason.PASSWORD_CHANGED,
         at=at,
     )
@@ -409,23 +223,25 @@ def set_temporary_password(client: Client, *, by: Actor, password: str | None = 
     return password
 
 
+# --- switches -----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def disable_portal_access(client: Client, *, by: Actor) -> None:
     """No sign-in even with the right password; every session ends; every live link dies."""
     at = timezone.now()
-    lock_client(client)
-    Client.objects.filter(pk=client.pk).update(portal_access_enabled=False)
-    client.portal_access_enabled = False
-    account = portal_account_for(client)
+    access = own_access(client) or give_access(client, at=at)
+    lock_access(access)
+    PortalAccess.objects.filter(pk=access.pk).update(enabled=False)
+    access.enabled = False
+    account = access.user
     if account is not None:
         User.objects.filter(pk=account.pk).update(
             is_active=False, session_generation=F("session_generation") + 1
         )
         account.refresh_from_db(fields=["is_active", "session_generation"])
-    # The client's own links; each contact's access is their own (ended with the contact's).
-    links = AccessLink.objects.filter(
-        practice_id=client.practice_id, client=client, contact__isnull=True
-    )
+    # The client's own links and the account's; each contact's access is their own.
+    links = links_of(access)
     if account is not None:
         links = links | AccessLink.objects.filter(practice_id=client.practice_id, user=account)
     revoked = revoke_live_links(links, reason=RevokeReason.ACCESS_DISABLED, at=at)
@@ -442,10 +258,9 @@ def disable_portal_access(client: Client, *, by: Actor) -> None:
 @transaction.atomic
 def enable_portal_access(client: Client, *, by: Actor) -> None:
     """Allow sign-in again (links revoked on disable stay dead: send a new one)."""
-    lock_client(client)
-    Client.objects.filter(pk=client.pk).update(portal_access_enabled=True)
-    client.portal_access_enabled = True
-    account = portal_account_for(client)
+    access = give_access(client, at=timezone.now())
+    lock_access(access)
+    account = access.user
     if account is not None:
         User.objects.filter(pk=account.pk).update(is_active=True)
         account.is_active = True
@@ -459,10 +274,53 @@ def enable_portal_access(client: Client, *, by: Actor) -> None:
     )
 
 
+@dataclass(frozen=True)
+class EndedAccess:
+    links_revoked: int
+    grant_ended: bool  # an account lost this client
+
+
+@transaction.atomic
+def end_access(access: PortalAccess, *, by: Actor, reason: RevokeReason) -> EndedAccess:
+    """End a contact's access to THIS client: their live links and the row.
+
+    ``reason`` says why (REVOKED_BY_STAFF, ACCESS_DISABLED, CONTACT_REMOVED); it is
+    kept on the row, on the revoked links and in the audit log. The account and its
+    access to other clients keep working; the portal checks the row on every
+    request, so an open session loses this client at once.
+    """
+    at = timezone.now()
+    lock_access(access)
+    access.refresh_from_db(fields=["ended_at", "user", "enabled"])
+    revoked = revoke_live_links(links_of(access), reason=reason, at=at)
+    ended = PortalAccess.objects.filter(pk=access.pk, ended_at=None).update(
+        ended_at=at, ended_reason=reason
+    )
+    had_account = bool(ended and access.user_id)
+    contact = access.contact
+    record(
+        "access.contact.ended",
+        practice=access.practice,
+        actor=by,
+        client=access.client,
+        subject_user=access.user,
+        details={
+            "contact": str(contact.public_id) if contact else "",
+            "contact_name": contact.full_name if contact else "",
+            "reason": str(reason),
+            "links_revoked": revoked,
+            "grant_ended": had_account,
+        },
+    )
+    if ended:
+        access.ended_at, access.ended_reason = at, reason
+    return EndedAccess(links_revoked=revoked, grant_ended=had_account)
+
+
 @transaction.atomic
 def unlock_portal_account(client: Client, *, by: Actor) -> bool:
     """Lift the sign-in lock of the client's account; False if there was nothing to unlock."""
-    account = portal_account_for(client)
-    if account is None:
+    access = own_access(client)
+    if access is None or access.user is None:
         raise AccessRefused(f"{client.greeting_name} has no portal account to unlock.")
-    return unlock_user(account, by=by, client=client)
+    return unlock_user(access.user, by=by, client=client)

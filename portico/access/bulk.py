@@ -7,9 +7,10 @@ chunk is one transaction that locks its client rows, checks each client again
 (someone may have sent an invitation by hand meanwhile), then writes the links,
 the emails and the audit events with one INSERT each, and moves the counters.
 
-Every invitation is the one ``send_invite`` sends: the same link (32 random bytes,
-only the SHA-256 kept, the practice's invite lifetime), the same email rendering
-(``link_email_context``), the same audit action. Running the task twice, or two
+Every invitation is the one ``send_access_link`` sends: the same link (32 random
+bytes, only the SHA-256 kept, the practice's invite lifetime, on the client's own
+access row), the same email rendering (``link_email_context``), the same audit
+action and details (``sent_audit_details``). Running the task twice, or two
 bulk invites one after the other, sends nobody a second invitation: a client
 with a live link is not eligible.
 """
@@ -29,17 +30,16 @@ from django.http import Http404
 from django.tasks import task
 from django.utils import timezone
 
-from portico.access.actions import link_email_context
 from portico.access.limits import SEND_LIMIT, SEND_WINDOW
 from portico.access.links import CLIENT_PURPOSES, TOKEN_BYTES, hash_token, live_links
 from portico.access.models import (
     AccessLink,
     BulkInvite,
     BulkInviteStatus,
-    GrantRelationship,
     LinkPurpose,
-    PortalGrant,
+    PortalAccess,
 )
+from portico.access.sending import link_email_context, sent_action, sent_audit_details
 from portico.audit.actor import Actor
 from portico.audit.record import Entry, record, record_many
 from portico.clients.models import Client, ClientEmail
@@ -72,22 +72,21 @@ SKIP_REASONS = {
 def _clients_with_facts(practice: Practice, at: datetime) -> QuerySet[Client]:
     """The practice's current clients, each with what decides whether to invite them."""
     own_links = AccessLink.objects.filter(
-        client=OuterRef("pk"), contact__isnull=True, purpose__in=CLIENT_PURPOSES
+        access__client=OuterRef("pk"), access__contact__isnull=True, purpose__in=CLIENT_PURPOSES
     )
     recent = (
         own_links.filter(created_at__gt=at - SEND_WINDOW)
         .order_by()
-        .values("client")
+        .values("access__client")
         .annotate(n=Count("pk"))
         .values("n")
     )
     address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True).order_by()
-    account = PortalGrant.objects.filter(
-        client=OuterRef("pk"), relationship=GrantRelationship.SELF, revoked_at__isnull=True
-    )
+    own = PortalAccess.objects.filter(client=OuterRef("pk"), contact__isnull=True, ended_at=None)
     return Client.objects.filter(practice=practice, archived_at__isnull=True).annotate(
+        access_on=Exists(own.filter(enabled=True)),
         invite_address=Subquery(address.values("address")[:1]),
-        has_account=Exists(account),
+        has_account=Exists(own.filter(user__isnull=False)),
         has_live_link=Exists(live_links(own_links, at)),
         recent_sends=Coalesce(Subquery(recent), Value(0)),
     )
@@ -95,7 +94,7 @@ def _clients_with_facts(practice: Practice, at: datetime) -> QuerySet[Client]:
 
 def _eligible() -> Q:
     return Q(
-        portal_access_enabled=True,
+        access_on=True,
         invite_address__isnull=False,
         has_account=False,
         has_live_link=False,
@@ -128,7 +127,7 @@ class BulkInvitePlan:
 
 def plan_bulk_invite(practice: Practice, at: datetime | None = None) -> BulkInvitePlan:
     """Who would be emailed and who left out (each client under its first reason): one query."""
-    off = Q(portal_access_enabled=False)
+    off = Q(access_on=False)
     no_email = ~off & Q(invite_address__isnull=True)
     account = ~off & ~no_email & Q(has_account=True)
     invited = ~off & ~no_email & ~account & Q(has_live_link=True)
@@ -266,32 +265,33 @@ def resume_stalled_bulk_invites(at: datetime | None = None) -> int:
 def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
     practice = bulk.practice
     at = timezone.now()
-    # The lock send_invite takes, for the whole chunk (in id order): a client being
-    # invited by hand right now is checked again after that send commits.
-    list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    # The lock send_access_link takes, for the whole chunk (in id order): a client
+    # being invited by hand right now is checked again after that send commits.
+    accesses = list(
+        PortalAccess.objects.select_for_update()
+        .filter(client_id__in=ids, contact__isnull=True, ended_at=None, enabled=True)
+        .filter(client__archived_at__isnull=True)
+        .order_by("pk")
+    )
     facts = _chunk_facts(ids, at)
-    clients = [
-        client
-        for client in Client.objects.filter(
-            practice=practice, pk__in=ids, archived_at__isnull=True, portal_access_enabled=True
-        ).order_by("pk")
-        if facts.eligible(client.pk)
-    ]
-    for client in clients:
-        client.practice = practice  # the email context reads it: no query per client
-    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in clients]
+    chosen = [access for access in accesses if facts.eligible(access.client_id)]
+    clients = Client.objects.in_bulk([access.client_id for access in chosen])
+    for access in chosen:
+        access.client = clients[access.client_id]
+        access.client.practice = practice  # the email context reads it: no query per client
+    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in chosen]
     links = AccessLink.objects.bulk_create(
         AccessLink(
             practice=practice,
             purpose=LinkPurpose.CLIENT_INVITE,
-            client=client,
-            email=facts.addresses[client.pk],
+            access=access,
+            email=facts.addresses[access.client_id],
             token_hash=hash_token(token),
             created_at=at,
             created_by=bulk.created_by,
             expires_at=at + practice.invite_lifetime,
         )
-        for client, token in zip(clients, tokens, strict=True)
+        for access, token in zip(chosen, tokens, strict=True)
     )
     queue_emails(
         practice=practice,
@@ -299,36 +299,44 @@ def _invite_chunk(bulk: BulkInvite, ids: list[int], *, by: Actor) -> None:
         emails=[
             EmailToQueue(
                 to=link.email,
-                context=link_email_context(client, token, link),
-                client=client,
+                context=link_email_context(access, token, link),
+                client=access.client,
                 link=link,
             )
-            for client, token, link in zip(clients, tokens, links, strict=True)
+            for access, token, link in zip(chosen, tokens, links, strict=True)
         ],
     )
+    _audit_chunk(bulk, chosen, links, facts, by=by)
+    BulkInvite.objects.filter(pk=bulk.pk).update(
+        sent=F("sent") + len(chosen), skipped=F("skipped") + len(ids) - len(chosen)
+    )
+
+
+def _audit_chunk(
+    bulk: BulkInvite,
+    chosen: list[PortalAccess],
+    links: list[AccessLink],
+    facts: _ChunkFacts,
+    *,
+    by: Actor,
+) -> None:
     for resent in (False, True):
         record_many(
-            "access.invite.resent" if resent else "access.invite.sent",
-            practice=practice,
+            sent_action(LinkPurpose.CLIENT_INVITE, resent=resent),
+            practice=bulk.practice,
             actor=by,
             entries=[
                 Entry(
-                    client,
-                    {
-                        "email": link.email,
-                        "link_id": link.pk,
-                        "expires_at": link.expires_at.isoformat(),
-                        "sends_left": SEND_LIMIT - facts.recent[client.pk] - 1,
-                        "bulk_invite": str(bulk.public_id),
-                    },
+                    access.client,
+                    sent_audit_details(
+                        access, link, SEND_LIMIT - facts.recent[access.client_id] - 1
+                    )
+                    | {"bulk_invite": str(bulk.public_id)},
                 )
-                for client, link in zip(clients, links, strict=True)
-                if (client.pk in facts.earlier) == resent
+                for access, link in zip(chosen, links, strict=True)
+                if (access.client_id in facts.earlier) == resent
             ],
         )
-    BulkInvite.objects.filter(pk=bulk.pk).update(
-        sent=F("sent") + len(clients), skipped=F("skipped") + len(ids) - len(clients)
-    )
 
 
 @dataclass(frozen=True)
@@ -357,17 +365,18 @@ class _ChunkFacts:
 
 def _chunk_facts(ids: list[int], at: datetime) -> _ChunkFacts:
     own = AccessLink.objects.filter(
-        client_id__in=ids, contact__isnull=True, purpose__in=CLIENT_PURPOSES
+        access__client_id__in=ids, access__contact__isnull=True, purpose__in=CLIENT_PURPOSES
     )
-    accounts = PortalGrant.objects.filter(
-        client_id__in=ids, relationship=GrantRelationship.SELF, revoked_at__isnull=True
+    accounts = PortalAccess.objects.filter(
+        client_id__in=ids, contact__isnull=True, ended_at=None, user__isnull=False
     )
     emails = ClientEmail.objects.filter(client_id__in=ids, is_default=True)
-    recent = own.filter(created_at__gt=at - SEND_WINDOW).values_list("client_id", flat=True)
+    by_client = "access__client_id"
+    recent = own.filter(created_at__gt=at - SEND_WINDOW).values_list(by_client, flat=True)
     return _ChunkFacts(
         addresses=dict(emails.values_list("client_id", "address")),
         accounts=set(accounts.values_list("client_id", flat=True)),
-        live=set(live_links(own, at).values_list("client_id", flat=True)),
-        recent=Counter(client_id for client_id in recent if client_id is not None),
-        earlier=set(own.order_by().values_list("client_id", flat=True).distinct()),
+        live=set(live_links(own, at).values_list(by_client, flat=True)),
+        recent=Counter(recent),
+        earlier=set(own.order_by().values_list(by_client, flat=True).distinct()),
     )

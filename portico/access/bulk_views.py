@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from portico.access import bulk
 from portico.access.limits import SEND_LIMIT
-from portico.access.wording import short_day_and_time
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
+from portico.lib.localtime import short_day_and_time
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 

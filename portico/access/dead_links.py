@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from portico.access.links import is_live
 from portico.access.models import AccessLink, RevokeReason
-from portico.access.wording import day_and_time
+from portico.lib.localtime import day_and_time
 
 UNKNOWN = "This link is not valid. It may be mistyped or incomplete."
 

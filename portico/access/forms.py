@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,40 +9,47 @@ from django.core.exceptions import ValidationError
 
 from portico.accounts.forms import NewPasswordForm
 from portico.accounts.models import User
+from portico.clients.forms import DOB_FORMAT_HELP, parse_date_of_birth
 
-DOB_FORMAT_HELP = "Use MM/DD/YYYY, for example 07/04/1985."
-DOB_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
 
 
-def parse_date_of_birth(text: str) -> date | None:
-    """MM/DD/YYYY (what clients are told; M/D/YYYY too) or YYYY-MM-DD, else None."""
-    cleaned = re.sub(r"\s+", "", text)
-    for pattern in DOB_FORMATS:
-        try:
-            parsed = datetime.strptime(cleaned, pattern)  # noqa: DTZ007 (a date, no time zone)
-        except ValueError:
-            continue
-        if parsed.year >= 1900:
-            return parsed.date()
-    return None
-
-
 class DateOfBirthForm(forms.Form):
+    """The welcome journey's identity check: the client's date of birth, whoever types it."""
+
     date_of_birth = forms.CharField(
         label="Your date of birth",
-        help_text=DOB_FORMAT_HELP,
+        help_text=f"Use {DOB_FORMAT_HELP}",
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "text"}),
     )
 
+    def __init__(self, *args: Any, name: str = "", **kwargs: Any) -> None:
+        """``name``: the client's first name when a guardian confirms it for them."""
+        super().__init__(*args, **kwargs)
+        if name:
+            # The check a practice makes on the phone, and one the invited person can answer.
+            self.fields["date_of_birth"].label = f"{name}'s date of birth"
+
     def clean_date_of_birth(self) -> date:
-        parsed = parse_date_of_birth(self.cleaned_data["date_of_birth"])
-        if parsed is None:
-            raise ValidationError(
-                "Enter your date of birth as MM/DD/YYYY (month, day, year), for example 07/04/1985."
-            )
-        return parsed
+        try:
+            return parse_date_of_birth(self.cleaned_data["date_of_birth"])
+        except ValidationError:
+            # Never echo what was typed: it may be close to the date on file.
+            raise ValidationError(f"Enter the date of birth as {DOB_FORMAT_HELP}") from None
+
+    def wrong_answer(self, tries_left: int) -> DateOfBirthForm:
+        """Say the answer was wrong, and empty the field: the typed date is never echoed."""
+        plural = "try" if tries_left == 1 else "tries"
+        self.add_error(
+            "date_of_birth",
+            "That date of birth does not match our records. Check it and try again. "
+            f"You have {tries_left} {plural} left.",
+        )
+        data = dict(self.data.items())
+        data["date_of_birth"] = ""
+        self.data = data
+        return self
 
 
 class CredentialsForm(NewPasswordForm):

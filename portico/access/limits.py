@@ -1,17 +1,18 @@
-"""The resend limit: at most 5 invitation/reset emails per person in any 24 hours.
+"""The resend limit: at most ``SEND_LIMIT`` invitation/reset emails per person in any 24 hours.
 
-Per person: the client's own sends and each contact's sends (a parent, a
-guardian) are counted separately, so a guardian's invitations never use up the
-client's allowance, nor one parent's the other's.
+Per person: each portal access (the client themself, each contact) has its own
+allowance, so a guardian's invitations never use up the client's, nor one
+parent's the other's. A parent's account-level reset counts per account.
 
 Counted from the links themselves (an invite or reset email always carries one),
 so staff sends, API sends and self-service "Forgot password?" all count, and
 nothing else has to be kept in step. The window rolls: a send made at T stops
 counting at exactly T + 24 h.
 
-Exact under concurrency: inside a transaction, ``check_send_allowance`` first
-locks the client's row, so two sends for one client are counted one after the
-other; the lock is held until the transaction that issues the link commits.
+Exact under concurrency: inside a transaction, ``check_send_allowance`` locks
+the access row (or the account's), so two sends for one person are counted one
+after the other; the lock is held until the transaction that issues the link
+commits.
 """
 
 from __future__ import annotations
@@ -20,16 +21,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portico.access.links import CLIENT_PURPOSES
-from portico.access.models import AccessLink
-from portico.access.wording import when_next
+from portico.access.models import AccessLink, PortalAccess
 from portico.accounts.models import User
-from portico.clients.models import Client, Contact
+from portico.lib.localtime import when_next
+from portico.practices.models import Practice
 
 SEND_LIMIT = 5
 SEND_WINDOW = timedelta(hours=24)
+# Wrong dates of birth one invitation survives; the next revokes it.
+MAX_DOB_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,13 @@ class SendAllowance:
     # When the next send becomes possible (only when none is left now).
     next_available_at: datetime | None
 
-
-def lock_client(client: Client) -> None:
-    """Hold the client's row until the transaction ends (no-op on SQLite, which serializes)."""
-    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
+    @property
+    def limit(self) -> int:
+        return SEND_LIMIT
 
 
 def allowance_from_times(sent_at: list[datetime], at: datetime) -> SendAllowance:
-    """The allowance given the send times of one client (any order, any age)."""
+    """The allowance given the send times of one person (any order, any age)."""
     recent = sorted(moment for moment in sent_at if moment > at - SEND_WINDOW)
     left = max(0, SEND_LIMIT - len(recent))
     if left:
@@ -56,75 +59,46 @@ def allowance_from_times(sent_at: list[datetime], at: datetime) -> SendAllowance
     return SendAllowance(allowed=False, sends_left=0, next_available_at=frees_at)
 
 
-def recent_send_times(client: Client, at: datetime) -> list[datetime]:
-    """The client's own sends (links to their contacts are counted per contact)."""
-    return list(
-        AccessLink.objects.filter(
-            practice_id=client.practice_id,
-            client=client,
-            contact__isnull=True,
-            purpose__in=CLIENT_PURPOSES,
-            created_at__gt=at - SEND_WINDOW,
-        ).values_list("created_at", flat=True)
-    )
+def lock_access(access: PortalAccess) -> None:
+    """Hold the access row until the transaction ends (no-op on SQLite, which serializes)."""
+    if connection.in_atomic_block:
+        PortalAccess.objects.select_for_update().filter(pk=access.pk).values_list("pk").first()
 
 
-def recent_contact_send_times(contact: Contact, at: datetime) -> list[datetime]:
-    return list(
-        AccessLink.objects.filter(
-            practice_id=contact.practice_id,
-            contact=contact,
-            purpose__in=CLIENT_PURPOSES,
-            created_at__gt=at - SEND_WINDOW,
-        ).values_list("created_at", flat=True)
-    )
+def person_links(subject: PortalAccess | User) -> QuerySet[AccessLink]:
+    """Every link of the person behind ``subject``: all their access rows (a contact whose
+    access ended and was given again is one person), or the account's own."""
+    links = AccessLink.objects.filter(practice_id=subject.practice_id)
+    if isinstance(subject, User):
+        return links.filter(user=subject)
+    if subject.contact_id is None:
+        return links.filter(access__client_id=subject.client_id, access__contact__isnull=True)
+    return links.filter(access__contact_id=subject.contact_id)
 
 
-def check_send_allowance(client: Client, at: datetime | None = None) -> SendAllowance:
-    """May one more invitation/reset email go to this client now?
+def check_send_allowance(subject: PortalAccess | User, at: datetime | None = None) -> SendAllowance:
+    """May one more invitation/reset email go to this person now?
 
-    Call it inside the transaction that will issue the link: it locks the client
-    row first, so concurrent sends cannot both see the last free slot.
+    Call it inside the transaction that will issue the link: it locks the
+    subject's row first (one lock), then counts its recent sends (one query).
     """
     at = at or timezone.now()
+    model = PortalAccess if isinstance(subject, PortalAccess) else User
     if connection.in_atomic_block:
-        lock_client(client)
-    return allowance_from_times(recent_send_times(client, at), at)
-
-
-def check_account_send_allowance(account: User, at: datetime | None = None) -> SendAllowance:
-    """The same for a portal account of its own (a guardian's reset, not tied to one client).
-
-    Locks the account's row, so concurrent "Forgot password?" requests count one by one.
-    """
-    at = at or timezone.now()
-    if connection.in_atomic_block:
-        User.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).first()
-    sent = AccessLink.objects.filter(
-        practice_id=account.practice_id,
-        user=account,
-        client__isnull=True,
-        purpose__in=CLIENT_PURPOSES,
-        created_at__gt=at - SEND_WINDOW,
-    ).values_list("created_at", flat=True)
+        model.objects.select_for_update().filter(pk=subject.pk).values_list("pk").first()
+    sent = (
+        person_links(subject)
+        .filter(purpose__in=CLIENT_PURPOSES, created_at__gt=at - SEND_WINDOW)
+        .values_list("created_at", flat=True)
+    )
     return allowance_from_times(list(sent), at)
 
 
-def check_contact_send_allowance(contact: Contact, at: datetime | None = None) -> SendAllowance:
-    """The same for one contact of a client; locks the client's row (the same lock as above)."""
-    at = at or timezone.now()
-    if connection.in_atomic_block:
-        lock_client(contact.client)
-    return allowance_from_times(recent_contact_send_times(contact, at), at)
-
-
 def refusal_message(
-    client: Client, allowance: SendAllowance, at: datetime, *, name: str | None = None
+    practice: Practice, name: str, next_available_at: datetime, at: datetime
 ) -> str:
-    assert allowance.next_available_at is not None  # noqa: S101 (only for refusals)
-    when = when_next(client.practice, allowance.next_available_at, at)
+    when = when_next(practice, next_available_at, at)
     return (
-        f"{SEND_LIMIT} invitation or reset emails were already sent to "
-        f"{name or client.greeting_name} "
+        f"{SEND_LIMIT} invitation or reset emails were already sent to {name} "
         f"in the last 24 hours, the most allowed. You can send again at {when}."
     )

@@ -24,8 +24,8 @@ from django.utils import timezone
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
 
 if TYPE_CHECKING:
+    from portico.access.models import PortalAccess
     from portico.accounts.models import User
-    from portico.clients.models import Client, Contact
     from portico.practices.models import Practice
 
 TOKEN_BYTES = 32
@@ -54,22 +54,13 @@ def live_links(links: QuerySet[AccessLink], at: datetime | None = None) -> Query
     return links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=at)
 
 
-def links_for_subject(
-    practice: Practice,
-    *,
-    client: Client | None = None,
-    user: User | None = None,
-    contact: Contact | None = None,
-) -> QuerySet[AccessLink]:
-    """The links of one person: a contact, a client (their own, not their contacts'), or a user."""
-    links = AccessLink.objects.filter(practice=practice)
-    if contact is not None:
-        return links.filter(contact=contact)
-    if client is not None:
-        return links.filter(client=client, contact__isnull=True)
-    if user is not None:
-        return links.filter(user=user)
-    raise ValueError("A link subject needs a client or a user.")
+def links_of(subject: PortalAccess | User) -> QuerySet[AccessLink]:
+    """The links of one person: through a portal access, or of an account (staff, a parent)."""
+    from portico.access.models import PortalAccess
+
+    if isinstance(subject, PortalAccess):
+        return AccessLink.objects.filter(practice_id=subject.practice_id, access=subject)
+    return AccessLink.objects.filter(practice_id=subject.practice_id, user=subject)
 
 
 def revoke_live_links(
@@ -87,27 +78,27 @@ def issue_link(
     email: str,
     lifetime: timedelta,
     created_by: User | None,
-    client: Client | None = None,
-    user: User | None = None,
-    contact: Contact | None = None,
+    subject: PortalAccess | User,
 ) -> IssuedLink:
     """Create a link for the subject, superseding its earlier live links of the same family.
 
     Call inside the transaction that also queues the email carrying the token.
     """
+    from portico.access.models import PortalAccess
+
     now = timezone.now()
     family = CLIENT_PURPOSES if purpose in CLIENT_PURPOSES else (purpose,)
-    earlier = links_for_subject(practice, client=client, user=user, contact=contact).filter(
-        purpose__in=family
+    revoke_live_links(
+        links_of(subject).filter(purpose__in=family), reason=RevokeReason.SUPERSEDED, at=now
     )
-    revoke_live_links(earlier, reason=RevokeReason.SUPERSEDED, at=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    access = subject if isinstance(subject, PortalAccess) else None
+    user = subject if not isinstance(subject, PortalAccess) else None
     link = AccessLink.objects.create(
         practice=practice,
         purpose=purpose,
-        client=client,
+        access=access,
         user=user,
-        contact=contact,
         email=email,
         token_hash=hash_token(token),
         created_at=now,
@@ -126,7 +117,7 @@ def find_link(practice: Practice, token: str, *, purposes: tuple[str, ...]) -> A
     if not token or len(token) > 128:
         return None
     return (
-        AccessLink.objects.select_related("client", "user", "contact")
+        AccessLink.objects.select_related("access__client", "access__contact", "user")
         .filter(practice=practice, token_hash=hash_token(token), purpose__in=purposes)
         .first()
     )

@@ -21,25 +21,97 @@ class RevokeReason(models.TextChoices):
     CONTACT_REMOVED = "contact_removed", "The contact was removed"
 
 
+class PortalAccess(models.Model):
+    """One person who may act for a client: the client themself (no contact) or a contact.
+
+    Created when access is first given (a client added with portal access on, a
+    contact given access), not at registration; ``user`` is set when the person
+    registers. Links, send allowances, status, registration and the portal's
+    acting-for check all go through this row, whoever the person is. One account
+    may hold several (a parent of two). ``enabled`` is the staff switch; an ended
+    row (a contact whose access was revoked or who was removed) stays for history,
+    and a new invitation gives a new row.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    # None: the client themself. Otherwise the contact (parent, guardian, partner).
+    contact = models.ForeignKey(
+        "clients.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="portal_accesses",
+    )
+    # The portal account, once the person registered.
+    user = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="portal_accesses",
+    )
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=20, choices=RevokeReason.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            # One account is "the client"; a second identity for the same person is a bug.
+            models.UniqueConstraint(
+                "client",
+                condition=models.Q(contact__isnull=True, ended_at__isnull=True),
+                name="one_own_access_per_client",
+            ),
+            models.UniqueConstraint(
+                "contact",
+                condition=models.Q(contact__isnull=False, ended_at__isnull=True),
+                name="one_live_access_per_contact",
+            ),
+            models.UniqueConstraint(
+                "user",
+                "client",
+                condition=models.Q(user__isnull=False, ended_at__isnull=True),
+                name="one_live_access_per_user_client",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "client"], name="access_user_client")]
+
+    def __str__(self) -> str:
+        who = f"contact {self.contact_id}" if self.contact_id else "the client"
+        return f"Portal access to client {self.client_id} for {who}"
+
+    @property
+    def is_own(self) -> bool:
+        """The client's own access (not a contact's)."""
+        return self.contact_id is None
+
+    @property
+    def is_live(self) -> bool:
+        """Switched on and not ended (the account's own switch is ``User.is_active``)."""
+        return self.enabled and self.ended_at is None
+
+
 class AccessLink(models.Model):
-    """An emailed, single-use, expiring link. Only the SHA-256 of its token is kept."""
+    """An emailed, single-use, expiring link. Only the SHA-256 of its token is kept.
+
+    Its subject is a portal access (an invitation or a reset for one person who may
+    act for a client) or, with no access, a user: a staff invitation, or a reset of
+    a portal account that holds only contacts' accesses (a parent's own account).
+    """
 
     practice = models.ForeignKey(
         "practices.Practice", on_delete=models.CASCADE, related_name="access_links"
     )
     purpose = models.CharField(max_length=20, choices=LinkPurpose.choices)
-    # Subject: the client being invited, and/or the user whose password is reset
-    # or who is invited as staff.
-    client = models.ForeignKey(
-        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    access = models.ForeignKey(
+        PortalAccess, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
     user = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
-    )
-    # Set when the link was sent to one of the client's contacts (a guardian,
-    # a partner) rather than to the client: the contact is the subject.
-    contact = models.ForeignKey(
-        "clients.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
     email = models.EmailField("sent to")
     token_hash = models.CharField(max_length=64, unique=True)
@@ -56,65 +128,13 @@ class AccessLink(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["client", "purpose", "-created_at"], name="link_client_recent"),
+            models.Index(fields=["access", "purpose", "-created_at"], name="link_access_recent"),
             models.Index(fields=["user", "purpose", "-created_at"], name="link_user_recent"),
         ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} to {self.email}"
-
-
-class GrantRelationship(models.TextChoices):
-    SELF = "self", "The client"
-    CONTACT = "contact", "A contact (guardian, parent, partner)"
-
-
-class PortalGrant(models.Model):
-    """Which clients a portal user may act for.
-
-    A client's own account is the user holding their active "self" grant. A
-    guardian's one account may hold "contact" grants for several clients.
-    """
-
-    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="portal_grants"
-    )
-    client = models.ForeignKey(
-        "clients.Client", on_delete=models.CASCADE, related_name="portal_grants"
-    )
-    relationship = models.CharField(max_length=10, choices=GrantRelationship.choices)
-    # For a "contact" grant: the contact record of the client it came from.
-    contact = models.ForeignKey(
-        "clients.Contact",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="portal_grants",
-    )
-    created_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            # One account is "the client"; a second identity for the same person is a bug.
-            models.UniqueConstraint(
-                "client",
-                condition=models.Q(relationship="self", revoked_at__isnull=True),
-                name="one_self_grant_per_client",
-            ),
-            models.UniqueConstraint(
-                "user",
-                "client",
-                condition=models.Q(revoked_at__isnull=True),
-                name="one_active_grant_per_user_client",
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "client"], name="grant_user_client")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} may act for client {self.client_id} ({self.relationship})"
 
 
 class BulkInviteStatus(models.TextChoices):

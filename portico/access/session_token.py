@@ -23,3 +23,13 @@ def stashed_token(request: HttpRequest, purpose: str) -> str | None:
 
 def forget_token(request: HttpRequest, purpose: str) -> None:
     request.session.pop(_KEY.format(purpose), None)
+
+
+# Whom a signed-in portal user acts for (a client's id). Set here when registration
+# ends, so a parent lands on the child they were just invited for; the portal reads
+# it and re-checks the access on every request.
+ACTING_FOR_KEY = "portico_acting_for"
+
+
+def remember_acting_for(request: HttpRequest, client_id: int) -> None:
+    request.session[ACTING_FOR_KEY] = client_id

@@ -1,28 +1,43 @@
-"""A client's portal status, derived in one place for the client page, the list and the API.
+"""A person's portal status, derived in one place for every person and every screen.
 
-``portal_statuses`` reads everything for a page of clients in a constant number
-of queries; ``portal_status`` is the same function for one client.
+``derive_status(access, facts)`` decides the state, the words staff read and
+the next steps, for the client themself and for each contact alike. Its actions
+are objects (label, URL, capability, style, disabled), so a template renders
+them with one loop. ``statuses_for`` reads the facts for any number of people of
+one practice in a constant number of queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, QuerySet, Window
+from django.conf import settings
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 
-from portico.access.limits import SEND_WINDOW, SendAllowance, allowance_from_times
+from portico.access.limits import (
+    MAX_DOB_FAILURES,
+    SEND_LIMIT,
+    SEND_WINDOW,
+    SendAllowance,
+    allowance_from_times,
+)
 from portico.access.links import CLIENT_PURPOSES, is_live
-from portico.access.models import AccessLink, LinkPurpose, PortalGrant, RevokeReason
-from portico.access.queries import AccessEvent, recent_access_events
-from portico.access.registration import MAX_DOB_FAILURES
-from portico.access.wording import clock, short_day_and_time, when_next
+from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
+from portico.access.queries import (
+    AccessEvent,
+    contact_accesses,
+    own_accesses,
+    recent_access_events,
+)
 from portico.accounts.lockout import MAX_FAILED_SIGN_INS, is_locked
 from portico.accounts.models import User
-from portico.clients.models import Client, ClientEmail
+from portico.clients.models import Client, ClientEmail, Contact
+from portico.lib.localtime import clock, short_day_and_time, when_next
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
 
@@ -35,39 +50,108 @@ STATES = {
     "active": ("Active", "badge-ok"),
     "disabled": ("Disabled", "badge-bad"),
     "locked": ("Locked", "badge-bad"),
+    "ended": ("Access ended", "badge-warn"),
+    "access_off": ("Access off", "badge-bad"),
 }
-ACTION_LABELS = {
-    "send_invite": "Send portal invite",
-    "resend_invite": "Resend invite",
-    "send_password_reset": "Send password reset",
-    "reset_and_resend_welcome": "Reset password and resend welcome email",
-    "enable_access": "Enable portal access",
-    "disable_access": "Disable portal access",
-    "unlock": "Unlock",
-    "temporary_password": "Set a temporary password",
+SENDS = ("send_invite", "resend_invite", "send_password_reset", "reset_and_resend_welcome")
+# key -> (label, capability, URL name for the client / for a contact, form method)
+ACTIONS = {
+    "send_invite": ("Send portal invite", "send_invites", "send_invite", "post"),
+    "resend_invite": ("Resend invite", "send_invites", "resend_invite", "post"),
+    "send_password_reset": ("Send password reset", "send_invites", "send_reset", "post"),
+    "reset_and_resend_welcome": (
+        "Reset password and resend welcome email",
+        "send_invites",
+        "reset_and_resend_welcome",
+        "post",
+    ),
+    "enable_access": ("Enable portal access", "toggle_portal_access", "enable", "post"),
+    "disable_access": ("Disable portal access", "toggle_portal_access", "disable", "post"),
+    "unlock": ("Unlock", "toggle_portal_access", "unlock", "post"),
+    "temporary_password": (
+        "Set a temporary password",
+        "set_temporary_password",
+        "temporary_password",
+        "get",
+    ),
+    "end_access": ("Revoke access for this client", "toggle_portal_access", "end_access", "get"),
 }
+DANGER = {"disable_access", "end_access"}
 
 
 @dataclass(frozen=True)
-class PortalStatus:
+class Action:
+    key: str
+    label: str
+    url: str
+    capability: str  # a ``Can`` value: the template shows the action to roles that have it
+    style: str  # CSS classes of the button or link
+    method: str  # "post": a form with a button; "get": a link to a confirm page
+    disabled: bool = False  # no sends left
+    described_by: str = ""  # the id of the note saying why it is disabled
+
+
+@dataclass(frozen=True)
+class AccessFacts:
+    """What ``derive_status`` reads about one person (loaded by ``statuses_for``)."""
+
+    practice: Practice
+    client: Client
+    contact: Contact | None
+    link: AccessLink | None  # the latest invitation or reset link
+    email: OutboundEmail | None  # the latest email that carried it
+    address: str  # where an invitation goes; "" when there is none
+    sent: list[datetime]  # send times inside the window
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AccessStatus:
+    access: PortalAccess | None
+    client: Client
+    contact: Contact | None
     state: str
     headline: str
     explanation: str
     badge: str
-    primary_action: str | None
-    secondary_actions: tuple[str, ...]
+    actions: tuple[Action, ...]
     account: User | None
-    link: AccessLink | None  # the latest invitation or reset link
-    email: OutboundEmail | None  # the latest email that carried it
+    link: AccessLink | None
+    email: OutboundEmail | None
     has_email: bool
     sends_left: int
     next_available_at: datetime | None
     next_available_text: str = ""  # "2:05 PM", in the practice's time zone
-    events: tuple[AccessEvent, ...] = ()
+    consent_note: str = ""  # what is missing, in words for staff
+    events: tuple[AccessEvent, ...] = field(default=())
 
     @property
-    def primary_label(self) -> str:
-        return ACTION_LABELS.get(self.primary_action or "", "")
+    def primary_action(self) -> str | None:
+        return self.actions[0].key if self.actions else None
+
+    @property
+    def secondary_actions(self) -> tuple[str, ...]:
+        return tuple(action.key for action in self.actions[1:])
+
+    @property
+    def enabled(self) -> bool:
+        return self.access is not None and self.access.enabled
+
+    @property
+    def sends_note_id(self) -> str:
+        return f"access-sends-{self.contact.public_id}" if self.contact else "access-sends-note"
+
+    @property
+    def sends_text(self) -> str:
+        if self.sends_left:
+            return (
+                f"{self.sends_left} of {SEND_LIMIT} invitation or reset emails left "
+                "in the last 24 hours."
+            )
+        return (
+            f"No invitation or reset emails left for now ({SEND_LIMIT} in 24 hours). "
+            f"The next can be sent at {self.next_available_text}."
+        )
 
     @property
     def detail(self) -> str:
@@ -89,8 +173,12 @@ class PortalStatus:
 
     @property
     def invite_offerable(self) -> bool:
-        """No account and no working invitation, but an address to send one to."""
-        return self.has_email and self.state in ("not_invited", "invite_expired", "invite_revoked")
+        """Access on, no account and no working invitation, but an address to send one to."""
+        return (
+            self.enabled
+            and self.has_email
+            and self.state in ("not_invited", "invite_expired", "invite_revoked")
+        )
 
     @property
     def short(self) -> str:
@@ -98,34 +186,242 @@ class PortalStatus:
         return self.detail.split(";")[0].split(" — ")[0]
 
 
-def portal_status(client: Client, at: datetime) -> PortalStatus:
-    """The status of one client, with its last few access events (for the client page)."""
-    status = portal_statuses([client], at)[client.pk]
-    return replace(status, events=tuple(recent_access_events(client, status.account)))
+# --- deriving -----------------------------------------------------------------------------
 
 
-def link_summaries(
-    links: QuerySet[AccessLink], person_field: str, at: datetime
-) -> tuple[dict[int, AccessLink], dict[int, list[datetime]], dict[int, OutboundEmail]]:
-    """For many people at once (``person_field``: "client_id" or "contact_id"), in 3 queries:
-    each one's latest link, the send times inside the resend window, and the email
-    that carried each latest link (the newest, when a link was emailed twice).
-    """
-    latest: dict[int, AccessLink] = {
-        getattr(link, person_field): link
+def derive_status(access: PortalAccess | None, facts: AccessFacts) -> AccessStatus:
+    """The one place that decides a person's portal state and what staff should do next."""
+    account = access.user if access is not None and access.ended_at is None else None
+    if access is None or not access.enabled or (account is not None and not account.is_active):
+        state, words, steps = _switched_off(access, facts, account)
+    elif access.ended_at is not None:
+        state, words = "ended", _ended_words(access, facts)
+        steps = ("resend_invite",)
+    elif account is not None:
+        state, words, steps = _with_account(account, facts)
+    else:
+        state, words, steps = _by_link(facts)
+    return _status(access, facts, account, state, words, steps)
+
+
+def _switched_off(
+    access: PortalAccess | None, facts: AccessFacts, account: User | None
+) -> tuple[str, str, tuple[str, ...]]:
+    if facts.contact is not None:
+        return (
+            "access_off",
+            "Portal access is turned off for this person; turn it on in People to invite them",
+            (),
+        )
+    if account is not None:
+        words = f"Disabled: cannot sign in as {account.username}, even with the right password"
+        return "disabled", words, ("enable_access",)
+    return "disabled", "Disabled, never set up", ("enable_access",)
+
+
+def _ended_words(access: PortalAccess, facts: AccessFacts) -> str:
+    when = short_day_and_time(facts.practice, access.ended_at or facts.at)
+    return f"Access to this client ended {when}; send a new invitation to give it back"
+
+
+def _with_account(account: User, facts: AccessFacts) -> tuple[str, str, tuple[str, ...]]:
+    practice, at, link = facts.practice, facts.at, facts.link
+    if facts.contact is not None:
+        if is_locked(account, at):
+            return (
+                "active",
+                f"Username {account.username}, locked after too many wrong passwords",
+                ("end_access",),
+            )
+        return (
+            "active",
+            f"Username {account.username}, {_last_sign_in(account, facts)}",
+            ("end_access",),
+        )
+    others = ("temporary_password", "disable_access")
+    if is_locked(account, at) and account.locked_until is not None:
+        words = (
+            f"Locked until {clock(practice, account.locked_until)} after "
+            f"{MAX_FAILED_SIGN_INS} failed sign-ins"
+        )
+        return "locked", words, ("unlock", "send_password_reset", *others)
+    parts = [f"Active: username {account.username}, {_last_sign_in(account, facts)}"]
+    expires = account.temporary_password_expires_at
+    if account.must_change_password and expires:
+        if at < expires:
+            parts.append(
+                f"temporary password set; it works until {short_day_and_time(practice, expires)}"
+            )
+        else:
+            parts.append("the temporary password expired unused: set a new one or send a reset")
+    if link is not None and link.purpose == LinkPurpose.PASSWORD_RESET and is_live(link, at):
+        sent = short_day_and_time(practice, link.created_at)
+        parts.append(f"password reset sent to {link.email} on {sent}")
+    primary = "send_password_reset" if facts.address else "temporary_password"
+    return "active", "; ".join(parts), (primary, "send_password_reset", *others)
+
+
+def _last_sign_in(account: User, facts: AccessFacts) -> str:
+    if account.last_login:
+        return f"last signed in {short_day_and_time(facts.practice, account.last_login)}"
+    return "has not signed in yet"
+
+
+def _by_link(facts: AccessFacts) -> tuple[str, str, tuple[str, ...]]:
+    """No account yet: what the latest invitation says."""
+    link, at, practice = facts.link, facts.at, facts.practice
+    own = facts.contact is None
+    steps = ("temporary_password", "disable_access") if own else ()
+    if link is None or link.used_at is not None:
+        if facts.address:
+            words = "No invitation sent yet"
+        elif own:
+            words = "No email address on file — add one, or set a temporary password"
+        else:
+            words = "No email address on file — add one in People to invite them"
+        return "not_invited", words, ("send_invite", *steps)
+    if link.revoked_at is not None:
+        return "invite_revoked", _revoked_words(link), ("resend_invite", *steps)
+    if at >= link.expires_at:
+        words = f"Expired on {short_day_and_time(practice, link.expires_at)} — send a new one"
+        return "invite_expired", words, ("resend_invite", *steps)
+    sent, expires = (short_day_and_time(practice, m) for m in (link.created_at, link.expires_at))
+    words = f"Sent to {link.email} on {sent}; expires {expires}"
+    if link.first_viewed_at:
+        words += f"; opened {short_day_and_time(practice, link.first_viewed_at)}"
+    if link.dob_failures:
+        left = MAX_DOB_FAILURES - link.dob_failures
+        words += f"; {link.dob_failures} wrong date(s) of birth, {left} left"
+    return "invited", words, ("resend_invite", *(steps if own else ("end_access",)))
+
+
+def _revoked_words(link: AccessLink) -> str:
+    reason = link.revoked_reason
+    if reason == RevokeReason.TOO_MANY_DOB_FAILURES:
+        return (
+            f"Too many wrong dates of birth ({MAX_DOB_FAILURES}) — check the date of birth "
+            "on file, then resend"
+        )
+    if reason == RevokeReason.SUPERSEDED:
+        return "Cancelled: a newer link was sent"
+    if reason == RevokeReason.EMAIL_CHANGED:
+        return f"Cancelled: the address {link.email} was changed — send to the new one"
+    return f"Cancelled: {link.get_revoked_reason_display().lower()}"
+
+
+def _status(
+    access: PortalAccess | None,
+    facts: AccessFacts,
+    account: User | None,
+    state: str,
+    words: str,
+    steps: tuple[str, ...],
+) -> AccessStatus:
+    allowance = allowance_from_times(facts.sent, facts.at)
+    headline, badge = STATES[state]
+    return AccessStatus(
+        access=access,
+        client=facts.client,
+        contact=facts.contact,
+        state=state,
+        headline=headline,
+        explanation=words,
+        badge=badge,
+        actions=_actions(steps, facts, allowance),
+        account=account,
+        link=facts.link,
+        email=facts.email,
+        has_email=bool(facts.address),
+        sends_left=allowance.sends_left,
+        next_available_at=allowance.next_available_at,
+        next_available_text=(
+            when_next(facts.practice, allowance.next_available_at, facts.at)
+            if allowance.next_available_at
+            else ""
+        ),
+        consent_note=_consent_note(facts),
+    )
+
+
+def _actions(
+    steps: tuple[str, ...], facts: AccessFacts, allowance: SendAllowance
+) -> tuple[Action, ...]:
+    """The steps as buttons: without an address, sending gives way to a temporary password."""
+    contact = facts.contact
+    keys: list[str] = []
+    for key in steps:
+        if key in SENDS and not facts.address:
+            key = "temporary_password" if contact is None else ""
+        if key and key not in keys:
+            keys.append(key)
+    described_by = f"access-sends-{contact.public_id}" if contact else "access-sends-note"
+    actions = []
+    for index, key in enumerate(keys):
+        label, capability, url_name, method = ACTIONS[key]
+        args: list[object] = [facts.client.public_id]
+        if contact is not None:
+            url_name = "send_contact_invite" if key in SENDS else "end_contact_access"
+            args.append(contact.public_id)
+        style = "button" if index == 0 else "button-secondary"
+        if key in DANGER:
+            style = "button-secondary button-danger-outline"
+        blocked = key in SENDS and not allowance.sends_left
+        actions.append(
+            Action(
+                key=key,
+                label=label,
+                url=reverse(f"access:{url_name}", urlconf=settings.PRACTICE_URLCONF, args=args),
+                capability=capability,
+                style=style,
+                method=method,
+                disabled=blocked,
+                described_by=described_by if blocked else "",
+            )
+        )
+    return tuple(actions)
+
+
+def _consent_note(facts: AccessFacts) -> str:
+    contact = facts.contact
+    offers_video = "telehealth" in (facts.practice.portal_features or [])
+    if contact is None or not offers_video or contact.telehealth_consent_at is not None:
+        return ""
+    return (
+        "No telehealth consent recorded: they can sign in, but cannot join video sessions "
+        "until it is"
+    )
+
+
+# --- reading the facts for many people at once -------------------------------------------
+
+
+Person = tuple[int, int | None]  # (client id, contact id or None for the client themself)
+
+
+def _latest_links(
+    links: QuerySet[AccessLink], at: datetime
+) -> tuple[dict[Person, AccessLink], dict[Person, list[datetime]], dict[int, OutboundEmail]]:
+    """Per person (across their access rows), in 3 queries: the latest link, the send times
+    inside the resend window, and the email that carried each latest link (the newest,
+    when it was emailed twice)."""
+    person = [F("access__client_id"), F("access__contact_id")]
+    links = links.annotate(person_client=person[0], person_contact=person[1])
+    latest: dict[Person, AccessLink] = {
+        (link.person_client, link.person_contact): link
         for link in links.annotate(
             row=Window(
                 RowNumber(),
-                partition_by=[F(person_field)],
+                partition_by=person,
                 order_by=[F("created_at").desc(), F("id").desc()],
             )
         ).filter(row=1)
     }
-    sent: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
-        person_field, "created_at"
-    ):
-        sent[person_id].append(created_at)
+    sent: dict[Person, list[datetime]] = defaultdict(list)
+    recent = links.filter(created_at__gt=at - SEND_WINDOW).values_list(
+        "person_client", "person_contact", "created_at"
+    )
+    for client_id, contact_id, created_at in recent:
+        sent[(client_id, contact_id)].append(created_at)
     emails: dict[int, OutboundEmail] = {}
     for email in OutboundEmail.objects.filter(
         link_id__in=[link.pk for link in latest.values()]
@@ -134,168 +430,123 @@ def link_summaries(
     return latest, sent, emails
 
 
+def statuses_for(
+    practice: Practice,
+    people: Sequence[tuple[Client, Contact | None, PortalAccess | None]],
+    at: datetime,
+    *,
+    addresses: dict[int, str] | None = None,
+) -> list[AccessStatus]:
+    """The statuses of many people of one practice, in a constant number of queries.
+
+    ``people``: (client, contact or None for the client themself, their current access).
+    ``addresses``: the clients' default addresses when already known (saves a query).
+    """
+    own = [client.pk for client, contact, _ in people if contact is None]
+    contacts = [contact.pk for _, contact, _ in people if contact is not None]
+    links = AccessLink.objects.filter(
+        Q(access__client_id__in=own, access__contact__isnull=True)
+        | Q(access__contact_id__in=contacts),
+        practice=practice,
+        purpose__in=CLIENT_PURPOSES,
+    )
+    latest, sent, emails = _latest_links(links, at)
+    if addresses is None:
+        addresses = dict(
+            ClientEmail.objects.filter(client_id__in=own, is_default=True).values_list(
+                "client_id", "address"
+            )
+        )
+    result = []
+    for client, contact, access in people:
+        person = (client.pk, contact.pk if contact is not None else None)
+        link = latest.get(person)
+        facts = AccessFacts(
+            practice=practice,
+            client=client,
+            contact=contact,
+            link=link,
+            email=emails.get(link.pk) if link else None,
+            address=(contact.email if contact is not None else addresses.get(client.pk)) or "",
+            sent=sent[person],
+            at=at,
+        )
+        result.append(derive_status(access, facts))
+    return result
+
+
+# --- page reads ---------------------------------------------------------------------------
+
+
 def portal_statuses(
     clients: Sequence[Client], at: datetime, *, practice: Practice | None = None
-) -> dict[int, PortalStatus]:
-    """Statuses for many clients of one practice, in at most five queries whatever their number.
+) -> dict[int, AccessStatus]:
+    """The clients' own statuses (the client list), in at most five queries.
 
     Rows annotated with ``default_email`` (the client list's queryset) save one;
     passing the ``practice`` saves another.
     """
     if not clients:
         return {}
-    ids = [client.pk for client in clients]
-    accounts = {
-        grant.client_id: grant.user
-        for grant in PortalGrant.objects.filter(
-            client_id__in=ids, relationship="self", revoked_at__isnull=True
-        ).select_related("user")
-    }
-    # The client's own links: each contact's are shown (and limited) on their own.
-    links = AccessLink.objects.filter(
-        client_id__in=ids, purpose__in=CLIENT_PURPOSES, contact__isnull=True
-    )
-    latest, sent, emails = link_summaries(links, "client_id", at)
-    if all(hasattr(client, "default_email") for client in clients):
-        with_email = {client.pk for client in clients if getattr(client, "default_email", None)}
-    else:
-        with_email = set(
-            ClientEmail.objects.filter(client_id__in=ids, is_default=True).values_list(
-                "client_id", flat=True
-            )
-        )
     practice = practice or clients[0].practice  # one practice per call: fetched once
-    result = {}
-    for client in clients:
-        link = latest.get(client.pk)
-        result[client.pk] = derive_status(
-            client,
-            practice=practice,
-            account=accounts.get(client.pk),
-            link=link,
-            email=emails.get(link.pk) if link else None,
-            has_email=client.pk in with_email,
-            allowance=allowance_from_times(sent[client.pk], at),
-            at=at,
-        )
-    return result
+    accesses = own_accesses([client.pk for client in clients])
+    addresses = None
+    if all(hasattr(client, "default_email") for client in clients):
+        addresses = {c.pk: c.default_email for c in clients if c.default_email}  # type: ignore[attr-defined]
+    people = [(client, None, accesses.get(client.pk)) for client in clients]
+    statuses = statuses_for(practice, people, at, addresses=addresses)
+    return {status.client.pk: status for status in statuses}
 
 
-def derive_status(
-    client: Client,
-    *,
-    practice: Practice,
-    account: User | None,
-    link: AccessLink | None,
-    email: OutboundEmail | None,
-    has_email: bool,
-    allowance: SendAllowance,
-    at: datetime,
-) -> PortalStatus:
-    """The one place that decides a client's portal state and what staff should do next."""
+def portal_status(client: Client, at: datetime) -> AccessStatus:
+    """The client's own status, with its last few access events (for the client page)."""
+    status = portal_statuses([client], at)[client.pk]
+    events = recent_access_events(client, status.account)
+    return AccessStatus(**{**status.__dict__, "events": tuple(events)})
 
-    def when(moment: datetime) -> str:
-        return short_day_and_time(practice, moment)
 
-    def status(state: str, explanation: str, primary: str | None, *others: str) -> PortalStatus:
-        headline, badge = STATES[state]
-        return PortalStatus(
-            state=state,
-            headline=headline,
-            explanation=explanation,
-            badge=badge,
-            primary_action=primary,
-            secondary_actions=tuple(o for o in others if o != primary),
-            account=account,
-            link=link,
-            email=email,
-            has_email=has_email,
-            sends_left=allowance.sends_left,
-            next_available_at=allowance.next_available_at,
-            next_available_text=(
-                when_next(practice, allowance.next_available_at, at)
-                if allowance.next_available_at
-                else ""
-            ),
-        )
+def contact_statuses(
+    contacts: Sequence[Contact], at: datetime, *, practice: Practice | None = None
+) -> dict[int, AccessStatus]:
+    """Statuses of contacts of one practice, in four queries whatever their number."""
+    if not contacts:
+        return {}
+    practice = practice or contacts[0].client.practice
+    accesses = contact_accesses([contact.pk for contact in contacts])
+    people = [(contact.client, contact, accesses.get(contact.pk)) for contact in contacts]
+    statuses = statuses_for(practice, people, at, addresses={})
+    return {status.contact.pk: status for status in statuses if status.contact is not None}
 
-    if not client.portal_access_enabled or (account is not None and not account.is_active):
-        if account is not None:
-            return status(
-                "disabled",
-                f"Disabled: cannot sign in as {account.username}, even with the right password",
-                "enable_access",
-            )
-        return status("disabled", "Disabled, never set up", "enable_access")
 
-    if account is not None:
-        others = ("temporary_password", "disable_access")
-        if is_locked(account, at):
-            assert account.locked_until is not None  # noqa: S101
-            return status(
-                "locked",
-                f"Locked until {clock(practice, account.locked_until)} after "
-                f"{MAX_FAILED_SIGN_INS} failed sign-ins",
-                "unlock",
-                "send_password_reset",
-                *others,
-            )
-        last = (
-            f"last signed in {when(account.last_login)}"
-            if account.last_login
-            else "has not signed in yet"
-        )
-        parts = [f"Active: username {account.username}, {last}"]
-        if account.must_change_password and account.temporary_password_expires_at:
-            if at < account.temporary_password_expires_at:
-                parts.append(
-                    "temporary password set; it works until "
-                    f"{when(account.temporary_password_expires_at)}"
-                )
-            else:
-                parts.append("the temporary password expired unused: set a new one or send a reset")
-        if link is not None and link.purpose == LinkPurpose.PASSWORD_RESET and is_live(link, at):
-            parts.append(f"password reset sent to {link.email} on {when(link.created_at)}")
-        primary = "send_password_reset" if has_email else "temporary_password"
-        return status("active", "; ".join(parts), primary, "send_password_reset", *others)
+def contact_status(contact: Contact, at: datetime) -> AccessStatus:
+    return contact_statuses([contact], at)[contact.pk]
 
-    invite_actions = ("temporary_password", "disable_access")
-    primary = "send_invite" if has_email else "temporary_password"
-    if link is None or link.used_at is not None:
-        explanation = (
-            "No invitation sent yet"
-            if has_email
-            else "No email address on file — add one, or set a temporary password"
-        )
-        return status("not_invited", explanation, primary, *invite_actions)
-    resend = "resend_invite" if has_email else "temporary_password"
-    if link.revoked_at is not None:
-        reason = link.revoked_reason
-        if reason == RevokeReason.TOO_MANY_DOB_FAILURES:
-            explanation = (
-                f"Too many wrong dates of birth ({MAX_DOB_FAILURES}) — check the date of birth "
-                "on file, then resend"
-            )
-        elif reason == RevokeReason.SUPERSEDED:
-            explanation = "Cancelled: a newer link was sent"
-        elif reason == RevokeReason.EMAIL_CHANGED:
-            explanation = f"Cancelled: the address {link.email} was changed — send to the new one"
-        else:
-            explanation = f"Cancelled: {link.get_revoked_reason_display().lower()}"
-        return status("invite_revoked", explanation, resend, *invite_actions)
-    if at >= link.expires_at:
-        return status(
-            "invite_expired",
-            f"Expired on {when(link.expires_at)} — send a new one",
-            resend,
-            *invite_actions,
-        )
-    explanation = (
-        f"Sent to {link.email} on {when(link.created_at)}; expires {when(link.expires_at)}"
+
+@dataclass(frozen=True)
+class PeopleAccess:
+    """The People tab: whether the client's own access is on, and each contact's status."""
+
+    own_access_on: bool
+    rows: list[tuple[Contact, AccessStatus]]
+
+
+def people_access(client: Client, contacts: Sequence[Contact], at: datetime) -> PeopleAccess:
+    """Each of the client's ``contacts`` with their access status, and the client's own
+    switch: the access rows of all of them in one query."""
+    rows = PortalAccess.objects.filter(client=client, practice_id=client.practice_id).filter(
+        Q(contact__isnull=True, ended_at=None) | Q(contact_id__in=[c.pk for c in contacts])
     )
-    if link.first_viewed_at:
-        explanation += f"; opened {when(link.first_viewed_at)}"
-    if link.dob_failures:
-        left = MAX_DOB_FAILURES - link.dob_failures
-        explanation += f"; {link.dob_failures} wrong date(s) of birth, {left} left"
-    return status("invited", explanation, resend, *invite_actions)
+    own_on, accesses = False, {}
+    for access in rows.select_related("user").order_by("created_at", "id"):
+        if access.contact_id is None:
+            own_on = access.enabled
+        else:
+            accesses[access.contact_id] = access  # the latest wins
+    for contact in contacts:
+        contact.client = client
+    people = [(contact.client, contact, accesses.get(contact.pk)) for contact in contacts]
+    statuses = statuses_for(client.practice, people, at, addresses={})
+    return PeopleAccess(
+        own_access_on=own_on,
+        rows=[(contact, status) for contact, status in zip(contacts, statuses, strict=True)],
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from portico.access import bulk_views, family_staff_views, staff_views, views
+from portico.access import bulk_views, staff_views, views
 
 app_name = "access"
 
@@ -27,13 +27,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(STAFF + "disable/", staff_views.disable, name="disable"),
     path(STAFF + "enable/", staff_views.enable, name="enable"),
     path(STAFF + "unlock/", staff_views.unlock, name="unlock"),
-    path(STAFF + "welcome-email/", family_staff_views.choose_recipients, name="choose_recipients"),
+    path(STAFF + "welcome-email/", staff_views.choose_recipients, name="choose_recipients"),
     path(
         CONTACT + "send-invite/",
-        family_staff_views.send_contact_invite,
+        staff_views.send_contact_invite,
         name="send_contact_invite",
     ),
     path(BULK, bulk_views.confirm, name="bulk_invite"),
     path(BULK + "<uuid:bulk_id>/", bulk_views.progress, name="bulk_invite_progress"),
-    path(CONTACT + "end/", family_staff_views.end_contact_access, name="end_contact_access"),
+    path(CONTACT + "end/", staff_views.end_contact_access, name="end_contact_access"),
 ]

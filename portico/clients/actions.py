@@ -1,8 +1,13 @@
-"""Writes for clients and their email addresses."""
+"""Writes for clients and their email addresses.
+
+Nothing here knows about portal access: the writes that also change it (adding a
+client with access and the invitation, an address changed or removed, access
+switched) are composed in ``portico.access.people`` and call these.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -10,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portico.access.links import revoke_live_links
-from portico.access.models import AccessLink, RevokeReason
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.clients.emails import normalize_email
 from portico.clients.models import Client, ClientEmail
 from portico.practices.models import Practice
@@ -30,16 +34,11 @@ def add_client(
     preferred_name: str = "",
     phone: str = "",
     emails: Sequence[str] = (),
-    portal_access_enabled: bool = True,
     email_notifications_enabled: bool = True,
-    send_invitation: bool | None = None,
 ) -> Client:
     """Add a client; the first email address becomes the default.
 
-    ``send_invitation=None`` follows the practice's "invite on add" setting (what
-    the staff screen and the API pass); True/False decide explicitly (imports,
-    tests). A client with an email and portal access then gets the portal
-    invitation in this same transaction, so a failed add sends nothing.
+    Portal access and the invitation: ``portico.access.people.add_client``.
     """
     client = Client(
         practice=practice,
@@ -48,7 +47,6 @@ def add_client(
         preferred_name=preferred_name.strip(),
         date_of_birth=date_of_birth,
         phone=phone.strip(),
-        portal_access_enabled=portal_access_enabled,
         email_notifications_enabled=email_notifications_enabled,
     )
     client.full_clean()
@@ -59,17 +57,12 @@ def add_client(
         for index, address in enumerate(addresses)
     )
     record(
-        "client.added",
+        Action.CLIENT_ADDED,
         practice=practice,
         actor=by,
         client=client,
         details={"emails": addresses},
     )
-    invite = practice.invite_on_add if send_invitation is None else send_invitation
-    if invite and addresses and portal_access_enabled:
-        from portico.access.actions import send_invite  # access builds on clients
-
-        send_invite(client, by=by)
     return client
 
 
@@ -81,15 +74,24 @@ DETAIL_FIELDS = (
     "preferred_name",
     "date_of_birth",
     "phone",
-    "portal_access_enabled",
     "email_notifications_enabled",
 )
 _TEXT_FIELDS = {"first_name", "last_name", "preferred_name", "phone"}
 
 
+# Called inside an address write with (client, the address gone); returns links revoked.
+AddressGone = Callable[[Client, str], int]
+
+
 @transaction.atomic
-def update_client_details(client: Client, *, by: Actor, **changes: Any) -> list[str]:
-    """Change the client's personal details; returns the names of the fields that changed."""
+def update_client_details(
+    client: Client, *, by: Actor, also_changed: Sequence[str] = (), **changes: Any
+) -> list[str]:
+    """Change the client's personal details; returns the names of the fields that changed.
+
+    ``also_changed``: fields the caller changed elsewhere (portal access), named in
+    the same audit event.
+    """
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"Not a client detail: {sorted(unknown)}")
@@ -100,12 +102,13 @@ def update_client_details(client: Client, *, by: Actor, **changes: Any) -> list[
         if getattr(client, name) != value:
             setattr(client, name, value)
             changed.append(name)
-    if not changed:
+    if not changed and not also_changed:
         return []
     client.full_clean()
     client.save(update_fields=[*changed, "updated_at"])
+    changed += list(also_changed)
     record(
-        "client.details_changed",
+        Action.CLIENT_DETAILS_CHANGED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -120,13 +123,6 @@ def _lock_emails(client: Client) -> list[ClientEmail]:
         ClientEmail.objects.select_for_update()
         .filter(client=client)
         .order_by("-is_default", "created_at", "id")
-    )
-
-
-def _revoke_links_to(client: Client, address: str) -> int:
-    return revoke_live_links(
-        AccessLink.objects.filter(practice=client.practice_id, client=client, email=address),
-        reason=RevokeReason.EMAIL_CHANGED,
     )
 
 
@@ -155,7 +151,7 @@ def add_client_email(
         practice_id=client.practice_id, client=client, address=address, is_default=is_default
     )
     record(
-        "client.email_added",
+        Action.CLIENT_EMAIL_ADDED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -165,8 +161,10 @@ def add_client_email(
 
 
 @transaction.atomic
-def change_client_email(email: ClientEmail, *, by: Actor, address: str) -> ClientEmail:
-    """Correct an address. Live links sent to the old address stop working."""
+def change_client_email(
+    email: ClientEmail, *, by: Actor, address: str, gone: AddressGone | None = None
+) -> ClientEmail:
+    """Correct an address; ``gone`` ends what was sent to the old one."""
     address = normalize_email(address)
     client = email.client
     _lock_emails(client)
@@ -180,9 +178,9 @@ def change_client_email(email: ClientEmail, *, by: Actor, address: str) -> Clien
     email.bounced_at = None
     email.bounce_reason = ""
     email.save(update_fields=["address", "bounced_at", "bounce_reason"])
-    revoked = _revoke_links_to(client, old)
+    revoked = gone(client, old) if gone else 0
     record(
-        "client.email_changed",
+        Action.CLIENT_EMAIL_CHANGED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -192,8 +190,11 @@ def change_client_email(email: ClientEmail, *, by: Actor, address: str) -> Clien
 
 
 @transaction.atomic
-def remove_client_email(email: ClientEmail, *, by: Actor) -> ClientEmail | None:
-    """Remove an address; if it was the default, the next one gets the star.
+def remove_client_email(
+    email: ClientEmail, *, by: Actor, gone: AddressGone | None = None
+) -> ClientEmail | None:
+    """Remove an address; if it was the default, the next one gets the star; ``gone``
+    ends what was sent to it.
 
     Returns the new default (None when no address is left).
     """
@@ -207,9 +208,9 @@ def remove_client_email(email: ClientEmail, *, by: Actor) -> ClientEmail | None:
         new_default = remaining[0]
         new_default.is_default = True
         new_default.save(update_fields=["is_default"])
-    revoked = _revoke_links_to(client, address)
+    revoked = gone(client, address) if gone else 0
     record(
-        "client.email_removed",
+        Action.CLIENT_EMAIL_REMOVED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -235,7 +236,7 @@ def set_default_client_email(email: ClientEmail, *, by: Actor) -> ClientEmail:
     ClientEmail.objects.filter(pk=email.pk).update(is_default=True)
     email.is_default = True
     record(
-        "client.default_email_changed",
+        Action.CLIENT_DEFAULT_EMAIL_CHANGED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -257,7 +258,7 @@ def confirm_client_email(email: ClientEmail, *, by: Actor) -> ClientEmail:
     email.bounce_reason = ""
     email.save(update_fields=["bounced_at", "bounce_reason"])
     record(
-        "client.email_confirmed",
+        Action.CLIENT_EMAIL_CONFIRMED,
         practice=email.client.practice,
         actor=by,
         client=email.client,
@@ -277,7 +278,7 @@ def archive_client(client: Client, *, by: Actor) -> Client:
         return client
     client.archived_at = timezone.now()
     client.save(update_fields=["archived_at", "updated_at"])
-    record("client.archived", practice=client.practice, actor=by, client=client)
+    record(Action.CLIENT_ARCHIVED, practice=client.practice, actor=by, client=client)
     return client
 
 
@@ -287,5 +288,5 @@ def unarchive_client(client: Client, *, by: Actor) -> Client:
         return client
     client.archived_at = None
     client.save(update_fields=["archived_at", "updated_at"])
-    record("client.unarchived", practice=client.practice, actor=by, client=client)
+    record(Action.CLIENT_UNARCHIVED, practice=client.practice, actor=by, client=client)
     return client

@@ -95,7 +95,12 @@ class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
 
 
 def contact_initial(contact: Contact) -> dict[str, Any]:
-    return {name: getattr(contact, name) for name in ContactForm.base_fields}
+    """The form's starting values (the portal access switch is kept by portico.access)."""
+    return {
+        name: getattr(contact, name)
+        for name in ContactForm.base_fields
+        if name != "portal_access_enabled"
+    }
 
 
 class ConsentForm(forms.Form):

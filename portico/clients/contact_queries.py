@@ -79,7 +79,3 @@ def get_review_for_staff(
         raise Http404("No review for this client.")
     review.client = client
     return review
-
-
-def contacts_with_portal_access(client: Client) -> list[Contact]:
-    return [contact for contact in current_contacts(client) if contact.portal_access_enabled]

@@ -9,8 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from portico.access import people as access_people
+from portico.access.queries import access_is_on, contacts_with_access_on
+from portico.access.status import people_access
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.clients import contact_actions
@@ -21,7 +25,6 @@ from portico.clients.contact_forms import (
     contact_initial,
 )
 from portico.clients.contact_queries import (
-    contacts_with_portal_access,
     current_contacts,
     get_contact_for_staff,
     get_review_for_staff,
@@ -36,8 +39,10 @@ from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 
 
-def _header(request: SignedInRequest, client: Client) -> dict[str, Any]:
-    """What clients/_client_header.html needs."""
+def _header(
+    request: SignedInRequest, client: Client, *, access_on: bool | None = None
+) -> dict[str, Any]:
+    """What clients/_client_header.html needs (``access_on`` when already read)."""
     emails = client_emails(client)
     return {
         "nav": "clients",
@@ -46,6 +51,7 @@ def _header(request: SignedInRequest, client: Client) -> dict[str, Any]:
         "bounced_emails": [e for e in emails if e.bounced_at],
         "age": age_on(client.date_of_birth, practice_today(request.practice)),
         "open_review": open_review_for(client),
+        "client_access_on": access_is_on(client) if access_on is None else access_on,
     }
 
 
@@ -54,8 +60,11 @@ def people(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    context = _header(request, client) | {
-        "contacts": current_contacts(client),
+    contacts = current_contacts(client)
+    access = people_access(client, contacts, timezone.now())
+    context = _header(request, client, access_on=access.own_access_on) | {
+        "contacts": contacts,
+        "people": access.rows,
         "is_minor": is_minor(client, practice_today(request.practice)),
     }
     return render(request, "clients/people.html", context)
@@ -76,14 +85,14 @@ def add_contact(request: SignedInRequest, public_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact = contact_actions.add_contact(
+            contact = access_people.add_contact(
                 client, by=Actor.from_request(request), **form.details()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             text = f"{contact.full_name} was added to {client.greeting_name}'s people."
-            if contact.portal_access_enabled:
+            if form.details().get("portal_access_enabled"):
                 text += " Send them the portal invitation from the People tab when ready."
             messages.success(request, text)
             return redirect("clients:people", client.public_id)
@@ -96,11 +105,13 @@ def add_contact(request: SignedInRequest, public_id: str) -> HttpResponse:
 def edit_contact(request: SignedInRequest, public_id: str, contact_id: str) -> HttpResponse:
     contact = get_contact_for_staff(request.user, request.practice, public_id, contact_id)
     client = contact.client
-    form = ContactForm(request.POST or None, initial=contact_initial(contact))
+    had_access = access_is_on(contact)
+    initial = contact_initial(contact) | {"portal_access_enabled": had_access}
+    form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        old_email, had_access = contact.email, contact.portal_access_enabled
+        old_email = contact.email
         try:
-            changed = contact_actions.update_contact(
+            changed = access_people.update_contact(
                 contact, by=Actor.from_request(request), **form.details()
             )
         except ValidationError as exc:
@@ -112,7 +123,7 @@ def edit_contact(request: SignedInRequest, public_id: str, contact_id: str) -> H
                 text = f"{contact.full_name}'s details were saved."
                 if "email" in changed and old_email:
                     text += f" Links sent to {old_email} no longer work."
-                elif had_access and not contact.portal_access_enabled:
+                elif had_access and not form.details().get("portal_access_enabled"):
                     text += " Their portal access is off: links sent to them no longer work."
                 messages.success(request, text)
             return redirect("clients:people", client.public_id)
@@ -125,7 +136,7 @@ def remove_contact(request: SignedInRequest, public_id: str, contact_id: str) ->
     contact = get_contact_for_staff(request.user, request.practice, public_id, contact_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    contact_actions.remove_contact(contact, by=Actor.from_request(request))
+    access_people.remove_contact(contact, by=Actor.from_request(request))
     messages.success(
         request,
         f"{contact.full_name} was removed from {contact.client.greeting_name}'s people. "
@@ -173,7 +184,7 @@ def review_list(request: SignedInRequest) -> HttpResponse:
 def coming_of_age_review(request: SignedInRequest, public_id: str) -> HttpResponse:
     review = get_review_for_staff(request.user, request.practice, public_id)
     client = review.client
-    contacts = contacts_with_portal_access(client)
+    contacts = contacts_with_access_on(client)
     form = ComingOfAgeReviewForm(
         request.POST if request.method == "POST" else None,
         contacts=contacts,
@@ -182,7 +193,7 @@ def coming_of_age_review(request: SignedInRequest, public_id: str) -> HttpRespon
     if request.method == "POST" and review.is_open and form.is_valid():
         keep, end = form.decisions()
         try:
-            outcome = contact_actions.resolve_coming_of_age_review(
+            outcome = access_people.resolve_coming_of_age_review(
                 review,
                 by=Actor.from_request(request),
                 keep_access_for=keep,

@@ -9,9 +9,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portico.clients.actions import DETAIL_FIELDS
 from portico.clients.emails import normalize_email, suggest_email_fix
 
-DOB_FORMAT_HELP = "MM/DD/YYYY, for example 04/12/1990."
+# One rule set for every date of birth typed into Portico, by staff or by a client.
+DOB_FORMAT_HELP = "MM/DD/YYYY, for example 07/04/1985."
+# The portal access switch shown with the details (kept by portico.access, not on the client).
+PORTAL_FIELD = "portal_access_enabled"
 MAX_AGE_YEARS = 120
 EARLIEST_BIRTH_YEAR = 1900
 PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-]*$")
@@ -37,6 +41,30 @@ class FocusFirstErrorMixin:
                 break
 
 
+def parse_date_of_birth(typed: str) -> date:
+    """MM/DD/YYYY (what clients are told; M/D/YYYY too) or YYYY-MM-DD, spaces ignored.
+
+    Raises ValidationError naming the expected format (code "format" or "not_a_date").
+    """
+    text = re.sub(r"\s+", "", typed)
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        month, day, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    else:
+        raise ValidationError(
+            f"Enter the date of birth as {DOB_FORMAT_HELP} ({text} is not in that format.)",
+            code="format",
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            f"{text} is not a real date. Enter the date of birth as {DOB_FORMAT_HELP}",
+            code="not_a_date",
+        ) from None
+
+
 class DateOfBirthField(forms.CharField):
     """A date of birth typed as MM/DD/YYYY (what clients are told) or YYYY-MM-DD."""
 
@@ -57,25 +85,10 @@ class DateOfBirthField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> date | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").strip().replace(" ", "")
-        if not text:
+        text = super().to_python(value) or ""
+        if not text.strip():
             return None
-        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-            month, day, year = int(m[1]), int(m[2]), int(m[3])
-        elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
-            year, month, day = int(m[1]), int(m[2]), int(m[3])
-        else:
-            raise ValidationError(
-                f"Enter the date of birth as {DOB_FORMAT_HELP} ({text} is not in that format.)",
-                code="format",
-            )
-        try:
-            parsed = date(year, month, day)
-        except ValueError:
-            raise ValidationError(
-                f"{text} is not a real date. Enter the date of birth as {DOB_FORMAT_HELP}",
-                code="not_a_date",
-            ) from None
+        parsed = parse_date_of_birth(text)
         if parsed > self.today:
             raise ValidationError(
                 "The date of birth is in the future. Check the year (MM/DD/YYYY).",
@@ -196,17 +209,8 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"] = DateOfBirthField(today=today, label="Date of birth")
-        order = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "phone",
-            *(["email"] if "email" in self.fields else []),
-            "portal_access_enabled",
-            "email_notifications_enabled",
-        ]
-        self.order_fields(order)
+        email = ["email"] if "email" in self.fields else []
+        self.order_fields([*DETAIL_FIELDS[:-1], *email, PORTAL_FIELD, DETAIL_FIELDS[-1]])
 
     def clean_first_name(self) -> str:
         return str(self.cleaned_data["first_name"]).strip()
@@ -221,18 +225,7 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
         return clean_phone(str(self.cleaned_data.get("phone", "")))
 
     def details(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "first_name",
-                "last_name",
-                "preferred_name",
-                "date_of_birth",
-                "phone",
-                "portal_access_enabled",
-                "email_notifications_enabled",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in (*DETAIL_FIELDS, PORTAL_FIELD)}
 
 
 class AddClientForm(EmailHintMixin, ClientDetailsForm):

@@ -16,7 +16,6 @@ class Client(models.Model):
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField()
     phone = models.CharField(max_length=40, blank=True)
-    portal_access_enabled = models.BooleanField(default=True)
     email_notifications_enabled = models.BooleanField(default=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,7 +87,8 @@ class Contact(models.Model):
     """Someone connected to a client: a parent or guardian of a minor, a partner, ….
 
     A contact with portal access gets their own invitation and their own sign-in;
-    their portal account acts for the client through a PortalGrant.
+    their portal account acts for the client through a PortalAccess row, which
+    also holds the on/off switch of their access.
     """
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
@@ -103,7 +103,6 @@ class Contact(models.Model):
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
-    portal_access_enabled = models.BooleanField(default=False)
     email_notifications_enabled = models.BooleanField(default=True)
     # Consent is recorded by staff: when, and by whom. Cleared when withdrawn (the
     # audit log keeps the history).

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portico.access.queries import client_links
-from portico.access.status import portal_status, portal_statuses
+from portico.access import people
+from portico.access.queries import access_is_on, client_links
+from portico.access.status import people_access, portal_status, portal_statuses
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
@@ -82,7 +83,7 @@ def add_client(request: SignedInRequest) -> HttpResponse:
         if minor:
             details["portal_access_enabled"] = False
         try:
-            client = actions.add_client(
+            client = people.add_client(
                 practice,
                 by=Actor.from_request(request),
                 emails=[email] if email else [],
@@ -116,6 +117,7 @@ def add_client(request: SignedInRequest) -> HttpResponse:
 
 def _client_context(request: SignedInRequest, client: Client) -> dict[str, Any]:
     emails = client_emails(client)
+    status = portal_status(client, timezone.now())
     return {
         "nav": "clients",
         "client": client,
@@ -123,7 +125,8 @@ def _client_context(request: SignedInRequest, client: Client) -> dict[str, Any]:
         "default_email": next((e for e in emails if e.is_default), None),
         "bounced_emails": [e for e in emails if e.bounced_at],
         "age": age_on(client.date_of_birth, practice_today(request.practice)),
-        "status": portal_status(client, timezone.now()),
+        "status": status,
+        "client_access_on": status.enabled,
         "open_review": open_review_for(client),
     }
 
@@ -133,9 +136,11 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    people = people_access(client, current_contacts(client), timezone.now()).rows
     context = _client_context(request, client) | {
         "history": history_for_client(client),
-        "contacts": current_contacts(client),
+        "people": people,
+        "contact_statuses": [status for _, status in people if status.enabled],
     }
     return render(request, "clients/detail.html", context)
 
@@ -146,24 +151,14 @@ def personal_information(request: SignedInRequest, public_id: str) -> HttpRespon
     client = get_client_for_staff(
         request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
     )
-    initial = {
-        name: getattr(client, name)
-        for name in (
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "phone",
-            "portal_access_enabled",
-            "email_notifications_enabled",
-        )
-    }
+    initial = {name: getattr(client, name) for name in actions.DETAIL_FIELDS}
+    initial["portal_access_enabled"] = access_is_on(client)
     form = ClientDetailsForm(
         request.POST or None, initial=initial, today=practice_today(request.practice)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = actions.update_client_details(
+            changed = people.update_client_details(
                 client, by=Actor.from_request(request), **form.details()
             )
         except ValidationError as exc:
@@ -213,7 +208,7 @@ def change_email(request: SignedInRequest, public_id: str, email_id: int) -> Htt
     if request.method == "POST" and form.is_valid():
         old = email.address
         try:
-            actions.change_client_email(
+            people.change_client_email(
                 email, by=Actor.from_request(request), address=form.cleaned_data["email"]
             )
         except ValidationError as exc:
@@ -244,7 +239,7 @@ def remove_email(request: SignedInRequest, public_id: str, email_id: int) -> Htt
     client, email = _email_post(request, public_id, email_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    new_default = actions.remove_client_email(email, by=Actor.from_request(request))
+    new_default = people.remove_client_email(email, by=Actor.from_request(request))
     text = f"{email.address} was removed. Links sent to it no longer work."
     if email.is_default and new_default:
         text += f" {new_default.address} is now the default address."

@@ -12,15 +12,17 @@ from django.utils import timezone
 
 from portico.access.actions import (
     disable_portal_access,
+    send_contact_invite,
     send_invite,
     set_temporary_password,
 )
 from portico.access.models import AccessLink
-from portico.access.registration import complete_registration, record_dob_failure
+from portico.access.people import add_client, add_contact
+from portico.access.queries import client_of_account
+from portico.access.registration import record_dob_failure, redeem_invite
 from portico.accounts.lockout import MAX_FAILED_SIGN_INS, register_failure
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.actions import add_client
 from portico.clients.models import Client
 from portico.practices.models import Practice
 
@@ -43,11 +45,17 @@ def _client(practice: Practice, by: Actor, first: str, last: str, email: str) ->
 def _registered(practice: Practice, by: Actor, first: str, last: str, email: str) -> User:
     client = _client(practice, by, first, last, email)
     link = send_invite(client, by=by).link
-    user = complete_registration(
-        link, by=Actor.system(), username=None, password=DEMO_CLIENT_PASSWORD, at=timezone.now()
-    )
-    assert user is not None  # noqa: S101 (a fresh link)
+    user = redeem_invite(link, by=Actor.system(), at=timezone.now(), password=DEMO_CLIENT_PASSWORD)
+    if user is None:  # a fresh link always works
+        raise RuntimeError("The demo invitation did not work.")
     return user
+
+
+def _own_client(user: User) -> Client:
+    client = client_of_account(user)
+    if client is None:
+        raise RuntimeError("The demo account has no client.")
+    return client
 
 
 @transaction.atomic
@@ -76,15 +84,15 @@ def seed_access_states(practice: Practice, owner: User) -> dict[str, Client]:
     made["dob_locked"] = dob
 
     active = _registered(practice, by, "Alex", "Active", "alex.active@example.com")
-    made["active"] = active.portal_grants.get().client
+    made["active"] = _own_client(active)
 
     locked = _registered(practice, by, "Lou", "Locked", "lou.locked@example.com")
     for _ in range(MAX_FAILED_SIGN_INS):
         register_failure(locked, by=Actor.system())
-    made["locked"] = locked.portal_grants.get().client
+    made["locked"] = _own_client(locked)
 
     disabled_user = _registered(practice, by, "Dana", "Disabled", "dana.disabled@example.com")
-    disabled = disabled_user.portal_grants.get().client
+    disabled = _own_client(disabled_user)
     disable_portal_access(disabled, by=by)
     made["disabled"] = disabled
 
@@ -105,9 +113,7 @@ def seed_family(practice: Practice, owner: User) -> User:
     younger child's parent has no telehealth consent recorded, so the portal
     shows what is missing.
     """
-    from portico.access.family import send_contact_invite
-    from portico.access.family_registration import complete_contact_registration
-    from portico.clients.contact_actions import add_contact, record_consent
+    from portico.clients.contact_actions import record_consent
 
     by = Actor.for_user(owner)
     today = timezone.localdate()
@@ -138,9 +144,10 @@ def seed_family(practice: Practice, owner: User) -> User:
     ]
     record_consent(contacts[0], kind="telehealth", given=True, by=by)
     links = [send_contact_invite(contact, by=by).link for contact in contacts]
-    parent = complete_contact_registration(
+    parent = redeem_invite(
         links[0], by=Actor.system(), at=timezone.now(), password=DEMO_CLIENT_PASSWORD
     )
-    assert parent is not None  # noqa: S101 (a fresh link)
-    complete_contact_registration(links[1], by=Actor.system(), at=timezone.now(), existing=parent)
+    if parent is None:  # a fresh link always works
+        raise RuntimeError("The demo invitation did not work.")
+    redeem_invite(links[1], by=Actor.system(), at=timezone.now(), existing=parent)
     return parent

@@ -1,23 +1,25 @@
-"""Whom a signed-in portal user is acting for: one of their active grants.
+"""Whom a signed-in portal user is acting for: one of their portal accesses that works.
 
 A portal account may act for several clients (a parent of two children; a
 client who is also someone's guardian). The chosen client's id lives in the
-session; ``acting_for`` re-reads the grant on every request, so a grant revoked
-by staff ends access to that client at once, even inside an open session.
+session; ``acting_for`` re-reads the accesses on every request (one filter,
+``access.queries.working_accesses``), so access ended or switched off by staff
+stops at once, even inside an open session.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import HttpRequest
 
-from portico.access.models import GrantRelationship, PortalGrant
+from portico.access.models import PortalAccess
+from portico.access.queries import working_accesses
+from portico.access.session_token import ACTING_FOR_KEY, remember_acting_for
 from portico.accounts.models import User
 from portico.clients.models import Relationship
 
-SESSION_KEY = "portico_acting_for"
+SESSION_KEY = ACTING_FOR_KEY
 LOST_KEY = "portico_acting_for_lost"
 
 _RELATIONSHIP_WORDS = {
@@ -27,33 +29,20 @@ _RELATIONSHIP_WORDS = {
 }
 
 
-def active_grants(user: User) -> list[PortalGrant]:
-    """The grants that work now: not revoked, the client's (or contact's) access still on."""
-    grants = (
-        PortalGrant.objects.filter(user=user, practice_id=user.practice_id, revoked_at__isnull=True)
-        .filter(
-            Q(relationship=GrantRelationship.SELF, client__portal_access_enabled=True)
-            | Q(
-                relationship=GrantRelationship.CONTACT,
-                contact__portal_access_enabled=True,
-                contact__removed_at__isnull=True,
-            )
-        )
-        .select_related("client", "contact")
-    )
-    # "Yourself" first, then the others by name.
+def active_grants(user: User) -> list[PortalAccess]:
+    """The accesses that work now, "yourself" first, then the others by name."""
     return sorted(
-        grants,
-        key=lambda g: (g.relationship != GrantRelationship.SELF, g.client.first_name, g.pk),
+        working_accesses(user),
+        key=lambda access: (not access.is_own, access.client.first_name, access.pk),
     )
 
 
-def grant_label(grant: PortalGrant) -> str:
+def grant_label(access: PortalAccess) -> str:
     """ "Yourself", "Mia (your child)", "Sam (your partner)"."""
-    if grant.relationship == GrantRelationship.SELF:
+    if access.is_own:
         return "Yourself"
-    name = grant.client.greeting_name
-    contact = grant.contact
+    name = access.client.greeting_name
+    contact = access.contact
     if contact is None:
         return name
     words = _RELATIONSHIP_WORDS.get(contact.relationship)  # type: ignore[call-overload]
@@ -64,9 +53,9 @@ def grant_label(grant: PortalGrant) -> str:
 
 @dataclass(frozen=True)
 class Acting:
-    grant: PortalGrant | None  # None: choose first (several), or none left
-    grants: list[PortalGrant]
-    lost: bool  # the grant chosen earlier in this session no longer works
+    grant: PortalAccess | None  # None: choose first (several), or none left
+    grants: list[PortalAccess]
+    lost: bool  # the access chosen earlier in this session no longer works
 
     @property
     def can_switch(self) -> bool:
@@ -74,9 +63,10 @@ class Acting:
 
 
 def acting_for(request: HttpRequest) -> Acting:
-    """The grant the signed-in portal user acts through now, checked against the database."""
+    """The access the signed-in portal user acts through now, checked against the database."""
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 (behind portal_user_required)
+    if not isinstance(user, User):  # behind portal_user_required: never
+        return Acting(None, [], lost=False)
     grants = active_grants(user)
     chosen = request.session.get(SESSION_KEY)
     for grant in grants:
@@ -92,4 +82,4 @@ def acting_for(request: HttpRequest) -> Acting:
 
 
 def choose_client(request: HttpRequest, client_id: int) -> None:
-    request.session[SESSION_KEY] = client_id
+    remember_acting_for(request, client_id)

@@ -17,11 +17,12 @@ from django.utils import timezone
 from portico.access.actions import AccessRefused, SendLimitReached, send_password_reset
 from portico.access.links import CLIENT_PURPOSES, consume_link, revoke_live_links
 from portico.access.models import AccessLink, RevokeReason
-from portico.access.queries import client_of_account, default_address
+from portico.access.queries import access_is_on, client_of_account, default_address
 from portico.accounts.models import User
 from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.clients.models import Client
 from portico.lib.ratelimit import consume
 from portico.lib.urls import practice_url
@@ -53,7 +54,7 @@ def _rate_key(practice: Practice, value: str) -> str:
 
 
 def _access_is_off(user: User, client: Client | None) -> bool:
-    return not user.is_active or (client is not None and not client.portal_access_enabled)
+    return not user.is_active or (client is not None and not access_is_on(client))
 
 
 # --- forgot password / forgot username ---------------------------------------------------
@@ -68,7 +69,7 @@ def request_password_reset(
     Sends nothing for unknown or disabled accounts, over the rate limit, or over
     the client's resend limit. The caller answers the same way whatever happens.
     """
-    action = "access.reset.requested"
+    action = Action.RESET_REQUESTED
     kind = {"identifier_kind": _identifier_kind(identifier)}
     verdict = consume("forgot_password", ip=by.ip, key=_rate_key(practice, identifier))
     if not verdict.allowed:
@@ -94,7 +95,7 @@ def _reset_one(account: User, *, by: Actor, details: dict[str, str]) -> RequestO
         except AccessRefused as refusal:
             outcome, reason = RequestOutcome.NOT_SENT, refusal.message
     record(
-        "access.reset.requested",
+        Action.RESET_REQUESTED,
         practice=account.practice,
         actor=by,
         client=client,
@@ -107,7 +108,7 @@ def _reset_one(account: User, *, by: Actor, details: dict[str, str]) -> RequestO
 @transaction.atomic
 def request_username_reminder(practice: Practice, *, email: str, by: Actor) -> list[RequestOutcome]:
     """Email the username of each active portal account with this address, to that address."""
-    action = "access.username.requested"
+    action = Action.USERNAME_REQUESTED
     verdict = consume("forgot_username", ip=by.ip, key=_rate_key(practice, email))
     if not verdict.allowed:
         record(action, practice=practice, actor=by, details={"outcome": "rate_limited"})
@@ -153,11 +154,7 @@ def reset_account_for(link: AccessLink) -> User | None:
     """The portal account a reset link is for."""
     if link.user is not None:
         return link.user
-    if link.client is not None:
-        from portico.access.queries import portal_account_for
-
-        return portal_account_for(link.client)
-    return None
+    return link.access.user if link.access is not None else None
 
 
 @transaction.atomic
@@ -170,11 +167,11 @@ def reset_password(link: AccessLink, *, account: User, password: str, by: Actor)
     at = timezone.now()
     if not consume_link(link, at):
         return False
-    client = link.client or client_of_account(account)
+    client = client_of_account(account)
     revoked = _set_password(account, password=password, client=client, at=at)
     _queue_password_changed(account, client)
     record(
-        "access.reset.completed",
+        Action.RESET_COMPLETED,
         practice=account.practice,
         actor=by,
         client=client,
@@ -196,7 +193,7 @@ def change_password(account: User, *, password: str, by: Actor) -> None:
     revoked = _set_password(account, password=password, client=client, at=at)
     _queue_password_changed(account, client)
     record(
-        "access.password.changed",
+        Action.PASSWORD_CHANGED,
         practice=account.practice,
         actor=by,
         client=client,
@@ -208,11 +205,10 @@ def change_password(account: User, *, password: str, by: Actor) -> None:
 def _set_password(account: User, *, password: str, client: Client | None, at: datetime) -> int:
     """Set the password, end every session, clear locks and temporary state; revoke links."""
     store_password(account, password=password, temporary_until=None)
-    subject = Q(user=account)
-    if client is not None:
-        subject |= Q(client=client, contact__isnull=True)
     links = AccessLink.objects.filter(
-        subject, practice=account.practice, purpose__in=CLIENT_PURPOSES
+        Q(user=account) | Q(access__user=account),
+        practice=account.practice,
+        purpose__in=CLIENT_PURPOSES,
     )
     return revoke_live_links(links, reason=RevokeReason.PASSWORD_CHANGED, at=at)
 
@@ -248,4 +244,4 @@ def _contact(practice: Practice) -> dict[str, str]:
 
 def record_sign_out(account: User, *, by: Actor) -> None:
     """Audit a sign-out (the view ends the session)."""
-    record("signin.signed_out", practice=account.practice, actor=by, subject_user=account)
+    record(Action.SIGNED_OUT, practice=account.practice, actor=by, subject_user=account)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from portico.access.models import GrantRelationship, PortalGrant
+from portico.access.models import PortalAccess
 from portico.access.queries import client_of_account
 from portico.accounts.backends import find_sign_in_candidates
 from portico.accounts.models import User, UserKind
@@ -63,12 +63,12 @@ class PortalHome:
     video_blocked: str = ""  # why video sessions cannot be joined yet, in plain words
 
 
-def portal_home(user: User, grant: PortalGrant | None = None) -> PortalHome:
+def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
     """The home page of ``user`` acting through ``grant`` (their own client record if None)."""
     practice = user.practice
     enabled = set(practice.portal_features or [])
     features = [feature.label for feature in PortalFeature if feature.value in enabled]
-    if grant is None or grant.relationship == GrantRelationship.SELF:
+    if grant is None or grant.is_own:
         client = grant.client if grant is not None else client_of_account(user)
         return PortalHome(
             greeting_name=greeting_name(user, client),

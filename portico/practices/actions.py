@@ -10,6 +10,7 @@ from portico.access.models import AccessLink
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.practices.models import Practice, Role, StaffMembership
 
 
@@ -69,7 +70,7 @@ def add_staff_member(
     user.save()
     StaffMembership.objects.create(practice=practice, user=user, role=role)
     record(
-        "staff.added",
+        Action.STAFF_ADDED,
         practice=practice,
         actor=by,
         subject_user=user,
@@ -124,7 +125,7 @@ def update_practice_settings(
     practice.full_clean()
     practice.save(update_fields=list(changed))
     record(
-        "practice.settings_changed",
+        Action.PRACTICE_SETTINGS_CHANGED,
         practice=practice,
         actor=by,
         details={"changes": changed},
@@ -175,7 +176,7 @@ def change_staff_role(member: User, *, role: Role | str, by: Actor) -> bool:
     membership.role = role
     membership.save(update_fields=["role"])
     record(
-        "staff.role_changed",
+        Action.STAFF_ROLE_CHANGED,
         practice=practice,
         actor=by,
         subject_user=member,
@@ -187,7 +188,7 @@ def change_staff_role(member: User, *, role: Role | str, by: Actor) -> bool:
 @transaction.atomic
 def deactivate_staff_member(member: User, *, by: Actor) -> None:
     """No more sign-ins; every session ends and pending invitations die."""
-    from portico.access.links import links_for_subject, revoke_live_links
+    from portico.access.links import links_of, revoke_live_links
     from portico.access.models import RevokeReason
 
     practice = member.practice
@@ -202,9 +203,9 @@ def deactivate_staff_member(member: User, *, by: Actor) -> None:
     member.is_active = False
     member.session_generation += 1
     member.save(update_fields=["is_active", "session_generation"])
-    revoke_live_links(links_for_subject(practice, user=member), reason=RevokeReason.ACCESS_DISABLED)
+    revoke_live_links(links_of(member), reason=RevokeReason.ACCESS_DISABLED)
     record(
-        "staff.deactivated",
+        Action.STAFF_DEACTIVATED,
         practice=practice,
         actor=by,
         subject_user=member,
@@ -220,7 +221,7 @@ def reactivate_staff_member(member: User, *, by: Actor) -> None:
     member.is_active = True
     member.save(update_fields=["is_active"])
     record(
-        "staff.reactivated",
+        Action.STAFF_REACTIVATED,
         practice=member.practice,
         actor=by,
         subject_user=member,
@@ -250,7 +251,7 @@ def invite_staff_member(
         password=None,
         by=by,
     )
-    _send_staff_invite(user, by=by, action="staff.invited")
+    _send_staff_invite(user, by=by, action=Action.STAFF_INVITED)
     return user
 
 
@@ -261,10 +262,10 @@ def resend_staff_invite(member: User, *, by: Actor) -> AccessLink:
         raise StaffRuleError("Reactivate this account before sending an invitation.")
     if member.has_usable_password():
         raise StaffRuleError("This person has already set a password. They can sign in.")
-    return _send_staff_invite(member, by=by, action="staff.invite_resent")
+    return _send_staff_invite(member, by=by, action=Action.STAFF_INVITE_RESENT)
 
 
-def _send_staff_invite(user: User, *, by: Actor, action: str) -> AccessLink:
+def _send_staff_invite(user: User, *, by: Actor, action: Action) -> AccessLink:
     from portico.access.links import STAFF_INVITE_LIFETIME, issue_link
     from portico.access.models import LinkPurpose
     from portico.lib.urls import practice_url
@@ -278,7 +279,7 @@ def _send_staff_invite(user: User, *, by: Actor, action: str) -> AccessLink:
         email=user.email,
         lifetime=STAFF_INVITE_LIFETIME,
         created_by=by.user,
-        user=user,
+        subject=user,
     )
     queue_email(
         practice=practice,
@@ -314,7 +315,7 @@ def note_staff_invite_viewed(link: AccessLink, *, by: Actor) -> None:
         first_viewed_at=timezone.now()
     )
     if first and link.user is not None:
-        record("staff.invite_viewed", practice=link.practice, actor=by, subject_user=link.user)
+        record(Action.STAFF_INVITE_VIEWED, practice=link.practice, actor=by, subject_user=link.user)
 
 
 @transaction.atomic
@@ -329,7 +330,7 @@ def accept_staff_invite(link: AccessLink, *, password: str, by: Actor) -> User |
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     record(
-        "staff.invite_accepted",
+        Action.STAFF_INVITE_ACCEPTED,
         practice=link.practice,
         actor=Actor(
             user=user, label=user.full_name or user.email, ip=by.ip, user_agent=by.user_agent

@@ -29,8 +29,7 @@ from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
-from tests.access.helpers import by
-from tests.cast import at
+from tests.cast import at, by
 
 
 def _sign_in(practice: Practice, identifier: str, password: str) -> Outcome:

@@ -12,7 +12,6 @@ from django_tasks_db.models import DBTaskResult
 from portico.access.actions import (
     disable_portal_access,
     enable_portal_access,
-    link_email_context,
     send_invite,
     set_temporary_password,
 )
@@ -26,6 +25,7 @@ from portico.access.bulk import (
 )
 from portico.access.links import hash_token
 from portico.access.models import AccessLink, BulkInvite, BulkInviteStatus, LinkPurpose
+from portico.access.sending import link_email_context
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.actions import archive_client
@@ -33,8 +33,7 @@ from portico.clients.models import Client
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.rendering import render_email
 from portico.practices.models import Practice
-from tests.access.helpers import by, token_of
-from tests.cast import at, make_client
+from tests.cast import at, by, make_client, token_of
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ def test_the_plan_invites_the_not_yet_invited_and_says_why_each_other_client_is_
 def test_each_eligible_client_gets_one_invite_link_and_one_queued_email_with_the_token_only_hashed(
     maple: Practice, owner: User, crowd: dict[str, Client]
 ) -> None:
-    before = {c: AccessLink.objects.filter(client=c).count() for c in crowd.values()}
+    before = {c: AccessLink.objects.filter(access__client=c).count() for c in crowd.values()}
     plan = plan_bulk_invite(maple)
     bulk = _run(maple, owner)
     assert (bulk.status, bulk.total, bulk.sent, bulk.skipped) == (BulkInviteStatus.DONE, 2, 2, 0)
@@ -100,9 +99,9 @@ def test_each_eligible_client_gets_one_invite_link_and_one_queued_email_with_the
     assert bulk.not_eligible == plan.skipped  # shown on the progress page, with reasons
     for name in ("casey", "expired"):
         client = crowd[name]
-        link = AccessLink.objects.filter(client=client).latest("created_at")
+        link = AccessLink.objects.filter(access__client=client).latest("created_at")
         assert link.purpose == LinkPurpose.CLIENT_INVITE
-        assert link.contact is None and link.created_by == owner
+        assert link.access is not None and link.access.is_own and link.created_by == owner
         assert link.expires_at - link.created_at == maple.invite_lifetime
         email = OutboundEmail.objects.get(link=link)
         assert (email.kind, email.status, email.client) == (
@@ -113,13 +112,13 @@ def test_each_eligible_client_gets_one_invite_link_and_one_queued_email_with_the
         token = token_of(link)
         assert link.token_hash == hash_token(token) and token not in link.token_hash
         # Exactly the email send_invite would have written.
-        same = render_email(maple, EmailKind.INVITE, link_email_context(client, token, link))
+        same = render_email(maple, EmailKind.INVITE, link_email_context(link.access, token, link))
         assert (email.subject, email.text_body, email.html_body) == (
             same.subject,
             same.text,
             same.html,
         )
-    after = {c: AccessLink.objects.filter(client=c).count() for c in crowd.values()}
+    after = {c: AccessLink.objects.filter(access__client=c).count() for c in crowd.values()}
     changed = {c.first_name for c in crowd.values() if after[c] != before[c]}
     assert changed == {"Casey", "Erin"}
 
@@ -144,20 +143,20 @@ def test_a_client_invited_by_hand_before_their_turn_is_skipped_not_sent_twice(
     _invite_chunk(bulk, [casey.pk], by=by(owner))
     bulk.refresh_from_db()
     assert (bulk.sent, bulk.skipped) == (0, 1)
-    assert AccessLink.objects.filter(client=casey).count() == 1
+    assert AccessLink.objects.filter(access__client=casey).count() == 1
 
 
 def test_the_resend_limit_is_respected_even_for_a_client_with_no_live_link(
     maple: Practice, owner: User, crowd: dict[str, Client]
 ) -> None:
     _run(maple, owner)
-    assert AccessLink.objects.filter(client=crowd["limit"]).count() == 5
+    assert AccessLink.objects.filter(access__client=crowd["limit"]).count() == 5
     # A day later the five sends no longer count: the client is invited.
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
         assert plan_bulk_invite(maple).eligible == 1
         bulk = _run(maple, owner)
     assert bulk.sent == 1
-    assert AccessLink.objects.filter(client=crowd["limit"]).count() == 6
+    assert AccessLink.objects.filter(access__client=crowd["limit"]).count() == 6
 
 
 def test_each_invitation_is_audited_like_a_single_send_without_the_token(
@@ -167,7 +166,7 @@ def test_each_invitation_is_audited_like_a_single_send_without_the_token(
     casey = AuditEvent.objects.get(client=crowd["casey"], action="access.invite.sent")
     erin = AuditEvent.objects.get(client=crowd["expired"], action="access.invite.resent")
     for event, client in ((casey, crowd["casey"]), (erin, crowd["expired"])):
-        link = AccessLink.objects.filter(client=client).latest("created_at")
+        link = AccessLink.objects.filter(access__client=client).latest("created_at")
         assert event.actor == owner
         assert event.details["link_id"] == link.pk
         assert event.details["bulk_invite"] == str(bulk.public_id)
@@ -276,7 +275,7 @@ def test_the_outsiders_own_bulk_invite_never_touches_maples_clients(
     outsider_http.post(at(birch, "access:bulk_invite"))
     bulk = BulkInvite.objects.get(practice=birch)
     run_bulk_invite.call(bulk.pk)
-    assert not AccessLink.objects.filter(client=casey).exists()
+    assert not AccessLink.objects.filter(access__client=casey).exists()
 
 
 def test_a_bulk_invite_whose_worker_died_is_resumed_and_invites_nobody_twice(
@@ -295,7 +294,7 @@ def test_a_bulk_invite_whose_worker_died_is_resumed_and_invites_nobody_twice(
     bulk.refresh_from_db()
     assert bulk.status == BulkInviteStatus.DONE
     invited = AccessLink.objects.filter(
-        client__in=[crowd["casey"]], purpose=LinkPurpose.CLIENT_INVITE
+        access__client__in=[crowd["casey"]], purpose=LinkPurpose.CLIENT_INVITE
     )
     assert invited.count() == 1
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from portico.access.models import PortalGrant
+from portico.access.models import PortalAccess
+from portico.access.people import remove_contact, update_contact
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.contact_actions import remove_contact, update_contact
 from portico.practices.models import Practice
-from tests.access.family_helpers import attach, invite, make_family, register_new
+from tests.cast import attach, invite, make_family, register_new
 
 
 def _grants(user: User) -> set[str]:
-    active = PortalGrant.objects.filter(user=user, revoked_at__isnull=True)
+    active = PortalAccess.objects.filter(user=user, ended_at=None)
     return set(active.values_list("client__first_name", flat=True))
 
 

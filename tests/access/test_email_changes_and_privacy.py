@@ -3,14 +3,14 @@ from __future__ import annotations
 from portico.access.actions import send_invite
 from portico.access.links import is_live
 from portico.access.models import RevokeReason
+from portico.access.people import change_client_email
 from portico.access.status import portal_status
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.actions import change_client_email
 from portico.clients.models import Client, ClientEmail
 from portico.mail.delivery import send_outbound_email
 from portico.mail.models import OutboundEmail
-from tests.access.helpers import by, token_of
+from tests.cast import by, token_of
 
 
 def test_changing_the_email_kills_links_sent_to_the_old_address(casey: Client, owner: User) -> None:

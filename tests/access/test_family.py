@@ -9,33 +9,34 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portico.access.actions import AccessRefused, SendLimitReached, send_invite
-from portico.access.family import contact_status, contact_statuses, end_contact_access
-from portico.access.family_registration import CannotAttach
 from portico.access.links import is_live
-from portico.access.models import AccessLink, GrantRelationship, PortalGrant, RevokeReason
-from portico.access.registration import complete_registration
+from portico.access.models import AccessLink, PortalAccess, RevokeReason
+from portico.access.people import update_contact
+from portico.access.registration import CannotAttach, redeem_invite
+from portico.access.status import contact_status, contact_statuses
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.practices.models import Practice
-from tests.access.family_helpers import (
+from tests.cast import (
+    PASSWORD,
     PAT_EMAIL,
     Family,
     attach,
+    by,
+    end_contact_access,
     invite,
-    make_family,
+    make_client,
     parent_of,
     register_new,
 )
-from tests.access.helpers import by
-from tests.cast import PASSWORD, make_client
+
+
+def turn_off(contact: object, owner: User) -> None:
+    update_contact(contact, by=by(owner), portal_access_enabled=False)  # type: ignore[arg-type]
+
 
 START = "2026-03-02 09:00:00+00:00"
-
-
-@pytest.fixture
-def family(maple: Practice, owner: User) -> Family:
-    return make_family(maple, owner)
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -46,7 +47,8 @@ def test_a_contact_invite_is_a_client_invite_for_the_client_with_the_contact_as_
 ) -> None:
     link = invite(family.pat_for_mia, owner)
     assert link.purpose == "client_invite"
-    assert link.client == family.mia and link.contact == family.pat_for_mia
+    assert link.access is not None
+    assert link.access.client == family.mia and link.access.contact == family.pat_for_mia
     assert link.email == PAT_EMAIL
     assert link.expires_at - link.created_at == family.mia.practice.invite_lifetime
 
@@ -55,12 +57,12 @@ def test_a_contact_without_portal_access_or_email_is_not_invited(
     family: Family, owner: User
 ) -> None:
     contact = family.pat_for_mia
-    contact.portal_access_enabled = False
-    contact.save(update_fields=["portal_access_enabled"])
+    turn_off(contact, owner)
     with pytest.raises(AccessRefused, match="turned off"):
         invite(contact, owner)
-    contact.portal_access_enabled, contact.email = True, ""
-    contact.save(update_fields=["portal_access_enabled", "email"])
+    PortalAccess.objects.filter(contact=contact).update(enabled=True, ended_at=None)
+    contact.email = ""
+    contact.save(update_fields=["email"])
     with pytest.raises(AccessRefused, match="no email address"):
         invite(contact, owner)
 
@@ -97,7 +99,7 @@ def test_resend_limits_count_per_person_the_client_and_each_contact_separately(
         ):
             with pytest.raises(SendLimitReached):
                 send()
-    assert AccessLink.objects.filter(client=family.mia).count() == 15
+    assert AccessLink.objects.filter(access__client=family.mia).count() == 15
 
 
 def test_a_contacts_sixth_send_is_refused_until_the_first_is_24_hours_old(
@@ -114,7 +116,7 @@ def test_a_contacts_sixth_send_is_refused_until_the_first_is_24_hours_old(
         with pytest.raises(SendLimitReached):
             invite(family.pat_for_mia, owner)
         clock.move_to("2026-03-03 09:00:00+00:00")
-        assert invite(family.pat_for_mia, owner).contact == family.pat_for_mia
+        assert invite(family.pat_for_mia, owner).access.contact == family.pat_for_mia
     # The guardian's sends left the child's own five untouched.
     assert contact_status(family.pat_for_leo, timezone.now()).sends_left == 5
 
@@ -129,9 +131,9 @@ def test_a_parent_of_two_children_registers_once_and_attaches_the_second_invite(
     pat = register_new(first)
     assert attach(second, pat) == pat
     assert User.objects.filter(kind="portal").count() == 1
-    grants = PortalGrant.objects.filter(user=pat, revoked_at__isnull=True)
+    grants = PortalAccess.objects.filter(user=pat, ended_at=None)
     assert {g.client for g in grants} == {family.mia, family.leo}
-    assert {g.relationship for g in grants} == {GrantRelationship.CONTACT}
+    assert {g.is_own for g in grants} == {False}
     registered = AuditEvent.objects.filter(action="access.registered", subject_user=pat)
     assert {e.details["for_client"] for e in registered} == {
         str(family.mia.public_id),
@@ -146,12 +148,7 @@ def test_a_parent_of_two_children_registers_once_and_attaches_the_second_invite(
 def test_a_contact_link_is_spent_once(family: Family, owner: User) -> None:
     link = invite(family.pat_for_mia, owner)
     register_new(link)
-    from portico.access.family_registration import complete_contact_registration
-
-    assert (
-        complete_contact_registration(link, by=by(owner), at=timezone.now(), password=PASSWORD)
-        is None
-    )
+    assert redeem_invite(link, by=by(owner), at=timezone.now(), password=PASSWORD) is None
 
 
 def test_a_staff_account_or_another_practices_account_cannot_take_a_grant(
@@ -175,7 +172,7 @@ def test_two_contacts_sharing_an_email_stay_two_people_unless_one_signs_in_as_th
     dad_account = register_new(invite(dad, owner), username="dad.shared")
     assert mum_account != dad_account
     assert mum_account.email == dad_account.email == "home@example.com"
-    grants = PortalGrant.objects.filter(client=ava, revoked_at__isnull=True)
+    grants = PortalAccess.objects.filter(client=ava, ended_at=None, user__isnull=False)
     assert {(g.user_id, g.contact_id) for g in grants} == {
         (mum_account.pk, mum.pk),
         (dad_account.pk, dad.pk),
@@ -186,7 +183,7 @@ def test_a_client_who_is_also_a_contact_keeps_one_account_with_both_grants(
     family: Family, owner: User, maple: Practice
 ) -> None:
     casey = make_client(maple, owner, "Casey", "Self", emails=("casey.self@example.com",))
-    own = complete_registration(
+    own = redeem_invite(
         send_invite(casey, by=by(owner)).link,
         by=by(owner),
         username=None,
@@ -196,12 +193,8 @@ def test_a_client_who_is_also_a_contact_keeps_one_account_with_both_grants(
     assert own is not None
     as_guardian = parent_of(family.mia, owner, first="Casey", email="casey.self@example.com")
     attach(invite(as_guardian, owner), own)
-    relationships = set(
-        PortalGrant.objects.filter(user=own, revoked_at__isnull=True).values_list(
-            "relationship", flat=True
-        )
-    )
-    assert relationships == {"self", "contact"}
+    accesses = PortalAccess.objects.filter(user=own, ended_at=None)
+    assert {access.is_own for access in accesses} == {True, False}
 
 
 # --- ending access --------------------------------------------------------------------------
@@ -219,7 +212,7 @@ def test_ending_a_contacts_access_revokes_their_links_and_grant_for_that_client_
     assert ended.grant_ended and ended.links_revoked == 1
     pending.refresh_from_db()
     assert pending.revoked_reason == RevokeReason.REVOKED_BY_STAFF
-    live = PortalGrant.objects.filter(user=pat, revoked_at__isnull=True)
+    live = PortalAccess.objects.filter(user=pat, ended_at=None)
     assert [g.client for g in live] == [family.leo]
     event = AuditEvent.objects.get(action="access.contact.ended")
     assert event.client == family.mia and event.subject_user == pat
@@ -263,8 +256,7 @@ def test_a_contacts_status_moves_from_not_invited_to_invited_to_active_to_ended(
 
 def test_a_contact_with_access_off_says_so(family: Family, owner: User) -> None:
     contact = family.pat_for_mia
-    contact.portal_access_enabled = False
-    contact.save(update_fields=["portal_access_enabled"])
+    turn_off(contact, owner)
     status = contact_status(contact, timezone.now())
     assert status.headline == "Access off" and status.primary_action is None
 

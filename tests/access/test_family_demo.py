@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from portico.access.models import PortalGrant
+from portico.access.models import PortalAccess
 from portico.accounts.models import User
 from portico.operations.demo import seed_family
 from portico.practices.models import Practice
@@ -11,5 +11,5 @@ def test_the_demo_family_is_one_parent_account_with_two_childrens_grants(
 ) -> None:
     parent = seed_family(maple, owner)
     assert User.objects.filter(kind="portal").count() == 1
-    grants = PortalGrant.objects.filter(user=parent, revoked_at__isnull=True)
+    grants = PortalAccess.objects.filter(user=parent, ended_at=None)
     assert sorted(g.client.first_name for g in grants) == ["Maya", "Theo"]

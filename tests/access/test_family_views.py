@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client as HttpClient
 
-from portico.access.models import AccessLink, PortalGrant
+from portico.access.models import AccessLink, PortalAccess
 from portico.accounts.models import User
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
-from tests.access.family_helpers import (
+from tests.cast import (
     LEO_DOB,
     MIA_DOB,
+    PASSWORD,
     PAT_EMAIL,
     Family,
+    at,
     invite,
-    make_family,
+    make_client,
     open_link,
     parent_of,
     register_new,
 )
-from tests.cast import PASSWORD, at, make_client
 
 NEW_PASSWORD = "river stones and lanterns 7"
-
-
-@pytest.fixture
-def family(maple: Practice, owner: User) -> Family:
-    return make_family(maple, owner)
 
 
 # --- welcome through a contact's link --------------------------------------------------------
@@ -36,7 +31,7 @@ def family(maple: Practice, owner: User) -> Family:
 def test_a_contacts_date_of_birth_step_asks_for_the_childs_date_of_birth(
     maple: Practice, family: Family, owner: User
 ) -> None:
-    from tests.access.helpers import token_of
+    from tests.cast import token_of
 
     link = invite(family.pat_for_mia, owner)
     http = HttpClient()
@@ -78,7 +73,7 @@ def test_a_parent_creates_an_account_through_the_first_link_and_attaches_the_sec
     assert response.status_code == 302
     assert "Leo (your child)" in second.get(at(maple, "portal:home")).content.decode()
     assert User.objects.filter(kind="portal").count() == 1
-    assert PortalGrant.objects.filter(user=pat, revoked_at__isnull=True).count() == 2
+    assert PortalAccess.objects.filter(user=pat, ended_at=None).count() == 2
 
 
 def test_a_shared_address_asks_for_a_username_and_both_people_sign_in_with_their_own_password(
@@ -124,8 +119,8 @@ def test_the_welcome_email_page_lists_the_client_and_each_contact_with_access_an
     maple: Practice, family: Family, owner: User, owner_http: HttpClient
 ) -> None:
     family.mia.emails.create(practice=maple, address="mia@example.com", is_default=True)
+    from portico.access.people import add_contact
     from portico.audit.actor import Actor
-    from portico.clients.contact_actions import add_contact
 
     add_contact(
         family.mia,
@@ -159,8 +154,9 @@ def test_each_chosen_recipient_gets_their_own_link_and_a_refusal_does_not_block_
     assert "Portal invitation sent to mia@example.com" in text
     recipients = set(OutboundEmail.objects.values_list("to_address", flat=True))
     assert {"mia@example.com", "sam@example.com"} <= recipients
-    assert AccessLink.objects.filter(contact=sam).count() == 1
-    assert AccessLink.objects.filter(client=family.mia, contact__isnull=True).count() == 1
+    assert AccessLink.objects.filter(access__contact=sam).count() == 1
+    own = AccessLink.objects.filter(access__client=family.mia, access__contact__isnull=True)
+    assert own.count() == 1
 
 
 def test_the_client_page_shows_each_contact_with_their_own_state_and_actions(
@@ -187,7 +183,7 @@ def test_staff_send_a_contact_invite_and_revoke_after_confirming(
     response = owner_http.post(at(maple, "access:end_contact_access", *args), follow=True)
     assert "access to Mia Parent ended" in response.content.decode()
     assert not AccessLink.objects.filter(
-        contact=family.pat_for_mia, revoked_at__isnull=True
+        access__contact=family.pat_for_mia, revoked_at__isnull=True
     ).exists()
 
 
@@ -210,7 +206,7 @@ def test_the_outsider_gets_404_on_every_family_url_get_and_post(
         assert outsider_http.get(here).status_code == 302, here
         assert outsider_http.post(here).status_code == 302, here
     assert not AccessLink.objects.exists()
-    assert not PortalGrant.objects.exists()
+    assert not PortalAccess.objects.filter(user__isnull=False).exists()
 
 
 def test_a_contact_of_another_client_is_404_under_this_client(

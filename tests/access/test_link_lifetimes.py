@@ -13,12 +13,12 @@ from portico.access.actions import (
 )
 from portico.access.links import consume_link, is_live
 from portico.access.models import AccessLink, RevokeReason
-from portico.access.registration import complete_registration
+from portico.access.registration import redeem_invite
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.models import Client
 from portico.practices.models import LinkLifetime, Practice
-from tests.access.helpers import by
+from tests.cast import by
 
 T0 = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 PASSWORD = "a long unusual phrase 42"
@@ -71,12 +71,9 @@ def test_a_new_invitation_supersedes_the_earlier_one(
 def test_a_used_link_cannot_be_used_again(maple: Practice, casey: Client, owner: User) -> None:
     link = send_invite(casey, by=by(owner)).link
     actor = Actor.system()
-    assert complete_registration(link, by=actor, username=None, password=PASSWORD, at=T0.now(UTC))
+    assert redeem_invite(link, by=actor, username=None, password=PASSWORD, at=T0.now(UTC))
     link.refresh_from_db()
-    assert (
-        complete_registration(link, by=actor, username=None, password=PASSWORD, at=T0.now(UTC))
-        is None
-    )
+    assert redeem_invite(link, by=actor, username=None, password=PASSWORD, at=T0.now(UTC)) is None
 
 
 def test_disabling_access_revokes_every_live_link(
@@ -104,4 +101,4 @@ def test_an_invitation_to_a_client_with_an_account_sends_a_reset_instead(
     sent = send_invite(casey, by=by(owner))
     assert sent.kind == "reset"
     assert sent.link.purpose == "password_reset"
-    assert AccessLink.objects.filter(client=casey, purpose="client_invite").count() == 0
+    assert AccessLink.objects.filter(access__client=casey, purpose="client_invite").count() == 0

@@ -15,8 +15,7 @@ from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.practices.models import Practice
-from tests.access.helpers import by, token_of
-from tests.cast import at
+from tests.cast import at, by, token_of
 
 NEW_PASSWORD = "a long unusual phrase 42"
 

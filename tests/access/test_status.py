@@ -18,8 +18,7 @@ from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.models import Client
 from portico.practices.models import Practice
-from tests.access.helpers import by
-from tests.cast import make_client
+from tests.cast import by, make_client
 
 T0 = datetime(2026, 11, 21, 20, 5, tzinfo=UTC)  # 3:05 PM in New York
 

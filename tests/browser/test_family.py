@@ -15,10 +15,9 @@ from django.conf import LazySettings
 
 from portico.accounts.models import User
 from portico.practices.models import Practice
-from tests.access.family_helpers import LEO_DOB, MIA_DOB, PAT_EMAIL, make_family
 from tests.browser.conftest import screenshot, sign_in_as
 from tests.browser.test_access_flow import deliver_queued
-from tests.cast import at
+from tests.cast import LEO_DOB, MIA_DOB, PAT_EMAIL, at, make_family
 
 NEW_PASSWORD = "river stones and lanterns 7"
 

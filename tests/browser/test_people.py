@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 
+from portico.access.people import add_contact
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.contact_actions import add_contact
 from portico.clients.minors import find_clients_coming_of_age
 from portico.clients.models import Client, Contact
 from portico.practices.models import Practice

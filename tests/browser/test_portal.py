@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from portico.access.actions import send_invite
-from portico.access.registration import complete_registration
+from portico.access.registration import redeem_invite
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.models import Client
@@ -36,7 +36,7 @@ def casey_account(maple: Practice, casey: Client, owner: User) -> User:
     maple.phone, maple.email = "555-0100", "hello@maple.test"
     maple.save(update_fields=["phone", "email"])
     sent = send_invite(casey, by=Actor.for_user(owner))
-    account = complete_registration(
+    account = redeem_invite(
         sent.link, by=Actor.system(), username="casey", password=PASSWORD, at=timezone.now()
     )
     assert account is not None

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.test import Client as HttpClient
 
+from portico.access.queries import access_is_on
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client, ClientEmail
 from portico.practices.models import Practice
@@ -39,7 +40,7 @@ def test_a_complete_form_adds_the_client_with_the_default_email(
     assert response.status_code == 302
     assert response["Location"].endswith(f"/staff/clients/{client.public_id}/")
     assert client.date_of_birth.isoformat() == "1990-04-12"
-    assert client.portal_access_enabled and client.email_notifications_enabled
+    assert access_is_on(client) and client.email_notifications_enabled
     assert ClientEmail.objects.get(client=client, is_default=True).address == "jane@gmail.com"
     event = AuditEvent.objects.get(action="client.added", client=client)
     assert "1990" not in str(event.details)
@@ -62,7 +63,7 @@ def test_the_toggles_are_on_when_the_form_opens(
 def test_the_toggles_can_be_turned_off(maple: Practice, front_desk_http: HttpClient) -> None:
     post(front_desk_http, maple, portal_access_enabled=None, email_notifications_enabled=None)
     client = Client.objects.get(first_name="Jane")
-    assert not client.portal_access_enabled and not client.email_notifications_enabled
+    assert not access_is_on(client) and not client.email_notifications_enabled
 
 
 def test_email_is_optional(maple: Practice, front_desk_http: HttpClient) -> None:

@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from portico.access.models import AccessLink, RevokeReason
+from portico.access.people import add_contact
+from portico.access.queries import access_is_on
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
-from portico.clients.contact_actions import add_contact
 from portico.clients.minors import find_clients_coming_of_age
 from portico.clients.models import Client, ComingOfAgeReview, Contact
 from portico.practices.models import Practice
@@ -79,10 +80,12 @@ def test_the_review_changes_nothing_by_itself(young_casey: Client, owner: User) 
         find_clients_coming_of_age()
     young_casey.refresh_from_db()
     link.refresh_from_db()
-    assert not young_casey.portal_access_enabled
-    assert pat(young_casey).portal_access_enabled
+    assert not access_is_on(young_casey)
+    assert access_is_on(pat(young_casey))
     assert link.revoked_at is None
-    assert not young_casey.links.filter(contact__isnull=True).exists()
+    assert not AccessLink.objects.filter(
+        access__client=young_casey, access__contact__isnull=True
+    ).exists()
 
 
 @time_machine.travel("2025-11-21 15:00Z")
@@ -122,10 +125,10 @@ def test_ending_a_contacts_access_and_inviting_the_client_do_what_they_say(
     assert response.status_code == 302
     young_casey.refresh_from_db()
     link.refresh_from_db()
-    assert not pat(young_casey).portal_access_enabled
+    assert not access_is_on(pat(young_casey))
     assert link.revoked_reason == RevokeReason.ACCESS_DISABLED
-    assert young_casey.portal_access_enabled
-    invite = AccessLink.objects.get(client=young_casey, contact__isnull=True)
+    assert access_is_on(young_casey)
+    invite = AccessLink.objects.get(access__client=young_casey, access__contact__isnull=True)
     assert invite.email == "casey.young@example.com"
     review = ComingOfAgeReview.objects.get()
     assert review.resolved_by == front_desk and not review.is_open
@@ -150,8 +153,8 @@ def test_keeping_access_changes_nothing_but_closes_the_review(
     front_desk_http.post(url, {f"contact_{pat(young_casey).public_id}": "keep"})
     young_casey.refresh_from_db()
     link.refresh_from_db()
-    assert pat(young_casey).portal_access_enabled and link.revoked_at is None
-    assert not young_casey.portal_access_enabled
+    assert access_is_on(pat(young_casey)) and link.revoked_at is None
+    assert not access_is_on(young_casey)
     assert not ComingOfAgeReview.objects.get().is_open
     assert AuditEvent.objects.get(action="client.coming_of_age.reviewed").details[
         "kept_access"

@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client as HttpClient
-from django.utils import timezone
 
 from portico.access.actions import create_portal_account
 from portico.access.links import issue_link
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
+from portico.access.people import add_contact
+from portico.access.queries import access_is_on, contact_access, own_access
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
-from portico.clients.contact_actions import add_contact, record_consent
+from portico.clients.contact_actions import record_consent
 from portico.clients.models import Client, Contact
 from portico.practices.models import Practice
 from tests.cast import at
@@ -58,8 +59,7 @@ def live_link_to(contact: Contact, by: User) -> AccessLink:
         email=contact.email,
         lifetime=timedelta(hours=48),
         created_by=by,
-        client=contact.client,
-        contact=contact,
+        subject=contact_access(contact),
     ).link
 
 
@@ -70,7 +70,7 @@ def test_a_complete_form_adds_the_contact_and_audits_it(
     contact = Contact.objects.get(client=casey)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/staff/clients/{casey.public_id}/people/")
-    assert contact.is_primary and contact.portal_access_enabled
+    assert contact.is_primary and access_is_on(contact)
     assert contact.email == "pat@gmail.com"
     event = AuditEvent.objects.get(action="contact.added", client=casey)
     assert event.details["contact"] == str(contact.public_id)
@@ -117,7 +117,7 @@ def test_a_contact_without_portal_access_needs_no_email(
 ) -> None:
     post(front_desk_http, casey, email="", portal_access_enabled=None, is_primary=None)
     contact = Contact.objects.get(client=casey)
-    assert contact.email == "" and not contact.portal_access_enabled and not contact.is_primary
+    assert contact.email == "" and not access_is_on(contact) and not contact.is_primary
 
 
 def test_a_mistyped_contact_email_stops_once_with_use_and_keep(
@@ -331,7 +331,7 @@ def test_portal_users_get_404_on_the_people_pages(
 ) -> None:
     pat = make_contact(casey, owner)
     portal_user = create_portal_account(
-        casey, username="casey", email="casey@example.com", at=timezone.now()
+        own_access(casey), username="casey", email="casey@example.com"
     )
     http = HttpClient()
     http.force_login(portal_user)

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from portico.access.links import issue_link
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
+from portico.access.people import change_client_email, remove_client_email
+from portico.access.queries import own_access
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
 from portico.clients.actions import (
     add_client_email,
-    change_client_email,
     confirm_client_email,
-    remove_client_email,
     set_default_client_email,
 )
 from portico.clients.models import Client, ClientEmail
@@ -37,7 +37,7 @@ def invite(client: Client, owner: User, email: str) -> AccessLink:
         email=email,
         lifetime=timedelta(hours=48),
         created_by=owner,
-        client=client,
+        subject=own_access(client),
     ).link
 
 

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.test import Client as HttpClient
 
+from portico.access.models import AccessLink
+from portico.access.queries import access_is_on
 from portico.accounts.models import User
 from portico.clients.minors import coming_of_age_date, is_minor
 from portico.clients.models import Client
@@ -66,8 +68,10 @@ def test_a_client_added_as_a_minor_starts_without_their_own_portal_access(
 ) -> None:
     response = front_desk_http.post(at(maple, "clients:add"), ADD, follow=True)
     client = Client.objects.get(first_name="Casey")
-    assert not client.portal_access_enabled
-    assert not client.links.exists()  # no invitation went out for the minor
+    assert not access_is_on(client)
+    assert not AccessLink.objects.filter(
+        access__client=client
+    ).exists()  # no invitation went out for the minor
     text = response.content.decode()
     assert "Casey is a minor, so their own portal access is off; add a parent or guardian" in text
     assert "Minor (15)" in text
@@ -80,7 +84,7 @@ def test_an_adult_added_keeps_the_portal_access_staff_chose(
     response = front_desk_http.post(
         at(maple, "clients:add"), ADD | {"date_of_birth": "11/21/2007"}, follow=True
     )
-    assert Client.objects.get(first_name="Casey").portal_access_enabled
+    assert access_is_on(Client.objects.get(first_name="Casey"))
     assert b"is a minor" not in response.content
     assert b"Minor (" not in response.content
 

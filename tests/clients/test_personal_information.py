@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client as HttpClient
 
+from portico.access.queries import access_is_on
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client
@@ -20,7 +21,7 @@ def form_data(client: Client, **changes: Any) -> dict[str, Any]:
         "preferred_name": client.preferred_name,
         "date_of_birth": client.date_of_birth.strftime("%m/%d/%Y"),
         "phone": client.phone,
-        "portal_access_enabled": "on" if client.portal_access_enabled else None,
+        "portal_access_enabled": "on" if access_is_on(client) else None,
         "email_notifications_enabled": "on" if client.email_notifications_enabled else None,
     } | changes
     return {k: v for k, v in data.items() if v is not None}
@@ -66,7 +67,7 @@ def test_names_phone_and_toggles_change_together(
         "Casey",
         "+1 555 010 9999",
     )
-    assert casey.portal_access_enabled is False
+    assert access_is_on(casey) is False
     event = AuditEvent.objects.get(action="client.details_changed")
     assert set(event.details["fields"]) == {
         "first_name",

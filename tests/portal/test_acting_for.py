@@ -5,19 +5,20 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from portico.access.family import end_contact_access
 from portico.access.models import RevokeReason
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.contact_actions import record_consent
 from portico.practices.models import Practice
-from tests.access.family_helpers import Family, attach, invite, make_family, register_new
-from tests.cast import PASSWORD, at
-
-
-@pytest.fixture
-def family(maple: Practice, owner: User) -> Family:
-    return make_family(maple, owner)
+from tests.cast import (
+    PASSWORD,
+    Family,
+    at,
+    attach,
+    end_contact_access,
+    invite,
+    register_new,
+)
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_forgot_password_sends_a_reset_link_only_to_an_active_account(
     email = OutboundEmail.objects.get(kind=EmailKind.PASSWORD_RESET)
     assert email.to_address == "casey@example.com"
     link = AccessLink.objects.get(purpose=LinkPurpose.PASSWORD_RESET)
-    assert link.user == casey_account
+    assert link.access is not None and link.access.user == casey_account
     assert link.expires_at - link.created_at == maple.reset_lifetime
     assert outcomes("access.reset.requested") == ["unknown_account", "sent"]
 
@@ -129,7 +129,7 @@ def test_the_clients_resend_limit_also_holds_for_forgot_password(
         send_invite(casey, by=Actor.for_user(owner))
     status, page = ask(maple, "portal:forgot_password", "casey")
     assert status == 200 and "If an account matches" in page
-    assert AccessLink.objects.filter(client=casey).count() == 5
+    assert AccessLink.objects.filter(access__client=casey).count() == 5
     assert outcomes("access.reset.requested") == ["send_limit"]
 
 

@@ -12,9 +12,7 @@ from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.practices.models import Practice
-from tests.access.family_helpers import PAT_EMAIL, attach, invite, make_family, register_new
-from tests.access.helpers import token_of
-from tests.cast import at
+from tests.cast import PAT_EMAIL, at, attach, invite, make_family, register_new, token_of
 
 NEW_PASSWORD = "a brand new family phrase 9"
 
@@ -36,7 +34,7 @@ def test_forgot_password_sends_a_guardian_a_reset_link_to_their_own_address(
     pat = _guardian(maple, owner)
     _forgot(maple, "pat")
     link = AccessLink.objects.get(user=pat, purpose=LinkPurpose.PASSWORD_RESET)
-    assert link.client is None and link.email == PAT_EMAIL
+    assert link.access is None and link.email == PAT_EMAIL
     email = OutboundEmail.objects.get(link=link)
     assert email.kind == EmailKind.PASSWORD_RESET and email.to_address == PAT_EMAIL
     assert AuditEvent.objects.filter(action="access.reset.sent", subject_user=pat).exists()
@@ -65,4 +63,4 @@ def test_a_guardians_sixth_reset_email_in_a_day_is_refused(maple: Practice, owne
         send_password_reset(pat, by=Actor.system())
     with pytest.raises(SendLimitReached):
         send_password_reset(pat, by=Actor.system())
-    assert AccessLink.objects.filter(user=pat, client__isnull=True).count() == 5
+    assert AccessLink.objects.filter(user=pat, access__isnull=True).count() == 5

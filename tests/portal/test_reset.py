@@ -16,15 +16,15 @@ from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.practices.models import Practice
-from tests.cast import PASSWORD, at
-from tests.portal.conftest import last_email, reset_token_from_email, signed_in
+from tests.cast import PASSWORD, at, token_of
+from tests.portal.conftest import last_email, signed_in
 
 NEW = "a fresh and long passphrase"
 
 
 def request_reset(practice: Practice, identifier: str = "casey") -> str:
     HttpClient().post(at(practice, "portal:forgot_password"), {"identifier": identifier})
-    return reset_token_from_email(last_email(EmailKind.PASSWORD_RESET))
+    return token_of(last_email(EmailKind.PASSWORD_RESET))
 
 
 def open_link(http: HttpClient, practice: Practice, token: str) -> str:
@@ -234,7 +234,6 @@ def test_no_token_or_password_reaches_the_logs_or_the_audit_log(
 
 
 def test_an_invitation_token_is_not_a_reset_token(maple: Practice, owner: User) -> None:
-    from tests.access.helpers import token_of
     from tests.cast import make_client
 
     riley = make_client(maple, owner, "Riley", "New", emails=("riley@example.com",))

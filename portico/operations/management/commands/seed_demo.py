@@ -17,9 +17,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from portico.access.people import add_client
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor
-from portico.clients.actions import add_client, archive_client
+from portico.clients.actions import archive_client
 from portico.clients.models import Client
 from portico.lib.urls import practice_base_url, practice_url
 from portico.operations.demo import (
