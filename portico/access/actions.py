@@ -40,6 +40,7 @@ from portico.accounts.models import User, UserKind
 from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.clients.models import Client, Contact
 
 __all__ = [
@@ -208,7 +209,7 @@ def set_temporary_password(client: Client, *, by: Actor, password: str | None = 
         at=at,
     )
     record(
-        "access.temporary_password.set",
+        Action.TEMPORARY_PASSWORD_SET,
         practice=client.practice,
         actor=by,
         client=client,
@@ -246,7 +247,7 @@ def disable_portal_access(client: Client, *, by: Actor) -> None:
         links = links | AccessLink.objects.filter(practice_id=client.practice_id, user=account)
     revoked = revoke_live_links(links, reason=RevokeReason.ACCESS_DISABLED, at=at)
     record(
-        "access.disabled",
+        Action.ACCESS_DISABLED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -265,7 +266,7 @@ def enable_portal_access(client: Client, *, by: Actor) -> None:
         User.objects.filter(pk=account.pk).update(is_active=True)
         account.is_active = True
     record(
-        "access.enabled",
+        Action.ACCESS_ENABLED,
         practice=client.practice,
         actor=by,
         client=client,
@@ -299,7 +300,7 @@ def end_access(access: PortalAccess, *, by: Actor, reason: RevokeReason) -> Ende
     had_account = bool(ended and access.user_id)
     contact = access.contact
     record(
-        "access.contact.ended",
+        Action.CONTACT_ACCESS_ENDED,
         practice=access.practice,
         actor=by,
         client=access.client,

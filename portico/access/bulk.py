@@ -42,6 +42,7 @@ from portico.access.models import (
 from portico.access.sending import link_email_context, sent_action, sent_audit_details
 from portico.audit.actor import Actor
 from portico.audit.record import Entry, record, record_many
+from portico.audit.vocabulary import Action
 from portico.clients.models import Client, ClientEmail
 from portico.mail.models import EmailKind
 from portico.mail.outbox import EmailToQueue, queue_emails
@@ -182,7 +183,7 @@ def start_bulk_invite(practice: Practice, *, by: Actor) -> BulkInvite:
         practice=practice, created_by=by.user, created_at=timezone.now()
     )
     record(
-        "access.bulk_invite.started",
+        Action.BULK_INVITE_STARTED,
         practice=practice,
         actor=by,
         details={"bulk_invite": str(bulk.public_id)},
@@ -228,7 +229,7 @@ def process_bulk_invite(bulk_id: int) -> str:
         status=BulkInviteStatus.DONE, finished_at=timezone.now()
     )
     record(
-        "access.bulk_invite.finished",
+        Action.BULK_INVITE_FINISHED,
         practice=practice,
         actor=by,
         details={

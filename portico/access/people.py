@@ -30,9 +30,12 @@ from portico.access.models import AccessLink, PortalAccess, RevokeReason
 from portico.access.queries import access_is_on, contact_access
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.clients import actions as client_actions
 from portico.clients import contact_actions
+from portico.clients.minors import is_minor
 from portico.clients.models import Client, ClientEmail, ComingOfAgeReview, Contact
+from portico.lib.localtime import practice_today
 from portico.practices.models import Practice
 
 PORTAL_FIELD = "portal_access_enabled"  # the name forms and audit events use for the switch
@@ -50,11 +53,14 @@ def add_client(
     last_name: str,
     date_of_birth: date,
     emails: Sequence[str] = (),
-    portal_access_enabled: bool = True,
+    portal_access_enabled: bool | None = True,
     send_invitation: bool | None = None,
     **details: Any,
 ) -> Client:
     """Add a client, give them portal access if it is on, and invite them.
+
+    ``portal_access_enabled=None``: the practice's rule, which the staff screen
+    uses — on, except for a minor, whose parent or guardian uses the portal.
 
     ``send_invitation=None`` follows the practice's "invite on add" setting (what
     the staff screen and the API pass); True/False decide explicitly (imports,
@@ -70,6 +76,8 @@ def add_client(
         emails=emails,
         **details,
     )
+    if portal_access_enabled is None:
+        portal_access_enabled = not is_minor(client, practice_today(practice))
     if portal_access_enabled:
         give_access(client, at=timezone.now())
     invite = practice.invite_on_add if send_invitation is None else send_invitation
@@ -212,7 +220,7 @@ def resolve_coming_of_age_review(
     review.outcome = outcome
     review.save(update_fields=["resolved_at", "resolved_by", "outcome"])
     record(
-        "client.coming_of_age.reviewed",
+        Action.COMING_OF_AGE_REVIEWED,
         practice=client.practice,
         actor=by,
         client=client,

@@ -30,6 +30,7 @@ from portico.accounts.models import User, UserKind
 from portico.accounts.signin import NO_MATCH
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.practices.models import Practice
 
 __all__ = ["MAX_DOB_FAILURES", "CannotAttach", "UsernameTaken", "redeem_invite"]
@@ -51,7 +52,7 @@ def record_link_view(link: AccessLink, *, by: Actor, at: datetime) -> bool:
     if first:
         link.first_viewed_at = at
         record(
-            "access.link.viewed",
+            Action.LINK_VIEWED,
             practice=link.practice,
             actor=by,
             client=link.access.client if link.access else None,
@@ -80,7 +81,7 @@ def record_dob_failure(link: AccessLink, *, by: Actor, at: datetime) -> int:
         return 0
     client = link.access.client if link.access else None
     details = {"link_id": link.pk, "failures": link.dob_failures, "tries_left": left}
-    record("access.dob.failed", practice=link.practice, actor=by, client=client, details=details)
+    record(Action.DOB_FAILED, practice=link.practice, actor=by, client=client, details=details)
     if left == 0:
         reason = RevokeReason.TOO_MANY_DOB_FAILURES
         revoked = live_links(AccessLink.objects.filter(pk=link.pk), at).update(
@@ -89,7 +90,7 @@ def record_dob_failure(link: AccessLink, *, by: Actor, at: datetime) -> int:
         if revoked:
             link.revoked_at, link.revoked_reason = at, reason
             record(
-                "access.link.revoked",
+                Action.LINK_REVOKED,
                 practice=link.practice,
                 actor=by,
                 client=client,
@@ -135,7 +136,7 @@ def check_existing_account(
             if not is_locked(candidate, now):
                 register_failure(candidate, by=by, at=now)
         record(
-            "signin.failed",
+            Action.SIGN_IN_FAILED,
             practice=practice,
             actor=by,
             subject_user=candidates[0] if len(candidates) == 1 else None,
@@ -186,7 +187,7 @@ def redeem_invite(
     if password is not None:
         _set_first_password(account, password=password, email=link.email)
     record(
-        "access.registered",
+        Action.REGISTERED,
         practice=link.practice,
         actor=by,
         client=access.client,

@@ -29,6 +29,7 @@ from portico.access.queries import contact_access, default_address, own_access
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.record import record
+from portico.audit.vocabulary import Action
 from portico.lib.urls import practice_url
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.mail.outbox import queue_email
@@ -105,9 +106,10 @@ def sent_audit_details(
     return details
 
 
-def sent_action(purpose: str, *, resent: bool) -> str:
-    kind = "access.invite." if purpose == LinkPurpose.CLIENT_INVITE else "access.reset."
-    return kind + ("resent" if resent else "sent")
+def sent_action(purpose: str, *, resent: bool) -> Action:
+    if purpose == LinkPurpose.CLIENT_INVITE:
+        return Action.INVITE_RESENT if resent else Action.INVITE_SENT
+    return Action.RESET_RESENT if resent else Action.RESET_SENT
 
 
 def current_access(access: PortalAccess) -> PortalAccess:
@@ -271,7 +273,7 @@ def send_account_reset(account: User, *, by: Actor) -> SentLink:
     )
     sends_left = allowance.sends_left - 1
     record(
-        "access.reset.sent",
+        Action.RESET_SENT,
         practice=practice,
         actor=by,
         subject_user=account,

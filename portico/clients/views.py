@@ -56,12 +56,11 @@ def client_list(request: SignedInRequest) -> HttpResponse:
     )
     # The Portal column: every row's status in a constant number of queries.
     statuses = portal_statuses(page.rows, timezone.now(), practice=request.practice)
-    for row in page.rows:
-        row.portal_status = statuses[row.pk]  # type: ignore[attr-defined]
     context = {
         "nav": "clients",
         "search_form": search,
         "page": page,
+        "rows": [(row, statuses[row.pk]) for row in page.rows],
         "open_review_count": open_review_count(request.practice),
         # The count is on the confirm page: a COUNT here would grow with the practice.
         "can_bulk_invite": staff_can(request.user, request.practice, Can.SEND_INVITES),
@@ -78,10 +77,9 @@ def add_client(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         details = form.details()
-        # A minor's own access starts off: a parent or guardian uses the portal for them.
+        # Ticked: the practice's rule decides (off for a minor); unticked: off.
+        details["portal_access_enabled"] = None if details["portal_access_enabled"] else False
         minor = is_minor_by_birth(practice, details["date_of_birth"], today)
-        if minor:
-            details["portal_access_enabled"] = False
         try:
             client = people.add_client(
                 practice,
