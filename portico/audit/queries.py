@@ -12,12 +12,24 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from portico.audit.models import AuditEvent
+from portico.audit.reads import HISTORY_EXPORTED, HISTORY_VIEWED, RECORD_VIEWED, VIEW_ACTIONS
+from portico.lib.csv_safe import safe_row
 
 if TYPE_CHECKING:
     from portico.clients.models import Client
     from portico.practices.models import Practice
 
 PAGE_SIZE = 50
+
+# The "Show" choices of the history filter: a prefix of the action code each.
+ACTION_GROUPS = [
+    ("", "All events"),
+    ("access.", "Portal access and links"),
+    ("signin.", "Sign-ins and locks"),
+    ("client.", "Client details"),
+    ("staff.", "Staff accounts"),
+    ("practice.", "Practice settings"),
+]
 
 
 def _events() -> QuerySet[AuditEvent]:
@@ -26,9 +38,17 @@ def _events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("client", "subject_user").order_by("-at", "-id")
 
 
-def recent_events_for_client(client: Client, limit: int = 10) -> list[AuditEvent]:
-    """The client's newest access events, newest first: one query."""
-    return list(_events().filter(practice_id=client.practice_id, client=client)[:limit])
+def recent_events_for_client(
+    client: Client, limit: int = 10, *, include_views: bool = False
+) -> list[AuditEvent]:
+    """The client's newest access events, newest first: one query.
+
+    Record views are left out unless asked: they would push the access events off the list.
+    """
+    events = _events().filter(practice_id=client.practice_id, client=client)
+    if not include_views:
+        events = events.exclude(action__in=VIEW_ACTIONS)
+    return list(events[:limit])
 
 
 @dataclass(frozen=True)
@@ -36,10 +56,16 @@ class EventFilter:
     action_prefix: str = ""
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+    include_views: bool = False  # staff opening records and the history (see audit/reads.py)
+    client_id: int | None = None
 
 
 def events_for_practice(practice: Practice, filters: EventFilter) -> QuerySet[AuditEvent]:
     events = _events().filter(practice=practice)
+    if not filters.include_views:
+        events = events.exclude(action__in=VIEW_ACTIONS)
+    if filters.client_id is not None:
+        events = events.filter(client_id=filters.client_id)
     if filters.action_prefix:
         events = events.filter(action__startswith=filters.action_prefix)
     if filters.since is not None:
@@ -123,6 +149,31 @@ def _settings_changed(event: AuditEvent) -> str:
     return f"Practice settings changed: {names}" if names else "Practice settings saved"
 
 
+READ_PAGES = {
+    "client": "the client's page",
+    "personal_information": "Personal information",
+    "people": "the People tab",
+}
+
+
+def _history_filters(event: AuditEvent) -> str:
+    """The filters a history view or export used, in words: " (sign-ins and locks, from …)"."""
+    filters = (event.details or {}).get("filters") or {}
+    parts = []
+    if filters.get("action"):
+        group = dict(ACTION_GROUPS).get(filters["action"], filters["action"])
+        parts.append(str(group).lower())
+    if filters.get("since"):
+        parts.append(f"from {filters['since']}")
+    if filters.get("until"):
+        parts.append(f"to {filters['until']}")
+    if filters.get("include_views"):
+        parts.append("with record views")
+    if event.client_id is not None and event.client is not None:
+        parts.append(f"about {event.client.full_name}")
+    return f" ({', '.join(parts)})" if parts else " (everything)"
+
+
 def _role_changed(event: AuditEvent) -> str:
     from portico.practices.models import Role
 
@@ -156,6 +207,9 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
         + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
     ),
     "access.reset.completed": lambda e: "Password changed with a reset link",
+    "access.send.refused_address": lambda e: (
+        f"Link not sent{_to(e)}: that address is not on file for this person"
+    ),
     "access.password.changed": lambda e: "Password changed while signed in",
     "access.username.requested": lambda e: (
         "“Forgot username?” used"
@@ -173,6 +227,9 @@ DESCRIPTIONS: dict[str, Callable[[AuditEvent], str]] = {
     "signout": lambda e: f"Signed out: {_who(e)}",
     "signin.signed_out": lambda e: f"Signed out: {_who(e)}",
     "client.added": lambda e: "Client added",
+    RECORD_VIEWED: lambda e: f"Viewed {READ_PAGES.get(_d(e, 'page'), 'the client record')}",
+    HISTORY_VIEWED: lambda e: f"Viewed the access history{_history_filters(e)}",
+    HISTORY_EXPORTED: lambda e: f"Downloaded the access history as CSV{_history_filters(e)}",
     "client.details_changed": lambda e: "Personal information changed",
     "client.email_added": lambda e: f"Email address added{_colon_email(e)}",
     "client.email_changed": lambda e: (
@@ -271,15 +328,20 @@ def export_rows(practice: Practice, filters: EventFilter) -> Iterator[list[Any]]
     yield list(CSV_COLUMNS)
     for event in events_for_practice(practice, filters).iterator(chunk_size=1000):
         client = event.client
-        yield [
-            event.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            event.actor_label,
-            event.ip or "",
-            event.action,
-            str(client.public_id) if client else "",
-            client.full_name if client else "",
-            json.dumps(event.details or {}, sort_keys=True, default=str),
-        ]
+        # Names are typed by staff (the actor's and the client's): a spreadsheet must
+        # show them, never run them. Our own cells (times, codes, ids, JSON) pass
+        # through unchanged, as none of them can start with a formula character.
+        yield safe_row(
+            [
+                event.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                event.actor_label,
+                event.ip or "",
+                event.action,
+                str(client.public_id) if client else "",
+                client.full_name if client else "",
+                json.dumps(event.details or {}, sort_keys=True, default=str),
+            ]
+        )
 
 
 # --- The client page's history partial (audit/_history.html) ----------------------
@@ -297,6 +359,9 @@ def history_items(events: list[AuditEvent], practice: Practice) -> list[HistoryI
     return [HistoryItem(e, describe_event(e), e.at.astimezone(zone)) for e in events]
 
 
-def history_for_client(client: Client, limit: int = 10) -> list[HistoryItem]:
+def history_for_client(
+    client: Client, limit: int = 10, *, include_views: bool = False
+) -> list[HistoryItem]:
     """What ``{% include "audit/_history.html" with history=... %}`` shows: one query."""
-    return history_items(recent_events_for_client(client, limit), client.practice)
+    events = recent_events_for_client(client, limit, include_views=include_views)
+    return history_items(events, client.practice)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
+from portico.audit.reads import ReadPage, record_read
 from portico.clients import contact_actions
 from portico.clients.contact_forms import (
     ComingOfAgeReviewForm,
@@ -53,6 +54,9 @@ def people(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    record_read(
+        Actor.from_request(request), practice=request.practice, page=ReadPage.PEOPLE, client=client
+    )
     context = _header(request, client) | {
         "contacts": current_contacts(client),
         "is_minor": is_minor(client, practice_today(request.practice)),

@@ -19,6 +19,7 @@ from portico.access.wording import short_day_and_time
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
+from portico.audit.reads import ReadPage, record_read
 from portico.clients import actions
 from portico.clients.contact_queries import current_contacts, open_review_count, open_review_for
 from portico.clients.forms import (
@@ -140,6 +141,9 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    record_read(
+        Actor.from_request(request), practice=request.practice, page=ReadPage.CLIENT, client=client
+    )
     context = _client_context(request, client) | {
         "history": history_for_client(client),
         "contacts": current_contacts(client),
@@ -152,6 +156,12 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
 def personal_information(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(
         request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    record_read(
+        Actor.from_request(request),
+        practice=request.practice,
+        page=ReadPage.PERSONAL_INFORMATION,
+        client=client,
     )
     initial = {
         name: getattr(client, name)

@@ -10,7 +10,7 @@ from portico.mail.models import EmailStatus
 
 SOURCE = Path(__file__).resolve().parents[2] / "portico"
 ACTION = re.compile(
-    r'"((?:access|client|contact|staff|signin|practice|mail)\.[a-z_]+(?:\.[a-z_]+)*)"'
+    r'"((?:access|client|contact|staff|signin|practice|mail|audit)\.[a-z_]+(?:\.[a-z_]+)*)"'
 )
 NOT_ACTIONS = {"mail.com", "mail.ru"}  # domains in the typo-hint list
 # Written with an f-string from a delivery status (portico/mail/webhooks.py).
@@ -38,6 +38,7 @@ def recorded_actions() -> set[str]:
 def test_the_scan_finds_the_actions_written_across_the_apps() -> None:
     actions = recorded_actions()
     assert {"access.invite.sent", "client.added", "contact.added", "mail.bounced"} <= actions
+    assert {"client.record.viewed", "audit.history.viewed", "audit.history.exported"} <= actions
 
 
 def test_every_recorded_action_has_a_plain_description() -> None:
