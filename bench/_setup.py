@@ -22,6 +22,9 @@ def boot() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
     os.environ.setdefault("PORTICO_LOG_LEVEL", "ERROR")
     os.environ.setdefault("PORTICO_ALLOWED_HOSTS", "testserver")
+    if not os.environ.get("EMAIL_URL") and not os.environ.get("PORTICO_EMAIL_SERVICE"):
+        # Emails stay in the (staff-only) local mailbox; debug would slow every query.
+        os.environ.setdefault("PORTICO_LOCAL_MAILBOX", "true")
 
     import django
     from django.core.management import call_command
