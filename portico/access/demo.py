@@ -79,7 +79,8 @@ def seed_access_states(practice: Practice, owner: User) -> dict[str, Client]:
     made["active"] = active.portal_grants.get().client
 
     locked = _registered(practice, by, "Lou", "Locked", "lou.locked@example.com")
-    for _ in range(MAX_FAILED_SIGN_INS):
+    # Five wrong passwords, then four more: the longest wait (15 minutes), as a guesser reaches.
+    for _ in range(MAX_FAILED_SIGN_INS + 4):
         register_failure(locked, by=Actor.system())
     made["locked"] = locked.portal_grants.get().client
 

@@ -3,7 +3,9 @@
 Two ways through, on one page:
 
 - "I already have a portal account with <practice>": its sign-in name and
-  password; the new grant attaches to that account (one person, one identity).
+  password, checked exactly as the sign-in page checks them (accounts.signin:
+  the same back-off, trusted devices and words for unknown accounts); the new
+  grant attaches to that account (one person, one identity).
 - "Create my account": a new account. A username is asked for when the practice
   signs in by username, or when the invited address already belongs to another
   portal account (two family members sharing an inbox stay two people).
@@ -11,7 +13,7 @@ Two ways through, on one page:
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,12 +28,10 @@ from portico.access.forms import CredentialsForm, ExistingAccountForm
 from portico.access.models import AccessLink
 from portico.access.registration import UsernameTaken, username_is_free
 from portico.access.session_token import forget_token
-from portico.accounts.backends import find_sign_in_candidates
-from portico.accounts.lockout import is_locked, register_failure
+from portico.accounts.devices import set_device_cookie
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import NO_MATCH
+from portico.accounts.signin import NO_MATCH, Outcome, check_credentials
 from portico.audit.actor import Actor, client_ip
-from portico.audit.record import record
 from portico.lib.ratelimit import consume
 from portico.portal.acting import choose_client
 from portico.practices.http import PracticeRequest
@@ -61,25 +61,34 @@ def contact_account_step(
         username_free=lambda name: username_is_free(practice.pk, name),
     )
     existing_error = ""
-    if chosen in ("existing", "new"):
-        action = "portal_sign_in" if chosen == "existing" else "set_password"
-        key = request.POST.get("identifier", "").strip().lower() if chosen == "existing" else ""
-        verdict = consume(action, ip=client_ip(request), key=f"{practice.pk}:{key}" if key else "")
+    if chosen == "new":
+        verdict = consume("set_password", ip=client_ip(request))
         if not verdict.allowed:
-            minutes = max(1, -(-verdict.retry_after // 60))
-            response = render(request, "access/too_many.html", {"minutes": minutes}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
+            return _too_many(request, verdict.retry_after)
     account: User | None = None
+    device_cookie = ""
     try:
         if chosen == "existing" and existing_form.is_valid():
-            account, existing_error = _check_existing(request, existing_form)
-            if account is not None:
+            # The sign-in page's own check: per-IP limit, the identifier's back-off and
+            # trusted devices, and the same words for unknown accounts.
+            result = check_credentials(
+                request,
+                practice=practice,
+                kind=UserKind.PORTAL,
+                identifier=existing_form.cleaned_data["identifier"],
+                password=existing_form.cleaned_data["password"],
+                during="registration",
+            )
+            if result.outcome == Outcome.RATE_LIMITED:
+                return _too_many(request, result.retry_after)
+            existing_error = result.message
+            if result.ok and result.user is not None:
+                device_cookie = result.device_cookie
                 account = complete_contact_registration(
                     link,
                     by=Actor.from_request(request, label="contact"),
                     at=timezone.now(),
-                    existing=account,
+                    existing=result.user,
                 )
                 if account is None:
                     return _dead(request, link)
@@ -104,7 +113,9 @@ def contact_account_step(
         request.session.pop(dob_key, None)
         login(request, account, backend=BACKEND)  # a fresh session id
         choose_client(request, link.client.pk)
-        return redirect("portal:home")
+        response = redirect("portal:home")
+        set_device_cookie(response, device_cookie)
+        return response
     return render(
         request,
         "access/welcome_contact_account.html",
@@ -125,39 +136,8 @@ def _dead(request: PracticeRequest, link: AccessLink) -> HttpResponse:
     return dead_link_response(request, link)
 
 
-def _check_existing(request: PracticeRequest, form: ExistingAccountForm) -> tuple[User | None, str]:
-    """The account these credentials open, without signing in yet; else the sign-in words."""
-    practice = request.practice
-    identifier = form.cleaned_data["identifier"].strip()
-    now = timezone.now()
-    visitor = Actor.from_request(request, label="visitor")
-    candidates = find_sign_in_candidates(
-        practice=practice, kind=UserKind.PORTAL, identifier=identifier
-    )
-    user = authenticate(
-        request,
-        practice=practice,
-        kind=UserKind.PORTAL,
-        identifier=identifier,
-        password=form.cleaned_data["password"],
-    )
-    if not isinstance(user, User):
-        for candidate in candidates:
-            if not is_locked(candidate, now):
-                register_failure(candidate, by=visitor, at=now)
-        record(
-            "signin.failed",
-            practice=practice,
-            actor=visitor,
-            subject_user=candidates[0] if len(candidates) == 1 else None,
-            details={"kind": "portal", "reason": "wrong_password", "during": "registration"},
-        )
-        return None, NO_MATCH
-    if is_locked(user, now):
-        return None, (
-            "This account is locked after too many wrong passwords. Try again later, or ask "
-            f"{practice.name} to unlock it."
-        )
-    if not user.is_active:
-        return None, f"This portal account is turned off. Contact {practice.name}."
-    return user, ""
+def _too_many(request: PracticeRequest, retry_after: int) -> HttpResponse:
+    minutes = max(1, -(-retry_after // 60))
+    response = render(request, "access/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

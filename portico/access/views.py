@@ -1,8 +1,9 @@
 """Registration pages reached from a client invitation.
 
-GET /welcome/<token>/ only notes the visit, moves the token into the session and
-redirects to /welcome/: email scanners and reloads spend nothing. The link is
-consumed by the final successful POST (``registration.complete_registration``).
+GET /welcome/<token>/ only notes the visit, moves the link into the session (by
+its token's digest, see session_token) and redirects to /welcome/: email scanners
+and reloads spend nothing. The link is consumed by the final successful POST
+(``registration.complete_registration``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from portico.access.forms import CredentialsForm, DateOfBirthForm
 from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose
 from portico.access.queries import portal_account_for
-from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.access.session_token import forget_token, holds_token, stash_token, stashed_link
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor, client_ip
 from portico.lib.ratelimit import consume
@@ -41,13 +42,8 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
-def _stashed_link(request: PracticeRequest) -> AccessLink | None:
-    token = stashed_token(request, PURPOSE)
-    return find_link(request.practice, token, purposes=(PURPOSE,)) if token else None
-
-
 def _live_or_dead(request: PracticeRequest) -> tuple[AccessLink | None, HttpResponse | None]:
-    link = _stashed_link(request)
+    link = stashed_link(request, request.practice, PURPOSE)
     if link is None or not is_live(link):
         return None, dead_link_response(request, link)
     return link, None
@@ -67,7 +63,7 @@ def welcome_link(http_request: HttpRequest, token: str) -> HttpResponse:
     if link is None or not is_live(link):
         return dead_link_response(request, link)
     registration.record_link_view(link, by=Actor.from_request(request), at=timezone.now())
-    if stashed_token(request, PURPOSE) != token:
+    if not holds_token(request, PURPOSE, token):
         request.session.pop(DOB_OK, None)
     stash_token(request, PURPOSE, token)
     return redirect("access:welcome")
