@@ -3,6 +3,12 @@
 Every action is one transaction, takes model objects and ``by: Actor``, and is
 audited. Sends lock the client row first (``limits.check_send_allowance``), so the
 resend limit holds under concurrent requests from the staff app and the API.
+
+A link goes only to an address on file for that person (one of the client's
+addresses; a guardian account's own contact address): ``_send`` and
+``_send_account_reset`` check it, whoever calls them, so no caller can redirect
+a link by passing another address. A refused address is audited even though the
+send's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -15,14 +21,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from portico.access.limits import (
+    SelfServiceBudget,
     SendAllowance,
+    check_account_self_service_budget,
     check_account_send_allowance,
+    check_self_service_budget,
     check_send_allowance,
     lock_client,
 )
@@ -40,7 +50,8 @@ from portico.accounts.models import User, UserKind
 from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
-from portico.clients.models import Client
+from portico.clients.emails import normalize_email
+from portico.clients.models import Client, ClientEmail
 from portico.lib.urls import practice_url
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.mail.outbox import queue_email
@@ -66,12 +77,96 @@ class SendLimitReached(AccessRefused):
         self.allowance = allowance
 
 
+class SelfServiceLimitReached(AccessRefused):
+    """Too many "Forgot password?" emails for this person lately (silent to the visitor)."""
+
+    def __init__(self, message: str, budget: SelfServiceBudget) -> None:
+        super().__init__(message)
+        self.budget = budget
+
+
+class AddressNotOnFile(AccessRefused):
+    """A link was to go to an address that is not on file for its person."""
+
+    def __init__(
+        self, message: str, *, address: str, client: Client | None, account: User | None
+    ) -> None:
+        super().__init__(message)
+        self.address = address
+        self.client = client
+        self.account = account
+
+
 @dataclass(frozen=True)
 class SentLink:
     kind: str  # "invite" | "reset"
     link: AccessLink
     email: OutboundEmail
+    # Left in the budget this send came from: the staff allowance, or for a
+    # "Forgot password?" email the self-service budget of the day.
     sends_left: int
+
+
+# --- addresses on file --------------------------------------------------------------------
+
+
+def address_key(address: str) -> str:
+    """How two spellings of one address compare: normalized, then case-folded.
+
+    Stored addresses are unique per client whatever their case, so case never
+    tells two of them apart.
+    """
+    try:
+        return normalize_email(address).casefold()
+    except ValidationError:
+        return address.strip().casefold()  # never equal to a stored (valid) address
+
+
+def client_address_on_file(client: Client, address: str) -> str | None:
+    """The client's stored address that ``address`` names (any case or spacing), else None."""
+    key = address_key(address)
+    for stored in ClientEmail.objects.filter(client=client).values_list("address", flat=True):
+        if stored.casefold() == key:
+            return stored
+    return None
+
+
+def account_address_on_file(account: User) -> str | None:
+    """A guardian account's address, if it is the email of a contact it acts as; else None."""
+    if not account.email:
+        return None
+    key = address_key(account.email)
+    contacts = PortalGrant.objects.filter(
+        user=account,
+        relationship=GrantRelationship.CONTACT,
+        revoked_at__isnull=True,
+        contact__isnull=False,
+        contact__removed_at__isnull=True,
+    ).values_list("contact__email", flat=True)
+    return account.email if any(address_key(e) == key for e in contacts if e) else None
+
+
+def not_on_file_message(address: str, name: str) -> str:
+    return (
+        f"{address} is not on file for {name}. Links only go to an address on file: "
+        f"add it to {name}'s personal information first (the change is recorded), "
+        "then send again."
+    )
+
+
+@transaction.atomic
+def _record_address_refusal(refused: AddressNotOnFile, *, by: Actor) -> None:
+    """Audit a refused address; runs after the send's own transaction rolled back."""
+    subject = refused.client or refused.account
+    assert subject is not None  # noqa: S101 (a refusal always names its person)
+    record(
+        "access.send.refused_address",
+        practice=subject.practice,
+        actor=by,
+        client=refused.client,
+        subject_user=refused.account,
+        details={"email": refused.address, "reason": "not_on_file"},
+    )
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -84,6 +179,13 @@ def _require_allowance(client: Client, at: datetime) -> SendAllowance:
     if not allowance.allowed:
         raise SendLimitReached(refusal_message(client, allowance, at), allowance)
     return allowance
+
+
+def _require_self_service_budget(client: Client, at: datetime) -> SelfServiceBudget:
+    budget = check_self_service_budget(client, at)  # locks the client row
+    if not budget.allowed:
+        raise SelfServiceLimitReached("Too many password reset requests lately.", budget)
+    return budget
 
 
 def link_email_context(
@@ -113,8 +215,17 @@ def _send(
     by: Actor,
     user: User | None,
     at: datetime,
-    allowance: SendAllowance,
+    sends_left: int,
+    self_service: bool = False,
 ) -> SentLink:
+    """Issue and email a link to the client. ``to`` must be one of the client's addresses;
+    ``sends_left`` is what the budget holds after this send."""
+    on_file = client_address_on_file(client, to)
+    if on_file is None:
+        raise AddressNotOnFile(
+            not_on_file_message(to, client.greeting_name), address=to, client=client, account=user
+        )
+    to = on_file
     practice = client.practice
     invite = purpose == LinkPurpose.CLIENT_INVITE
     lifetime = practice.invite_lifetime if invite else practice.reset_lifetime
@@ -127,6 +238,7 @@ def _send(
         created_by=by.user,
         client=client,
         user=user,
+        self_service=self_service,
     )
     if user is not None:  # links issued to the account before it had a client
         revoke_live_links(
@@ -145,6 +257,7 @@ def _send(
         link=issued.link,
     )
     action = ("access.invite." if invite else "access.reset.") + ("resent" if earlier else "sent")
+    budget = {"self_service": True} if self_service else {}
     record(
         action,
         practice=practice,
@@ -155,26 +268,47 @@ def _send(
             "email": to,
             "link_id": issued.link.pk,
             "expires_at": issued.link.expires_at.isoformat(),
-            "sends_left": allowance.sends_left - 1,
+            "sends_left": sends_left,
+            **budget,
         },
     )
     return SentLink(
         kind="invite" if invite else "reset",
         link=issued.link,
         email=email,
-        sends_left=allowance.sends_left - 1,
+        sends_left=sends_left,
     )
 
 
-@transaction.atomic
 def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentLink:
     """Send (or resend) the portal invitation to the default address, or ``email``.
+
+    ``email`` must be one of the client's addresses on file (any case or
+    spacing); any other is refused with ``AddressNotOnFile`` and audited.
 
     When the client already has an account, an invitation would make a second
     identity for the same person: a password-reset link goes out instead, and
     ``SentLink.kind`` says so, for the message to staff.
     """
+    try:
+        return _send_invite(client, by=by, email=email)
+    except AddressNotOnFile as refused:
+        _record_address_refusal(refused, by=by)
+        raise
+
+
+@transaction.atomic
+def _send_invite(client: Client, *, by: Actor, email: str | None) -> SentLink:
     at = timezone.now()
+    if email and client_address_on_file(client, email) is None:
+        # Before the allowance: a redirect attempt is refused and audited even
+        # when no send is left. ``_send`` checks again under the client lock.
+        raise AddressNotOnFile(
+            not_on_file_message(email, client.greeting_name),
+            address=email,
+            client=client,
+            account=portal_account_for(client),
+        )
     allowance = _require_allowance(client, at)
     client.refresh_from_db(fields=["portal_access_enabled"])
     if not client.portal_access_enabled:
@@ -187,26 +321,16 @@ def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentL
             f"{client.greeting_name} has no email address. Add one, or set a temporary password."
         )
     account = portal_account_for(client)
-    if account is not None:
-        if not account.is_active:
-            raise AccessRefused("This portal account is disabled. Enable access first.")
-        return _send(
-            client,
-            purpose=LinkPurpose.PASSWORD_RESET,
-            to=to,
-            by=by,
-            user=account,
-            at=at,
-            allowance=allowance,
-        )
+    if account is not None and not account.is_active:
+        raise AccessRefused("This portal account is disabled. Enable access first.")
     return _send(
         client,
-        purpose=LinkPurpose.CLIENT_INVITE,
+        purpose=LinkPurpose.CLIENT_INVITE if account is None else LinkPurpose.PASSWORD_RESET,
         to=to,
         by=by,
-        user=None,
+        user=account,
         at=at,
-        allowance=allowance,
+        sends_left=allowance.sends_left - 1,
     )
 
 
@@ -214,24 +338,41 @@ def send_invite(client: Client, *, by: Actor, email: str | None = None) -> SentL
 reset_password_and_resend_welcome = send_invite
 
 
-@transaction.atomic
-def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
+def send_password_reset(
+    subject: Client | User, *, by: Actor, self_service: bool = False
+) -> SentLink:
     """Email a password-reset link for the client's account (or the given portal account).
 
-    Also used by self-service "Forgot password?": callers that must not reveal
-    anything catch ``AccessRefused`` and answer as usual.
+    Staff sends count toward the staff allowance. ``self_service=True`` is
+    "Forgot password?": it counts toward the person's own self-service budget
+    instead (``SelfServiceLimitReached`` when spent) and never toward what staff
+    can send; callers that must not reveal anything catch ``AccessRefused`` and
+    answer as usual. The link goes to the client's default address (a guardian
+    account's own contact address), never anywhere else.
     """
+    try:
+        return _send_password_reset(subject, by=by, self_service=self_service)
+    except AddressNotOnFile as refused:
+        _record_address_refusal(refused, by=by)
+        raise
+
+
+@transaction.atomic
+def _send_password_reset(subject: Client | User, *, by: Actor, self_service: bool) -> SentLink:
     at = timezone.now()
     if isinstance(subject, User):
         account: User | None = subject
         client = client_of_account(subject)
         if client is None:
             # A guardian's account: not anyone's "self", acting for clients as a contact.
-            return _send_account_reset(subject, by=by, at=at)
+            return _send_account_reset(subject, by=by, at=at, self_service=self_service)
     else:
         client = subject
         account = None
-    allowance = _require_allowance(client, at)
+    if self_service:
+        sends_left = _require_self_service_budget(client, at).left_today - 1
+    else:
+        sends_left = _require_allowance(client, at).sends_left - 1
     if account is None:
         account = portal_account_for(client)
     else:
@@ -243,7 +384,9 @@ def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
         )
     if not account.is_active or not client.portal_access_enabled:
         raise AccessRefused("Portal access is turned off for this client. Enable it first.")
-    to = default_address(client) or account.email
+    # Only the client's address on file: the account's own email may be one
+    # that was since removed from the client's record.
+    to = default_address(client)
     if not to:
         raise AccessRefused(f"{client.greeting_name} has no email address. Add one first.")
     return _send(
@@ -253,19 +396,29 @@ def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
         by=by,
         user=account,
         at=at,
-        allowance=allowance,
+        sends_left=sends_left,
+        self_service=self_service,
     )
 
 
-def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
+def _send_account_reset(account: User, *, by: Actor, at: datetime, self_service: bool) -> SentLink:
     """A reset link for a portal account that holds only contact grants (a parent, a guardian).
 
-    The link belongs to the account (no client); the resend limit counts per account.
+    The link belongs to the account (no client); both budgets count per account.
+    It goes to the account's address only while that is the email on file of a
+    contact the account acts as.
     """
     practice = account.practice
-    allowance = check_account_send_allowance(account, at)  # locks the account row
-    if not allowance.allowed:
-        raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+    if self_service:
+        budget = check_account_self_service_budget(account, at)  # locks the account row
+        if not budget.allowed:
+            raise SelfServiceLimitReached("Too many password reset requests lately.", budget)
+        sends_left = budget.left_today - 1
+    else:
+        allowance = check_account_send_allowance(account, at)  # locks the account row
+        if not allowance.allowed:
+            raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+        sends_left = allowance.sends_left - 1
     account.refresh_from_db()
     has_grant = PortalGrant.objects.filter(
         user=account, revoked_at__isnull=True, relationship=GrantRelationship.CONTACT
@@ -276,6 +429,14 @@ def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
         raise AccessRefused("Portal access is turned off for this account.")
     if not account.email:
         raise AccessRefused("This account has no email address.")
+    if account_address_on_file(account) is None:
+        name = account.full_name or account.username
+        raise AddressNotOnFile(
+            not_on_file_message(account.email, name),
+            address=account.email,
+            client=None,
+            account=account,
+        )
     issued = issue_link(
         practice,
         purpose=LinkPurpose.PASSWORD_RESET,
@@ -283,6 +444,7 @@ def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
         lifetime=practice.reset_lifetime,
         created_by=by.user,
         user=account,
+        self_service=self_service,
     )
     email = queue_email(
         practice=practice,
@@ -305,12 +467,11 @@ def _send_account_reset(account: User, *, by: Actor, at: datetime) -> SentLink:
             "email": account.email,
             "link_id": issued.link.pk,
             "expires_at": issued.link.expires_at.isoformat(),
-            "sends_left": allowance.sends_left - 1,
+            "sends_left": sends_left,
+            **({"self_service": True} if self_service else {}),
         },
     )
-    return SentLink(
-        kind="reset", link=issued.link, email=email, sends_left=allowance.sends_left - 1
-    )
+    return SentLink(kind="reset", link=issued.link, email=email, sends_left=sends_left)
 
 
 # --- accounts -----------------------------------------------------------------------------

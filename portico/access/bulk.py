@@ -74,8 +74,9 @@ def _clients_with_facts(practice: Practice, at: datetime) -> QuerySet[Client]:
     own_links = AccessLink.objects.filter(
         client=OuterRef("pk"), contact__isnull=True, purpose__in=CLIENT_PURPOSES
     )
+    # The staff allowance only: "Forgot password?" emails have their own budget.
     recent = (
-        own_links.filter(created_at__gt=at - SEND_WINDOW)
+        own_links.filter(created_at__gt=at - SEND_WINDOW, self_service=False)
         .order_by()
         .values("client")
         .annotate(n=Count("pk"))
@@ -363,7 +364,9 @@ def _chunk_facts(ids: list[int], at: datetime) -> _ChunkFacts:
         client_id__in=ids, relationship=GrantRelationship.SELF, revoked_at__isnull=True
     )
     emails = ClientEmail.objects.filter(client_id__in=ids, is_default=True)
-    recent = own.filter(created_at__gt=at - SEND_WINDOW).values_list("client_id", flat=True)
+    recent = own.filter(created_at__gt=at - SEND_WINDOW, self_service=False).values_list(
+        "client_id", flat=True
+    )
     return _ChunkFacts(
         addresses=dict(emails.values_list("client_id", "address")),
         accounts=set(accounts.values_list("client_id", flat=True)),

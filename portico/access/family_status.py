@@ -1,18 +1,24 @@
 """Each contact's portal status, in the same plain words as the client's (``status.py``).
 
-``contact_statuses`` reads everything for any number of contacts in four queries.
+``contact_statuses`` reads everything for any number of contacts in five queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from portico.access.limits import SEND_LIMIT, allowance_from_times
+from portico.access.limits import (
+    SELF_SERVICE_WINDOW,
+    SelfServiceBudget,
+    allowance_from_times,
+    budget_from_times,
+)
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, GrantRelationship, PortalGrant, RevokeReason
-from portico.access.status import link_summaries
+from portico.access.status import link_summaries, staff_sends_text
 from portico.access.wording import short_day_and_time, when_next
 from portico.accounts.lockout import is_locked
 from portico.accounts.models import User
@@ -52,6 +58,8 @@ class ContactStatus:
     sends_left: int
     next_available_text: str
     consent_note: str  # what is missing, in words for staff; "" when nothing is
+    # Their account's "Forgot password?" emails (None without an account of their own).
+    self_service: SelfServiceBudget | None = None
 
     @property
     def primary_label(self) -> str:
@@ -64,12 +72,7 @@ class ContactStatus:
 
     @property
     def sends_text(self) -> str:
-        if self.sends_left:
-            return f"{self.sends_left} of {SEND_LIMIT} invitation emails left in the last 24 hours."
-        return (
-            f"No invitation emails left for now ({SEND_LIMIT} in 24 hours). "
-            f"The next can be sent at {self.next_available_text}."
-        )
+        return staff_sends_text(self.sends_left, self.next_available_text)
 
 
 def contact_status(contact: Contact, at: datetime) -> ContactStatus:
@@ -79,7 +82,7 @@ def contact_status(contact: Contact, at: datetime) -> ContactStatus:
 def contact_statuses(
     contacts: Sequence[Contact], at: datetime, *, practice: Practice | None = None
 ) -> dict[int, ContactStatus]:
-    """Statuses of contacts of one practice, in four queries whatever their number.
+    """Statuses of contacts of one practice, in five queries whatever their number.
 
     Pass the ``practice`` when the contacts were loaded without their client.
     """
@@ -98,20 +101,43 @@ def contact_statuses(
         if current is None or current.revoked_at is not None:
             grants[grant.contact_id] = grant  # type: ignore[index]
     links = AccessLink.objects.filter(contact_id__in=ids, purpose__in=CLIENT_PURPOSES)
-    latest, sent, emails = link_summaries(links, "contact_id", at)
+    summaries = link_summaries(links, "contact_id", at)
+    self_service = _account_self_service(grants.values(), at)
     result = {}
     for contact in contacts:
-        link = latest.get(contact.pk)
-        result[contact.pk] = _derive(
+        link = summaries.latest.get(contact.pk)
+        status = _derive(
             contact,
             practice=practice,
             grant=grants.get(contact.pk),
             link=link,
-            email=emails.get(link.pk) if link else None,
-            sent=sent[contact.pk],
+            email=summaries.emails.get(link.pk) if link else None,
+            sent=summaries.staff_sent[contact.pk],
             at=at,
         )
+        if status.account is not None:
+            budget = budget_from_times(self_service.get(status.account.pk, []), at)
+            status = replace(status, self_service=budget)
+        result[contact.pk] = status
     return result
+
+
+def _account_self_service(grants: Iterable[PortalGrant], at: datetime) -> dict[int, list[datetime]]:
+    """The "Forgot password?" emails of the contacts' own accounts (a guardian's resets
+    belong to the account, not to one client), in one query."""
+    accounts = {grant.user_id for grant in grants if grant.revoked_at is None}
+    sent: dict[int, list[datetime]] = defaultdict(list)
+    if not accounts:
+        return sent
+    for user_id, created_at in AccessLink.objects.filter(
+        user_id__in=accounts,
+        client__isnull=True,
+        purpose__in=CLIENT_PURPOSES,
+        self_service=True,
+        created_at__gt=at - SELF_SERVICE_WINDOW,
+    ).values_list("user_id", "created_at"):
+        sent[user_id].append(created_at)
+    return sent
 
 
 def _derive(

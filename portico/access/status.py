@@ -14,7 +14,15 @@ from datetime import datetime
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from portico.access.limits import SEND_WINDOW, SendAllowance, allowance_from_times
+from portico.access.limits import (
+    SELF_SERVICE_WINDOW,
+    SEND_LIMIT,
+    SEND_WINDOW,
+    SelfServiceBudget,
+    SendAllowance,
+    allowance_from_times,
+    budget_from_times,
+)
 from portico.access.links import CLIENT_PURPOSES, is_live
 from portico.access.models import AccessLink, LinkPurpose, PortalGrant, RevokeReason
 from portico.access.queries import AccessEvent, recent_access_events
@@ -64,6 +72,13 @@ class PortalStatus:
     next_available_at: datetime | None
     next_available_text: str = ""  # "2:05 PM", in the practice's time zone
     events: tuple[AccessEvent, ...] = ()
+    # "Forgot password?" emails: their own budget, apart from the staff allowance.
+    self_service: SelfServiceBudget = SelfServiceBudget(last_hour=0, last_day=0)
+
+    @property
+    def sends_text(self) -> str:
+        """The staff allowance, in words for staff."""
+        return staff_sends_text(self.sends_left, self.next_available_text)
 
     @property
     def primary_label(self) -> str:
@@ -104,12 +119,31 @@ def portal_status(client: Client, at: datetime) -> PortalStatus:
     return replace(status, events=tuple(recent_access_events(client, status.account)))
 
 
-def link_summaries(
-    links: QuerySet[AccessLink], person_field: str, at: datetime
-) -> tuple[dict[int, AccessLink], dict[int, list[datetime]], dict[int, OutboundEmail]]:
+def staff_sends_text(sends_left: int, next_available_text: str) -> str:
+    if sends_left:
+        return (
+            f"Staff sends: {sends_left} of {SEND_LIMIT} invitation or reset emails left "
+            "in the last 24 hours."
+        )
+    return (
+        f"Staff sends: no invitation or reset emails left for now ({SEND_LIMIT} in 24 hours). "
+        f"The next can be sent at {next_available_text}."
+    )
+
+
+@dataclass(frozen=True)
+class LinkSummaries:
+    latest: dict[int, AccessLink]
+    staff_sent: dict[int, list[datetime]]  # staff send times inside the resend window
+    self_service_sent: dict[int, list[datetime]]  # "Forgot password?" emails, last 24 h
+    emails: dict[int, OutboundEmail]
+
+
+def link_summaries(links: QuerySet[AccessLink], person_field: str, at: datetime) -> LinkSummaries:
     """For many people at once (``person_field``: "client_id" or "contact_id"), in 3 queries:
-    each one's latest link, the send times inside the resend window, and the email
-    that carried each latest link (the newest, when a link was emailed twice).
+    each one's latest link, the send times inside each budget's window (staff and
+    self-service apart), and the email that carried each latest link (the newest,
+    when a link was emailed twice).
     """
     latest: dict[int, AccessLink] = {
         getattr(link, person_field): link
@@ -121,17 +155,19 @@ def link_summaries(
             )
         ).filter(row=1)
     }
-    sent: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, created_at in links.filter(created_at__gt=at - SEND_WINDOW).values_list(
-        person_field, "created_at"
+    staff_sent: dict[int, list[datetime]] = defaultdict(list)
+    self_service_sent: dict[int, list[datetime]] = defaultdict(list)
+    since = at - max(SEND_WINDOW, SELF_SERVICE_WINDOW)
+    for person_id, created_at, self_service in links.filter(created_at__gt=since).values_list(
+        person_field, "created_at", "self_service"
     ):
-        sent[person_id].append(created_at)
+        (self_service_sent if self_service else staff_sent)[person_id].append(created_at)
     emails: dict[int, OutboundEmail] = {}
     for email in OutboundEmail.objects.filter(
         link_id__in=[link.pk for link in latest.values()]
     ).order_by("created_at", "id"):
         emails[email.link_id] = email  # type: ignore[index]  # the newest wins
-    return latest, sent, emails
+    return LinkSummaries(latest, staff_sent, self_service_sent, emails)
 
 
 def portal_statuses(
@@ -155,7 +191,7 @@ def portal_statuses(
     links = AccessLink.objects.filter(
         client_id__in=ids, purpose__in=CLIENT_PURPOSES, contact__isnull=True
     )
-    latest, sent, emails = link_summaries(links, "client_id", at)
+    summaries = link_summaries(links, "client_id", at)
     if all(hasattr(client, "default_email") for client in clients):
         with_email = {client.pk for client in clients if getattr(client, "default_email", None)}
     else:
@@ -167,17 +203,19 @@ def portal_statuses(
     practice = practice or clients[0].practice  # one practice per call: fetched once
     result = {}
     for client in clients:
-        link = latest.get(client.pk)
-        result[client.pk] = derive_status(
+        link = summaries.latest.get(client.pk)
+        status = derive_status(
             client,
             practice=practice,
             account=accounts.get(client.pk),
             link=link,
-            email=emails.get(link.pk) if link else None,
+            email=summaries.emails.get(link.pk) if link else None,
             has_email=client.pk in with_email,
-            allowance=allowance_from_times(sent[client.pk], at),
+            allowance=allowance_from_times(summaries.staff_sent[client.pk], at),
             at=at,
         )
+        budget = budget_from_times(summaries.self_service_sent[client.pk], at)
+        result[client.pk] = replace(status, self_service=budget)
     return result
 
 
@@ -234,8 +272,9 @@ def derive_status(
             assert account.locked_until is not None  # noqa: S101
             return status(
                 "locked",
-                f"Locked until {clock(practice, account.locked_until)} after "
-                f"{MAX_FAILED_SIGN_INS} failed sign-ins",
+                f"Locked until {clock(practice, account.locked_until)} for browsers that "
+                "have not signed in before, after "
+                f"{max(account.failed_sign_ins, MAX_FAILED_SIGN_INS)} wrong passwords in a row",
                 "unlock",
                 "send_password_reset",
                 *others,
