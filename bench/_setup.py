@@ -22,6 +22,9 @@ def boot() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
     os.environ.setdefault("PORTICO_LOG_LEVEL", "ERROR")
     os.environ.setdefault("PORTICO_ALLOWED_HOSTS", "testserver")
+    if not os.environ.get("EMAIL_URL") and not os.environ.get("PORTICO_EMAIL_SERVICE"):
+        # Emails stay in the (staff-only) local mailbox; debug would slow every query.
+        os.environ.setdefault("PORTICO_LOCAL_MAILBOX", "true")
 
     import django
     from django.core.management import call_command
@@ -75,6 +78,7 @@ def practice_with_clients(
     from django.db import transaction
     from django.test import Client as HttpClient
 
+    from portico.access.models import PortalAccess
     from portico.clients.models import Client, ClientEmail
 
     practice, _owner, desk = practice_with_front_desk(slug)
@@ -97,6 +101,11 @@ def practice_with_clients(
                     address=f"c{client.pk}@example.com",
                     is_default=True,
                 )
+                for client in clients
+            )
+            # Added with portal access on, as the staff screen adds them.
+            PortalAccess.objects.bulk_create(
+                PortalAccess(practice=practice, client=client, created_at=client.created_at)
                 for client in clients
             )
     http = HttpClient()

@@ -37,10 +37,10 @@ def main() -> None:
     from django.test import Client as HttpClient
     from django.utils import timezone
 
-    from portico.access.actions import link_email_context
     from portico.access.bulk import process_bulk_invite
     from portico.access.links import TOKEN_BYTES, hash_token
-    from portico.access.models import AccessLink, BulkInvite, LinkPurpose
+    from portico.access.models import AccessLink, BulkInvite, LinkPurpose, PortalAccess
+    from portico.access.sending import link_email_context
     from portico.clients.models import Client
     from portico.lib.urls import practice_path
     from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
@@ -70,11 +70,13 @@ def main() -> None:
         clients = list(
             Client.objects.filter(practice=practice)
             .order_by("pk")
-            .values_list("pk", "emails__address", "first_name")
+            .values_list("portal_accesses__pk", "emails__address", "first_name")
         )
         marker = "https://bench.invalid/link"
-        sample = Client(practice=practice, first_name="X", last_name="Y")
-        template = AccessLink(purpose=LinkPurpose.CLIENT_INVITE, expires_at=timezone.now())
+        sample = PortalAccess(client=Client(practice=practice, first_name="X", last_name="Y"))
+        template = AccessLink(
+            practice=practice, purpose=LinkPurpose.CLIENT_INVITE, expires_at=timezone.now()
+        )
         context = link_email_context(sample, "TOKEN", template) | {"link": marker}
         body = render_email(practice, EmailKind.INVITE, context)
         base = practice_path("access:welcome_link", "TOKEN").replace("TOKEN", "")
@@ -82,11 +84,14 @@ def main() -> None:
         with transaction.atomic():
             now = timezone.now()
             tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in clients]
+            client_of = dict(
+                PortalAccess.objects.filter(practice=practice).values_list("pk", "client_id")
+            )
             links = AccessLink.objects.bulk_create(
                 AccessLink(
                     practice=practice,
                     purpose=LinkPurpose.CLIENT_INVITE,
-                    client_id=pk,
+                    access_id=pk,
                     email=address,
                     token_hash=hash_token(token),
                     created_at=now,
@@ -103,7 +108,7 @@ def main() -> None:
                     text_body=body.text.replace(marker, base + token),
                     html_body=body.html.replace(marker, base + token),
                     holds_link=True,
-                    client_id=link.client_id,
+                    client_id=client_of[link.access_id],
                     link=link,
                     status=EmailStatus.QUEUED,
                     message_id=new_message_id(),

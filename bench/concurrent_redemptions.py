@@ -38,7 +38,7 @@ def main() -> None:
     from django.utils import timezone
 
     from portico.access.actions import send_invite
-    from portico.access.models import AccessLink, PortalGrant
+    from portico.access.models import AccessLink, PortalAccess
     from portico.access.people import add_client
     from portico.access.registration import redeem_invite
     from portico.accounts.models import User
@@ -112,7 +112,7 @@ def main() -> None:
         winners = [o for o in outcomes if isinstance(o, User)]
         failures = [o for o in outcomes if isinstance(o, BaseException)]
         errors.extend(failures)
-        accounts = PortalGrant.objects.filter(client=client, revoked_at__isnull=True).count()
+        accounts = PortalAccess.objects.filter(client=client, user__isnull=False).count()
         if len(winners) == 1 and not failures and accounts == 1:
             passed += 1
     elapsed = time.perf_counter() - started

@@ -1,8 +1,20 @@
 """Portico settings: one file, read from the environment through strict helpers.
 
-With nothing set, Portico runs embedded: SQLite (WAL) under PORTICO_DATA_DIR, the
-database cache, the database task queue and the local mailbox. Every variable is
-listed in the README.
+With nothing set but PORTICO_DEBUG=true (what `python3 dev.py run` sets), Portico runs
+embedded: SQLite (WAL) under PORTICO_DATA_DIR, the database cache, the database task
+queue and the local mailbox. Every variable is listed in the README.
+
+The local mailbox (emails kept in the database instead of sent) shows live
+invitation and reset links, so who may read it is decided here:
+
+- EMAIL_URL or PORTICO_EMAIL_SERVICE set: there is no mailbox.
+- Debug (PORTICO_DEBUG=true) or the test suite (PORTICO_TESTING=true): /mailbox/
+  shows every practice's emails to anyone who can reach the server. Development only.
+- PORTICO_LOCAL_MAILBOX=true (an explicit opt-in, e.g. a demo server): the page
+  moves into each practice (<practice>/mailbox/), needs a signed-in staff member of
+  that practice and shows only that practice's emails; /mailbox/ does not exist.
+- Otherwise (a production start with no way to send email): Portico refuses to
+  start, whatever the scheme of PORTICO_BASE_URL.
 """
 
 from __future__ import annotations
@@ -145,6 +157,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and rate-limit counters --------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
@@ -156,6 +169,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portico_cache",
+            # Rate-limit and sign-in throttle counters live here: culling at
+            # Django's default 300 entries would forget them on a busy site.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 
@@ -227,15 +243,31 @@ EMAIL_SERVICE = envchoice(
     "",
     choices=("", "postmark", "sendgrid", "amazon_ses", "mailgun"),
 )
-# The local mailbox (a page listing the outbox) exists only in the embedded default.
+# The local mailbox (see the module docstring): emails are kept, not sent, when
+# no way to send them is set.
 LOCAL_MAILBOX = not EMAIL_URL and not EMAIL_SERVICE
-if LOCAL_MAILBOX and SECURE_URLS:
-    # An https:// address means real clients: the mailbox page would show them
-    # every email, links included, and nothing would actually be delivered.
+# The opt-in: only signed-in staff, each reading their own practice's emails.
+LOCAL_MAILBOX_STAFF_ONLY = envbool("PORTICO_LOCAL_MAILBOX", False)
+if LOCAL_MAILBOX_STAFF_ONLY and not LOCAL_MAILBOX:
     raise ImproperlyConfigured(
-        "PORTICO_BASE_URL is https://, but no way to send email is set: set EMAIL_URL "
-        "or PORTICO_EMAIL_SERVICE. (The local mailbox is only for the embedded setup.)"
+        "PORTICO_LOCAL_MAILBOX=true keeps emails instead of sending them; it cannot be "
+        "combined with EMAIL_URL or PORTICO_EMAIL_SERVICE."
     )
+if LOCAL_MAILBOX and not LOCAL_MAILBOX_STAFF_ONLY:
+    if not (DEBUG or TESTING):
+        # Without debug this is a real installation: an open mailbox page would show
+        # anyone every invitation link, and nothing would reach the clients.
+        raise ImproperlyConfigured(
+            "No way to send email is set: set EMAIL_URL or PORTICO_EMAIL_SERVICE, or set "
+            "PORTICO_LOCAL_MAILBOX=true to keep emails in a mailbox only signed-in staff "
+            "can read (PORTICO_DEBUG=true opens it to everyone, for development only)."
+        )
+    if SECURE_URLS:
+        # An https:// address means real clients, even in debug.
+        raise ImproperlyConfigured(
+            "PORTICO_BASE_URL is https://, but no way to send email is set: set EMAIL_URL "
+            "or PORTICO_EMAIL_SERVICE. (The open local mailbox is only for development.)"
+        )
 # Django 6.1 mailers: "default" is what the outbox worker sends with.
 MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}

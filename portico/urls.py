@@ -13,5 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("webhooks/", include("portico.mail.urls_webhooks")),
 ]
 
-if settings.LOCAL_MAILBOX:
+# The open mailbox, every practice's emails: debug and tests only (see settings).
+# With PORTICO_LOCAL_MAILBOX=true it lives inside each practice, for its staff.
+if settings.LOCAL_MAILBOX and not settings.LOCAL_MAILBOX_STAFF_ONLY:
     urlpatterns.append(path("mailbox/", include("portico.mail.urls_mailbox")))

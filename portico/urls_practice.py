@@ -5,6 +5,7 @@ See portico.practices.middleware for how a request gets here.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,3 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/email/", include("portico.mail.urls")),
     path("api/", include("portico.api.urls")),
 ]
+
+if settings.LOCAL_MAILBOX:
+    # The practice's own emails, for its signed-in staff (see portico.mail.views_mailbox).
+    urlpatterns.append(path("mailbox/", include("portico.mail.urls_mailbox")))

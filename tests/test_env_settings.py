@@ -104,10 +104,78 @@ def start_portico(
     )
 
 
-def test_portico_starts_with_nothing_set(tmp_path: Path) -> None:
-    started = start_portico(tmp_path, "import django; django.setup()")
+def test_portico_starts_in_debug_with_nothing_else_set(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, "import django; django.setup()", PORTICO_DEBUG="true")
     assert started.returncode == 0, started.stderr
     assert (tmp_path / "secret_key").exists()
+
+
+# Where /mailbox/ resolves after start-up: at the root and inside a practice.
+SHOW_MAILBOXES = """
+import django
+django.setup()
+from django.urls import Resolver404, resolve
+
+for urlconf in ("portico.urls", "portico.urls_practice"):
+    try:
+        resolve("/mailbox/", urlconf=urlconf)
+    except Resolver404:
+        print(urlconf, "none")
+    else:
+        print(urlconf, "mailbox")
+"""
+NO_EMAIL = (
+    "django.core.exceptions.ImproperlyConfigured: No way to send email is set: "
+    "set EMAIL_URL or PORTICO_EMAIL_SERVICE"
+)
+
+
+@pytest.mark.parametrize(
+    "base_url", [None, "http://portico.example.org", "https://portico.example.org"]
+)
+def test_a_production_start_without_a_way_to_send_email_refuses_whatever_the_scheme(
+    tmp_path: Path, base_url: str | None
+) -> None:
+    variables = {"PORTICO_DEBUG": "false"} | ({"PORTICO_BASE_URL": base_url} if base_url else {})
+    started = start_portico(tmp_path, "import django; django.setup()", **variables)
+    assert started.returncode == 1
+    last = started.stderr.strip().splitlines()[-1]
+    assert last.startswith(NO_EMAIL), started.stderr
+    assert "PORTICO_LOCAL_MAILBOX=true" in last
+
+
+def test_a_production_start_with_smtp_has_no_mailbox_anywhere(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, SHOW_MAILBOXES, EMAIL_URL="smtp://mail.example")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["portico.urls", "none", "portico.urls_practice", "none"]
+
+
+def test_a_debug_start_shows_the_open_mailbox(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, SHOW_MAILBOXES, PORTICO_DEBUG="true")
+    assert started.returncode == 0, started.stderr
+    assert "portico.urls mailbox" in started.stdout
+
+
+@pytest.mark.parametrize("base_url", ["http://portico.example.org", "https://portico.example.org"])
+def test_the_opt_in_starts_with_the_mailbox_only_inside_each_practice(
+    tmp_path: Path, base_url: str
+) -> None:
+    started = start_portico(
+        tmp_path, SHOW_MAILBOXES, PORTICO_LOCAL_MAILBOX="true", PORTICO_BASE_URL=base_url
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == [
+        "portico.urls",
+        "none",
+        "portico.urls_practice",
+        "mailbox",
+    ]
+
+
+def test_the_opt_in_together_with_a_way_to_send_email_is_refused(tmp_path: Path) -> None:
+    started = start_portico(tmp_path, PORTICO_LOCAL_MAILBOX="true", EMAIL_URL="smtp://mail.example")
+    assert started.returncode != 0
+    assert "PORTICO_LOCAL_MAILBOX=true keeps emails" in started.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -122,12 +190,14 @@ def test_portico_starts_with_nothing_set(tmp_path: Path) -> None:
         ("REDIS_URL", "memcached://cache.example"),
         ("EMAIL_URL", "http://mail.example"),
         ("PORTICO_WEBHOOK_SECRET", "no-colon"),
+        ("PORTICO_LOCAL_MAILBOX", "maybe"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_message_naming_the_variable(
     tmp_path: Path, variable: str, value: str
 ) -> None:
-    started = start_portico(tmp_path, **{variable: value})
+    # In debug, so that the missing email setup is not what stops it.
+    started = start_portico(tmp_path, **{"PORTICO_DEBUG": "true", variable: value})
     assert started.returncode != 0
     assert "ImproperlyConfigured" in started.stderr
     assert variable in started.stderr.splitlines()[-1]

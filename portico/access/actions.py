@@ -30,6 +30,8 @@ from portico.access.queries import (
 )
 from portico.access.sending import (
     AccessRefused,
+    AddressNotOnFile,
+    SelfServiceLimitReached,
     SendLimitReached,
     SentLink,
     send_access_link,
@@ -45,6 +47,8 @@ from portico.clients.models import Client, Contact
 
 __all__ = [
     "AccessRefused",
+    "AddressNotOnFile",
+    "SelfServiceLimitReached",
     "SendLimitReached",
     "SentLink",
     "disable_portal_access",
@@ -120,19 +124,27 @@ def send_contact_invite(contact: Contact, *, by: Actor) -> SentLink:
     return send_access_link(access, purpose=LinkPurpose.CLIENT_INVITE, by=by)
 
 
-def send_password_reset(subject: Client | User, *, by: Actor) -> SentLink:
+def send_password_reset(
+    subject: Client | User, *, by: Actor, self_service: bool = False
+) -> SentLink:
     """A reset link for the client's account, or for the given portal account.
 
-    Also used by self-service "Forgot password?": callers that must not reveal
-    anything catch ``AccessRefused`` and answer as usual.
+    Staff sends count toward the staff allowance. ``self_service=True`` is
+    "Forgot password?": it counts toward the person's own self-service budget
+    instead (``SelfServiceLimitReached`` when spent) and never toward what staff
+    can send; callers that must not reveal anything catch ``AccessRefused`` and
+    answer as usual. The link goes to the client's default address (a guardian
+    account's own contact address), never anywhere else.
     """
     if isinstance(subject, User):
         client = client_of_account(subject)
         if client is None:  # a parent's account, acting for others only
-            return send_account_reset(subject, by=by)
+            return send_account_reset(subject, by=by, self_service=self_service)
         subject = client
     access = _own_access_or_refuse(subject)
-    return send_access_link(access, purpose=LinkPurpose.PASSWORD_RESET, by=by)
+    return send_access_link(
+        access, purpose=LinkPurpose.PASSWORD_RESET, by=by, self_service=self_service
+    )
 
 
 # --- accounts -----------------------------------------------------------------------------

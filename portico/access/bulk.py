@@ -75,8 +75,9 @@ def _clients_with_facts(practice: Practice, at: datetime) -> QuerySet[Client]:
     own_links = AccessLink.objects.filter(
         access__client=OuterRef("pk"), access__contact__isnull=True, purpose__in=CLIENT_PURPOSES
     )
+    # The staff allowance only: "Forgot password?" emails have their own budget.
     recent = (
-        own_links.filter(created_at__gt=at - SEND_WINDOW)
+        own_links.filter(created_at__gt=at - SEND_WINDOW, self_service=False)
         .order_by()
         .values("access__client")
         .annotate(n=Count("pk"))
@@ -373,7 +374,8 @@ def _chunk_facts(ids: list[int], at: datetime) -> _ChunkFacts:
     )
     emails = ClientEmail.objects.filter(client_id__in=ids, is_default=True)
     by_client = "access__client_id"
-    recent = own.filter(created_at__gt=at - SEND_WINDOW).values_list(by_client, flat=True)
+    staff = own.filter(created_at__gt=at - SEND_WINDOW, self_service=False)
+    recent = staff.values_list(by_client, flat=True)
     return _ChunkFacts(
         addresses=dict(emails.values_list("client_id", "address")),
         accounts=set(accounts.values_list("client_id", flat=True)),

@@ -1,18 +1,24 @@
-"""The resend limit: at most ``SEND_LIMIT`` invitation/reset emails per person in any 24 hours.
+"""The two send budgets of a person: staff sends, and self-service "Forgot password?".
+
+- Staff allowance: at most ``SEND_LIMIT`` invitation/reset emails sent by staff
+  (the staff app, bulk invites, the API) per person in any 24 hours.
+- Self-service budget: at most 3 "Forgot password?" emails per person in any
+  hour and 10 in any 24 hours. It is separate so that an anonymous visitor who
+  knows a client's username can never use up what staff rely on; exceeding it
+  is silent (the visitor sees the usual answer, the audit log records it).
 
 Per person: each portal access (the client themself, each contact) has its own
-allowance, so a guardian's invitations never use up the client's, nor one
+budgets, so a guardian's invitations never use up the client's, nor one
 parent's the other's. A parent's account-level reset counts per account.
 
-Counted from the links themselves (an invite or reset email always carries one),
-so staff sends, API sends and self-service "Forgot password?" all count, and
-nothing else has to be kept in step. The window rolls: a send made at T stops
-counting at exactly T + 24 h.
+Both are counted from the links themselves (an invite or reset email always
+carries one; ``AccessLink.self_service`` says which budget it came from), so
+nothing else has to be kept in step. The windows roll: a send made at T stops
+counting at exactly T + 24 h (or T + 1 h for the hourly self-service limit).
 
-Exact under concurrency: inside a transaction, ``check_send_allowance`` locks
-the access row (or the account's), so two sends for one person are counted one
-after the other; the lock is held until the transaction that issues the link
-commits.
+Exact under concurrency: inside a transaction, each check locks the subject's
+row (the access row, or the account's), then counts with one query; the lock is
+held until the transaction that issues the link commits.
 """
 
 from __future__ import annotations
@@ -32,6 +38,11 @@ from portico.practices.models import Practice
 
 SEND_LIMIT = 5
 SEND_WINDOW = timedelta(hours=24)
+# "Forgot password?" requests per person: their own budget, never the staff one.
+SELF_SERVICE_HOURLY_LIMIT = 3
+SELF_SERVICE_HOUR = timedelta(hours=1)
+SELF_SERVICE_DAILY_LIMIT = 10
+SELF_SERVICE_WINDOW = timedelta(hours=24)
 # Wrong dates of birth one invitation survives; the next revokes it.
 MAX_DOB_FAILURES = 5
 
@@ -46,6 +57,44 @@ class SendAllowance:
     @property
     def limit(self) -> int:
         return SEND_LIMIT
+
+
+@dataclass(frozen=True)
+class SelfServiceBudget:
+    """How many "Forgot password?" emails went to one person recently."""
+
+    last_hour: int
+    last_day: int
+
+    @property
+    def allowed(self) -> bool:
+        return (
+            self.last_hour < SELF_SERVICE_HOURLY_LIMIT and self.last_day < SELF_SERVICE_DAILY_LIMIT
+        )
+
+    @property
+    def left_today(self) -> int:
+        return max(0, SELF_SERVICE_DAILY_LIMIT - self.last_day)
+
+    @property
+    def text(self) -> str:
+        """For staff: "Self-service: 2 reset requests in the last 24 hours (limit ...)"."""
+        plural = "" if self.last_day == 1 else "s"
+        text = (
+            f"Self-service: {self.last_day} reset request{plural} in the last 24 hours "
+            f"(limit {SELF_SERVICE_DAILY_LIMIT} a day, {SELF_SERVICE_HOURLY_LIMIT} an hour)"
+        )
+        if not self.allowed:
+            text += "; further requests are not emailed for now. Staff sends are not affected"
+        return text
+
+
+def budget_from_times(requested_at: list[datetime], at: datetime) -> SelfServiceBudget:
+    """The self-service budget given the self-service send times of one person."""
+    return SelfServiceBudget(
+        last_hour=sum(1 for moment in requested_at if moment > at - SELF_SERVICE_HOUR),
+        last_day=sum(1 for moment in requested_at if moment > at - SELF_SERVICE_WINDOW),
+    )
 
 
 def allowance_from_times(sent_at: list[datetime], at: datetime) -> SendAllowance:
@@ -76,22 +125,42 @@ def person_links(subject: PortalAccess | User) -> QuerySet[AccessLink]:
     return links.filter(access__contact_id=subject.contact_id)
 
 
-def check_send_allowance(subject: PortalAccess | User, at: datetime | None = None) -> SendAllowance:
-    """May one more invitation/reset email go to this person now?
-
-    Call it inside the transaction that will issue the link: it locks the
-    subject's row first (one lock), then counts its recent sends (one query).
-    """
-    at = at or timezone.now()
+def _lock(subject: PortalAccess | User) -> None:
+    """Hold the subject's row until the transaction ends (no-op on SQLite, which serializes)."""
     model = PortalAccess if isinstance(subject, PortalAccess) else User
     if connection.in_atomic_block:
         model.objects.select_for_update().filter(pk=subject.pk).values_list("pk").first()
-    sent = (
-        person_links(subject)
-        .filter(purpose__in=CLIENT_PURPOSES, created_at__gt=at - SEND_WINDOW)
-        .values_list("created_at", flat=True)
+
+
+def _send_times(
+    subject: PortalAccess | User, *, self_service: bool, at: datetime
+) -> list[datetime]:
+    window = SELF_SERVICE_WINDOW if self_service else SEND_WINDOW
+    sent = person_links(subject).filter(
+        purpose__in=CLIENT_PURPOSES, self_service=self_service, created_at__gt=at - window
     )
-    return allowance_from_times(list(sent), at)
+    return list(sent.values_list("created_at", flat=True))
+
+
+def check_send_allowance(subject: PortalAccess | User, at: datetime | None = None) -> SendAllowance:
+    """May staff send one more invitation/reset email to this person now?
+
+    Call it inside the transaction that will issue the link: it locks the
+    subject's row first (one lock), then counts its recent staff sends (one query).
+    """
+    at = at or timezone.now()
+    _lock(subject)
+    return allowance_from_times(_send_times(subject, self_service=False, at=at), at)
+
+
+def check_self_service_budget(
+    subject: PortalAccess | User, at: datetime | None = None
+) -> SelfServiceBudget:
+    """May one more "Forgot password?" email go to this person now? The same lock as
+    staff sends, so concurrent requests count one by one; only self-service sends count."""
+    at = at or timezone.now()
+    _lock(subject)
+    return budget_from_times(_send_times(subject, self_service=True, at=at), at)
 
 
 def refusal_message(
@@ -102,3 +171,11 @@ def refusal_message(
         f"{SEND_LIMIT} invitation or reset emails were already sent to {name} "
         f"in the last 24 hours, the most allowed. You can send again at {when}."
     )
+
+
+def self_service_budget(
+    subject: PortalAccess | User, at: datetime | None = None
+) -> SelfServiceBudget:
+    """The person's "Forgot password?" budget, read without a lock (the staff panel)."""
+    at = at or timezone.now()
+    return budget_from_times(_send_times(subject, self_service=True, at=at), at)

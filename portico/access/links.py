@@ -1,8 +1,8 @@
 """Access links: the single-use, expiring tokens in invitation and reset emails.
 
-- A token is 32 random bytes; only its SHA-256 is stored. The raw token exists
-  in the email (and the outbox row until delivery) and, after the first visit,
-  in the visitor's session — never in the database or the logs.
+- A token is 32 random bytes; only its SHA-256 is stored (in the link, and in
+  the visitor's session after the first visit). The raw token exists only in the
+  email (and the outbox row until delivery) — never in the database or the logs.
 - Live means: not used, not revoked, and now < expires_at (expiry is exclusive,
   to the second). ``is_live`` and ``live_links`` are the only places that decide it.
 - Issuing a new invite or reset for a subject revokes its earlier live ones.
@@ -79,10 +79,13 @@ def issue_link(
     lifetime: timedelta,
     created_by: User | None,
     subject: PortalAccess | User,
+    self_service: bool = False,
 ) -> IssuedLink:
     """Create a link for the subject, superseding its earlier live links of the same family.
 
     Call inside the transaction that also queues the email carrying the token.
+    ``self_service`` marks a "Forgot password?" link: it counts toward the
+    person's self-service budget instead of the staff allowance (``limits``).
     """
     from portico.access.models import PortalAccess
 
@@ -104,6 +107,7 @@ def issue_link(
         created_at=now,
         created_by=created_by,
         expires_at=now + lifetime,
+        self_service=self_service,
     )
     return IssuedLink(link=link, token=token)
 

@@ -125,6 +125,9 @@ class AccessLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=20, choices=RevokeReason.choices, blank=True)
     dob_failures = models.PositiveSmallIntegerField(default=0)
+    # Issued by an anonymous "Forgot password?" request: it counts toward the
+    # person's self-service budget, never toward the allowance staff rely on.
+    self_service = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -12,26 +12,20 @@ accounts: an account is attached only when its own password was given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from portico.access.actions import create_portal_account, free_username
 from portico.access.limits import MAX_DOB_FAILURES
 from portico.access.links import consume_link, live_links
 from portico.access.models import AccessLink, PortalAccess, RevokeReason
-from portico.accounts.backends import find_sign_in_candidates, verify_password
-from portico.accounts.lockout import is_locked, register_failure
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import NO_MATCH
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
-from portico.practices.models import Practice
 
 __all__ = ["MAX_DOB_FAILURES", "CannotAttach", "UsernameTaken", "redeem_invite"]
 
@@ -113,45 +107,6 @@ def email_in_use(practice_id: int, email: str) -> bool:
     return User.objects.filter(
         practice_id=practice_id, kind=UserKind.PORTAL, email__iexact=email.strip()
     ).exists()
-
-
-@dataclass(frozen=True)
-class CredentialCheck:
-    account: User | None
-    error: str  # what to tell the visitor when there is no account
-
-
-def check_existing_account(
-    practice: Practice, *, identifier: str, password: str, by: Actor
-) -> CredentialCheck:
-    """The account these credentials open, without signing in: the sign-in page's rules
-    (wrong passwords count toward the lock, and are audited), and its words."""
-    now = timezone.now()
-    candidates = find_sign_in_candidates(
-        practice=practice, kind=UserKind.PORTAL, identifier=identifier.strip()
-    )
-    user = verify_password(candidates, password)
-    if user is None:
-        for candidate in candidates:
-            if not is_locked(candidate, now):
-                register_failure(candidate, by=by, at=now)
-        record(
-            Action.SIGN_IN_FAILED,
-            practice=practice,
-            actor=by,
-            subject_user=candidates[0] if len(candidates) == 1 else None,
-            details={"kind": "portal", "reason": "wrong_password", "during": "registration"},
-        )
-        return CredentialCheck(None, NO_MATCH)
-    if is_locked(user, now):
-        return CredentialCheck(
-            None,
-            "This account is locked after too many wrong passwords. Try again later, or ask "
-            f"{practice.name} to unlock it.",
-        )
-    if not user.is_active:
-        return CredentialCheck(None, f"This portal account is turned off. Contact {practice.name}.")
-    return CredentialCheck(user, "")
 
 
 @transaction.atomic

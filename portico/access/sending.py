@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from portico.access.limits import (
+    SelfServiceBudget,
     SendAllowance,
+    check_self_service_budget,
     check_send_allowance,
     person_links,
     refusal_message,
@@ -30,6 +33,8 @@ from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
+from portico.clients.emails import normalize_email
+from portico.clients.models import Client
 from portico.lib.urls import practice_url
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.mail.outbox import queue_email
@@ -50,6 +55,26 @@ class SendLimitReached(AccessRefused):
     def __init__(self, message: str, allowance: SendAllowance) -> None:
         super().__init__(message)
         self.allowance = allowance
+
+
+class SelfServiceLimitReached(AccessRefused):
+    """Too many "Forgot password?" emails for this person lately (silent to the visitor)."""
+
+    def __init__(self, message: str, budget: SelfServiceBudget) -> None:
+        super().__init__(message)
+        self.budget = budget
+
+
+class AddressNotOnFile(AccessRefused):
+    """A link was to go to an address that is not on file for its person."""
+
+    def __init__(
+        self, message: str, *, address: str, client: Client | None, account: User | None
+    ) -> None:
+        super().__init__(message)
+        self.address = address
+        self.client = client
+        self.account = account
 
 
 @dataclass(frozen=True)
@@ -89,7 +114,7 @@ def link_email_context(
 
 
 def sent_audit_details(
-    access: PortalAccess | None, link: AccessLink, sends_left: int
+    access: PortalAccess | None, link: AccessLink, sends_left: int, *, self_service: bool = False
 ) -> dict[str, Any]:
     """The audit details of one sent link (also used by bulk invitations)."""
     details: dict[str, Any] = {
@@ -98,6 +123,8 @@ def sent_audit_details(
         "expires_at": link.expires_at.isoformat(),
         "sends_left": sends_left,
     }
+    if self_service:
+        details["self_service"] = True
     if access is not None and access.contact is not None:
         details |= {
             "contact": str(access.contact.public_id),
@@ -118,46 +145,159 @@ def current_access(access: PortalAccess) -> PortalAccess:
     return current or access
 
 
+# --- addresses on file --------------------------------------------------------------------
+
+
+def address_key(address: str) -> str:
+    """How two spellings of one address compare: normalized, then case-folded.
+
+    Stored addresses are unique per client whatever their case, so case never
+    tells two of them apart.
+    """
+    try:
+        return normalize_email(address).casefold()
+    except ValidationError:
+        return address.strip().casefold()  # never equal to a stored (valid) address
+
+
+def address_on_file(access: PortalAccess, address: str) -> str | None:
+    """The person's stored address that ``address`` names (any case or spacing), else None:
+    one of the client's addresses, or the contact's own."""
+    key = address_key(address)
+    if access.contact is not None:
+        stored = [access.contact.email] if access.contact.email else []
+    else:
+        stored = list(access.client.emails.values_list("address", flat=True))
+    return next((each for each in stored if each.casefold() == key), None)
+
+
+def account_address_on_file(account: User) -> str | None:
+    """A parent's account address, if it is the email of a contact it acts as; else None."""
+    if not account.email:
+        return None
+    key = address_key(account.email)
+    contacts = PortalAccess.objects.filter(
+        user=account, ended_at=None, contact__isnull=False, contact__removed_at__isnull=True
+    ).values_list("contact__email", flat=True)
+    return account.email if any(address_key(e) == key for e in contacts if e) else None
+
+
+def not_on_file_message(address: str, name: str) -> str:
+    return (
+        f"{address} is not on file for {name}. Links only go to an address on file: "
+        f"add it to {name}'s personal information first (the change is recorded), "
+        "then send again."
+    )
+
+
 @transaction.atomic
+def _record_address_refusal(refused: AddressNotOnFile, *, by: Actor) -> None:
+    """Audit a refused address; runs after the send's own transaction rolled back."""
+    subject = refused.client or refused.account
+    if subject is None:  # a refusal always names its person
+        return
+    record(
+        Action.SEND_REFUSED_ADDRESS,
+        practice=subject.practice,
+        actor=by,
+        client=refused.client,
+        subject_user=refused.account,
+        details={"email": refused.address, "reason": "not_on_file"},
+    )
+
+
+def _refuse_address(access: PortalAccess, address: str) -> AddressNotOnFile:
+    return AddressNotOnFile(
+        not_on_file_message(address, person_name(access)),
+        address=address,
+        client=access.client,
+        account=access.user if access.ended_at is None else None,
+    )
+
+
+# --- the one path -------------------------------------------------------------------------
+
+
 def send_access_link(
-    access: PortalAccess, *, purpose: LinkPurpose, by: Actor, to: str | None = None
+    access: PortalAccess,
+    *,
+    purpose: LinkPurpose,
+    by: Actor,
+    to: str | None = None,
+    self_service: bool = False,
 ) -> SentLink:
     """Send (or resend) an invitation or a reset link to the person behind ``access``.
 
+    ``to`` must be an address on file for the person (any case or spacing);
+    any other is refused with ``AddressNotOnFile`` and audited, whoever asked.
     An invitation to someone who already has an account would make a second
     identity for the same person: a reset link goes instead (``SentLink.kind``
     says so). A contact whose access was ended gets a new access row, given
-    with this invitation. Refusals raise ``AccessRefused`` with words for staff.
+    with this invitation. ``self_service`` ("Forgot password?") spends the
+    person's self-service budget, never the staff allowance. Refusals raise
+    ``AccessRefused`` with words for staff.
     """
+    try:
+        return _send_access_link(access, purpose=purpose, by=by, to=to, self_service=self_service)
+    except AddressNotOnFile as refused:
+        _record_address_refusal(refused, by=by)
+        raise
+
+
+@transaction.atomic
+def _send_access_link(
+    access: PortalAccess, *, purpose: LinkPurpose, by: Actor, to: str | None, self_service: bool
+) -> SentLink:
     at = timezone.now()
-    allowance = check_send_allowance(access, at)  # locks the access row
-    if not allowance.allowed and allowance.next_available_at is not None:
-        message = refusal_message(
-            access.practice, person_name(access), allowance.next_available_at, at
-        )
-        raise SendLimitReached(message, allowance)
+    if to and address_on_file(access, to) is None:
+        # Before the allowance: a redirect attempt is refused and audited even
+        # when no send is left. Checked again under the lock below.
+        raise _refuse_address(access, to)
+    sends_left = _spend(access, at=at, self_service=self_service)
     access = current_access(access)
-    to = to or _address(access, purpose)
-    account = _check_sendable(access, purpose=purpose, to=to)
+    wanted = to or _address(access)
+    on_file = address_on_file(access, wanted) if wanted else ""
+    if on_file is None:
+        raise _refuse_address(access, wanted)
+    account = _check_sendable(access, purpose=purpose, to=on_file)
     if account is not None:
         purpose = LinkPurpose.PASSWORD_RESET
     elif access.ended_at is not None:
         access = _give_again(access, at=at)
     return _issue_and_queue(
-        access, purpose=purpose, to=to, by=by, account=account, sends_left=allowance.sends_left - 1
+        access,
+        purpose=purpose,
+        to=on_file,
+        by=by,
+        account=account,
+        sends_left=sends_left,
+        self_service=self_service,
     )
 
 
-def _address(access: PortalAccess, purpose: str) -> str:
-    """The address on file: the contact's, or the client's default (a reset may fall back
-    to the account's own address)."""
+def _spend(subject: PortalAccess | User, *, at: datetime, self_service: bool) -> int:
+    """Check the budget the send comes from (locking the subject's row); what it holds after."""
+    if self_service:
+        budget = check_self_service_budget(subject, at)
+        if not budget.allowed:
+            raise SelfServiceLimitReached("Too many password reset requests lately.", budget)
+        return budget.left_today - 1
+    allowance = check_send_allowance(subject, at)
+    if not allowance.allowed and allowance.next_available_at is not None:
+        if isinstance(subject, User):
+            raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+        name = person_name(subject)
+        message = refusal_message(subject.practice, name, allowance.next_available_at, at)
+        raise SendLimitReached(message, allowance)
+    return allowance.sends_left - 1
+
+
+def _address(access: PortalAccess) -> str:
+    """The address on file a link goes to: the contact's, or the client's default."""
     if access.contact is not None:
         access.contact.refresh_from_db(fields=["email", "removed_at"])
         return access.contact.email
-    address = default_address(access.client)
-    if not address and purpose == LinkPurpose.PASSWORD_RESET and access.user is not None:
-        return access.user.email
-    return address or ""
+    return default_address(access.client) or ""
 
 
 def _check_sendable(access: PortalAccess, *, purpose: str, to: str) -> User | None:
@@ -200,6 +340,7 @@ def _issue_and_queue(
     by: Actor,
     account: User | None,
     sends_left: int,
+    self_service: bool,
 ) -> SentLink:
     practice = access.practice
     invite = purpose == LinkPurpose.CLIENT_INVITE
@@ -211,6 +352,7 @@ def _issue_and_queue(
         lifetime=practice.invite_lifetime if invite else practice.reset_lifetime,
         created_by=by.user,
         subject=access,
+        self_service=self_service,
     )
     if account is not None:  # links issued to the account itself (a parent's own reset)
         revoke_live_links(
@@ -231,23 +373,30 @@ def _issue_and_queue(
         actor=by,
         client=access.client,
         subject_user=account,
-        details=sent_audit_details(access, issued.link, sends_left),
+        details=sent_audit_details(access, issued.link, sends_left, self_service=self_service),
     )
     return SentLink(
         kind="invite" if invite else "reset", link=issued.link, email=email, sends_left=sends_left
     )
 
 
-@transaction.atomic
-def send_account_reset(account: User, *, by: Actor) -> SentLink:
+def send_account_reset(account: User, *, by: Actor, self_service: bool = False) -> SentLink:
     """A reset link for a portal account that acts only for others (a parent, a guardian).
 
-    The link belongs to the account (no access row); the resend limit counts per account.
+    The link belongs to the account (no access row); both budgets count per
+    account. It goes to the account's address only while that is the email on
+    file of a contact the account acts as.
     """
-    at = timezone.now()
-    allowance = check_send_allowance(account, at)  # locks the account row
-    if not allowance.allowed:
-        raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+    try:
+        return _send_account_reset(account, by=by, self_service=self_service)
+    except AddressNotOnFile as refused:
+        _record_address_refusal(refused, by=by)
+        raise
+
+
+@transaction.atomic
+def _send_account_reset(account: User, *, by: Actor, self_service: bool) -> SentLink:
+    sends_left = _spend(account, at=timezone.now(), self_service=self_service)
     account.refresh_from_db()
     if not PortalAccess.objects.filter(user=account, ended_at=None).exists():
         raise AccessRefused("This account is not linked to any client.")
@@ -255,6 +404,14 @@ def send_account_reset(account: User, *, by: Actor) -> SentLink:
         raise AccessRefused("Portal access is turned off for this account.")
     if not account.email:
         raise AccessRefused("This account has no email address.")
+    if account_address_on_file(account) is None:
+        name = account.full_name or account.username
+        raise AddressNotOnFile(
+            not_on_file_message(account.email, name),
+            address=account.email,
+            client=None,
+            account=account,
+        )
     practice = account.practice
     issued = issue_link(
         practice,
@@ -263,6 +420,7 @@ def send_account_reset(account: User, *, by: Actor) -> SentLink:
         lifetime=practice.reset_lifetime,
         created_by=by.user,
         subject=account,
+        self_service=self_service,
     )
     email = queue_email(
         practice=practice,
@@ -271,12 +429,11 @@ def send_account_reset(account: User, *, by: Actor) -> SentLink:
         context=link_email_context(None, issued.token, issued.link, account=account),
         link=issued.link,
     )
-    sends_left = allowance.sends_left - 1
     record(
         Action.RESET_SENT,
         practice=practice,
         actor=by,
         subject_user=account,
-        details=sent_audit_details(None, issued.link, sends_left),
+        details=sent_audit_details(None, issued.link, sends_left, self_service=self_service),
     )
     return SentLink(kind="reset", link=issued.link, email=email, sends_left=sends_left)

@@ -21,10 +21,13 @@ from django.urls import reverse
 
 from portico.access.limits import (
     MAX_DOB_FAILURES,
+    SELF_SERVICE_WINDOW,
     SEND_LIMIT,
     SEND_WINDOW,
+    SelfServiceBudget,
     SendAllowance,
     allowance_from_times,
+    budget_from_times,
 )
 from portico.access.links import CLIENT_PURPOSES, is_live
 from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
@@ -101,8 +104,10 @@ class AccessFacts:
     link: AccessLink | None  # the latest invitation or reset link
     email: OutboundEmail | None  # the latest email that carried it
     address: str  # where an invitation goes; "" when there is none
-    sent: list[datetime]  # send times inside the window
+    sent: list[datetime]  # staff send times inside the window
     at: datetime
+    # "Forgot password?" emails: the client's own, or a contact's account's.
+    self_service_sent: list[datetime] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,14 @@ class AccessStatus:
     next_available_text: str = ""  # "2:05 PM", in the practice's time zone
     consent_note: str = ""  # what is missing, in words for staff
     events: tuple[AccessEvent, ...] = field(default=())
+    # "Forgot password?" emails: their own budget, apart from the staff allowance
+    # (None for a contact without an account: they cannot ask for a reset).
+    self_service: SelfServiceBudget | None = None
+
+    @property
+    def shows_self_service(self) -> bool:
+        budget = self.self_service
+        return budget is not None and (self.account is not None or budget.last_day > 0)
 
     @property
     def primary_action(self) -> str | None:
@@ -143,14 +156,15 @@ class AccessStatus:
 
     @property
     def sends_text(self) -> str:
+        """The staff allowance, in words for staff."""
         if self.sends_left:
             return (
-                f"{self.sends_left} of {SEND_LIMIT} invitation or reset emails left "
-                "in the last 24 hours."
+                f"Staff sends: {self.sends_left} of {SEND_LIMIT} invitation or reset emails "
+                "left in the last 24 hours."
             )
         return (
-            f"No invitation or reset emails left for now ({SEND_LIMIT} in 24 hours). "
-            f"The next can be sent at {self.next_available_text}."
+            f"Staff sends: no invitation or reset emails left for now ({SEND_LIMIT} in 24 "
+            f"hours). The next can be sent at {self.next_available_text}."
         )
 
     @property
@@ -241,8 +255,9 @@ def _with_account(account: User, facts: AccessFacts) -> tuple[str, str, tuple[st
     others = ("temporary_password", "disable_access")
     if is_locked(account, at) and account.locked_until is not None:
         words = (
-            f"Locked until {clock(practice, account.locked_until)} after "
-            f"{MAX_FAILED_SIGN_INS} failed sign-ins"
+            f"Locked until {clock(practice, account.locked_until)} for browsers that "
+            "have not signed in before, after "
+            f"{max(account.failed_sign_ins, MAX_FAILED_SIGN_INS)} wrong passwords in a row"
         )
         return "locked", words, ("unlock", "send_password_reset", *others)
     parts = [f"Active: username {account.username}, {_last_sign_in(account, facts)}"]
@@ -340,6 +355,11 @@ def _status(
             else ""
         ),
         consent_note=_consent_note(facts),
+        self_service=(
+            budget_from_times(facts.self_service_sent, facts.at)
+            if facts.contact is None or account is not None
+            else None
+        ),
     )
 
 
@@ -398,12 +418,18 @@ def _consent_note(facts: AccessFacts) -> str:
 Person = tuple[int, int | None]  # (client id, contact id or None for the client themself)
 
 
-def _latest_links(
-    links: QuerySet[AccessLink], at: datetime
-) -> tuple[dict[Person, AccessLink], dict[Person, list[datetime]], dict[int, OutboundEmail]]:
+@dataclass(frozen=True)
+class LinkSummaries:
+    latest: dict[Person, AccessLink]
+    staff_sent: dict[Person, list[datetime]]  # staff send times inside the resend window
+    self_service_sent: dict[Person, list[datetime]]  # "Forgot password?" emails, last 24 h
+    emails: dict[int, OutboundEmail]
+
+
+def _latest_links(links: QuerySet[AccessLink], at: datetime) -> LinkSummaries:
     """Per person (across their access rows), in 3 queries: the latest link, the send times
-    inside the resend window, and the email that carried each latest link (the newest,
-    when it was emailed twice)."""
+    inside each budget's window (staff and self-service apart), and the email that
+    carried each latest link (the newest, when it was emailed twice)."""
     person = [F("access__client_id"), F("access__contact_id")]
     links = links.annotate(person_client=person[0], person_contact=person[1])
     latest: dict[Person, AccessLink] = {
@@ -416,18 +442,46 @@ def _latest_links(
             )
         ).filter(row=1)
     }
-    sent: dict[Person, list[datetime]] = defaultdict(list)
-    recent = links.filter(created_at__gt=at - SEND_WINDOW).values_list(
-        "person_client", "person_contact", "created_at"
+    staff_sent: dict[Person, list[datetime]] = defaultdict(list)
+    self_service_sent: dict[Person, list[datetime]] = defaultdict(list)
+    since = at - max(SEND_WINDOW, SELF_SERVICE_WINDOW)
+    recent = links.filter(created_at__gt=since).values_list(
+        "person_client", "person_contact", "created_at", "self_service"
     )
-    for client_id, contact_id, created_at in recent:
-        sent[(client_id, contact_id)].append(created_at)
+    for client_id, contact_id, created_at, self_service in recent:
+        (self_service_sent if self_service else staff_sent)[(client_id, contact_id)].append(
+            created_at
+        )
     emails: dict[int, OutboundEmail] = {}
     for email in OutboundEmail.objects.filter(
         link_id__in=[link.pk for link in latest.values()]
     ).order_by("created_at", "id"):
         emails[email.link_id] = email  # type: ignore[index]  # the newest wins
-    return latest, sent, emails
+    return LinkSummaries(latest, staff_sent, self_service_sent, emails)
+
+
+def _account_self_service(
+    people: Sequence[tuple[Client, Contact | None, PortalAccess | None]], at: datetime
+) -> dict[int, list[datetime]]:
+    """The "Forgot password?" emails of contacts' own accounts (a parent's resets belong
+    to the account, not to one client), in one query (none without such accounts)."""
+    accounts = {
+        access.user_id
+        for _, contact, access in people
+        if contact is not None and access is not None and access.user_id and not access.ended_at
+    }
+    sent: dict[int, list[datetime]] = defaultdict(list)
+    if not accounts:
+        return sent
+    for user_id, created_at in AccessLink.objects.filter(
+        user_id__in=accounts,
+        access__isnull=True,
+        purpose__in=CLIENT_PURPOSES,
+        self_service=True,
+        created_at__gt=at - SELF_SERVICE_WINDOW,
+    ).values_list("user_id", "created_at"):
+        sent[user_id].append(created_at)
+    return sent
 
 
 def statuses_for(
@@ -450,7 +504,8 @@ def statuses_for(
         practice=practice,
         purpose__in=CLIENT_PURPOSES,
     )
-    latest, sent, emails = _latest_links(links, at)
+    summaries = _latest_links(links, at)
+    account_requests = _account_self_service(people, at)
     if addresses is None:
         addresses = dict(
             ClientEmail.objects.filter(client_id__in=own, is_default=True).values_list(
@@ -460,15 +515,20 @@ def statuses_for(
     result = []
     for client, contact, access in people:
         person = (client.pk, contact.pk if contact is not None else None)
-        link = latest.get(person)
+        link = summaries.latest.get(person)
         facts = AccessFacts(
             practice=practice,
             client=client,
             contact=contact,
             link=link,
-            email=emails.get(link.pk) if link else None,
+            email=summaries.emails.get(link.pk) if link else None,
             address=(contact.email if contact is not None else addresses.get(client.pk)) or "",
-            sent=sent[person],
+            sent=summaries.staff_sent[person],
+            self_service_sent=(
+                account_requests.get(access.user_id or 0, [])
+                if contact is not None and access is not None
+                else summaries.self_service_sent[person]
+            ),
             at=at,
         )
         result.append(derive_status(access, facts))

@@ -25,12 +25,14 @@ from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose, PortalAccess
 from portico.access.session_token import (
     forget_token,
+    holds_token,
     remember_acting_for,
     stash_token,
-    stashed_token,
+    stashed_link,
 )
+from portico.accounts.devices import set_device_cookie
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import NO_MATCH
+from portico.accounts.signin import NO_MATCH, Outcome, check_credentials
 from portico.audit.actor import Actor, client_ip
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
@@ -44,8 +46,7 @@ TAKEN = "That username was just taken. Please choose another."
 
 def _live_link(request: PracticeRequest) -> tuple[AccessLink, PortalAccess] | HttpResponse:
     """The stashed invitation and its access, or the dead-link page."""
-    token = stashed_token(request, PURPOSE)
-    link = find_link(request.practice, token, purposes=(PURPOSE,)) if token else None
+    link = stashed_link(request, request.practice, PURPOSE)
     if link is None or link.access is None or not is_live(link):
         return dead_link_response(request, link)
     return link, link.access
@@ -70,7 +71,7 @@ def welcome_link(http_request: HttpRequest, token: str) -> HttpResponse:
     if link is None or not is_live(link):
         return dead_link_response(request, link)
     registration.record_link_view(link, by=Actor.from_request(request), at=timezone.now())
-    if stashed_token(request, PURPOSE) != token:
+    if not holds_token(request, PURPOSE, token):
         request.session.pop(DOB_OK, None)
     stash_token(request, PURPOSE, token)
     return redirect("access:welcome")
@@ -131,9 +132,10 @@ def welcome_account(http_request: HttpRequest) -> HttpResponse:
         return redirect("access:welcome_dob")
     stage = _AccountStage(request, link, access)
     if request.method == "POST":
-        verdict = consume(stage.rate_action, ip=client_ip(request), key=stage.rate_key)
-        if not verdict.allowed:
-            return too_many_attempts(request, verdict.retry_after)
+        if stage.chosen == "new":  # "existing" is limited by the sign-in check itself
+            verdict = consume("set_password", ip=client_ip(request))
+            if not verdict.allowed:
+                return too_many_attempts(request, verdict.retry_after)
         account = stage.redeem()
         if isinstance(account, HttpResponse):
             return account
@@ -142,7 +144,9 @@ def welcome_account(http_request: HttpRequest) -> HttpResponse:
             request.session.pop(DOB_OK, None)
             login(request, account, backend=BACKEND)  # a fresh session id
             remember_acting_for(request, access.client_id)
-            return redirect("portal:home")
+            response = redirect("portal:home")
+            set_device_cookie(response, stage.device_cookie)
+            return response
     return stage.render()
 
 
@@ -170,17 +174,7 @@ class _AccountStage:
             username_free=lambda name: registration.username_is_free(practice.pk, name),
         )
         self.existing_error = ""
-
-    @property
-    def rate_action(self) -> str:
-        return "portal_sign_in" if self.chosen == "existing" else "set_password"
-
-    @property
-    def rate_key(self) -> str:
-        if self.chosen != "existing":
-            return ""
-        identifier = self.request.POST.get("identifier", "").strip().lower()
-        return f"{self.request.practice.pk}:{identifier}" if identifier else ""
+        self.device_cookie = ""
 
     def redeem(self) -> User | HttpResponse | None:
         by = Actor.from_request(self.request, label="contact" if self.access.contact else "client")
@@ -195,24 +189,30 @@ class _AccountStage:
         if account is False:
             self.link.refresh_from_db()
             return dead_link_response(self.request, self.link)
-        return account if isinstance(account, User) else None
+        return account if isinstance(account, User | HttpResponse) else None
 
-    def _redeem(self, by: Actor) -> User | bool | None:
+    def _redeem(self, by: Actor) -> User | HttpResponse | bool | None:
         """The account; None when a form is not valid; False when the link died first."""
         at = timezone.now()
         if self.chosen == "existing" and self.existing_form.is_valid():
-            checked = registration.check_existing_account(
-                self.request.practice,
+            # The sign-in page's own check: per-IP limit, the identifier's back-off,
+            # trusted devices, and the same words for unknown accounts.
+            checked = check_credentials(
+                self.request,
+                practice=self.request.practice,
+                kind=UserKind.PORTAL,
                 identifier=self.existing_form.cleaned_data["identifier"],
                 password=self.existing_form.cleaned_data["password"],
-                by=Actor.from_request(self.request, label="visitor"),
+                during="registration",
             )
-            self.existing_error = checked.error
-            if checked.account is None:
+            if checked.outcome == Outcome.RATE_LIMITED:
+                return too_many_attempts(self.request, checked.retry_after)
+            self.existing_error = checked.message
+            if not checked.ok or checked.user is None:
                 return None
+            self.device_cookie = checked.device_cookie
             return (
-                registration.redeem_invite(self.link, by=by, at=at, existing=checked.account)
-                or False
+                registration.redeem_invite(self.link, by=by, at=at, existing=checked.user) or False
             )
         if self.chosen == "new" and self.new_form.is_valid():
             data = self.new_form.cleaned_data

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
+from django.db.models import Case, Q, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 
@@ -22,21 +23,24 @@ MAX_SHARED_EMAIL_ACCOUNTS = 5
 
 
 def find_sign_in_candidates(*, practice: Practice, kind: str, identifier: str) -> list[User]:
+    """The accounts ``identifier`` names: the one with that username, else those with that email.
+
+    One query whether or not any account matches, so the lookup costs the same for
+    unknown identifiers.
+    """
     identifier = identifier.strip().lower()
     if not identifier:
         return []
-    users = User.objects.select_related("practice", "membership").filter(
-        practice=practice, kind=kind
+    named = Q(u=identifier) | Q(e=identifier) if "@" in identifier else Q(u=identifier)
+    matches: list[User] = list(
+        User.objects.select_related("practice", "membership")
+        .filter(practice=practice, kind=kind)
+        .annotate(u=Lower("username"), e=Lower("email"))
+        .filter(named)
+        .order_by(Case(When(u=identifier, then=0), default=1), "pk")[:MAX_SHARED_EMAIL_ACCOUNTS]
     )
-    by_username: list[User] = list(users.annotate(u=Lower("username")).filter(u=identifier)[:1])
-    if by_username or "@" not in identifier:
-        return by_username
-    shared: list[User] = list(
-        users.annotate(e=Lower("email"))
-        .filter(e=identifier)
-        .order_by("pk")[:MAX_SHARED_EMAIL_ACCOUNTS]
-    )
-    return shared
+    by_username = [user for user in matches if user.username.lower() == identifier]
+    return by_username[:1] or matches
 
 
 def verify_password(candidates: list[User], password: str) -> User | None:

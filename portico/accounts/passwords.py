@@ -2,8 +2,9 @@
 
 Whoever sets a password (the person after a reset or a change, or staff setting a
 temporary one) gets the same effects: every existing session of the account ends
-(the session generation moves on), a sign-in lock and its failure count are
-cleared, and the temporary-password state is set or cleared.
+(the session generation moves on), the sign-in back-off of the account's username
+and email and its failure count are cleared (the guesses were against the old
+password), and the temporary-password state is set or cleared.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from datetime import datetime
 
 from django.db.models import F
 
+from portico.accounts.lockout import SIGN_IN_BACKOFF, account_keys
 from portico.accounts.models import User
+from portico.lib.ratelimit import backoff_forget
 
 
 def store_password(account: User, *, password: str, temporary_until: datetime | None) -> None:
@@ -38,3 +41,4 @@ def store_password(account: User, *, password: str, temporary_until: datetime | 
         ]
     )
     account.refresh_from_db(fields=["session_generation"])
+    backoff_forget(SIGN_IN_BACKOFF, *account_keys(account))

@@ -1,16 +1,22 @@
-"""Signing in to one practice: shared by the staff and the portal sign-in pages.
+"""Signing in to one practice: shared by the staff and portal sign-in pages and by the
+"I already have an account" step of a contact's invitation.
 
-One function decides, in this order: rate limit, account lock, password (the
-accounts PracticeBackend finds, scoped by practice and kind), then — only after the right
-password — whether the account is disabled or its temporary password expired.
-Unknown accounts and wrong passwords get the same words, so the page does not
-reveal who has an account. Every outcome is audited without the password.
+One function decides, in this order: the per-IP rate limit; the identifier's
+back-off (skipped for a browser whose device cookie names the account); the
+password (the accounts PracticeBackend finds, scoped by practice and kind; an
+unknown identifier still costs one hash); then — only after the right password —
+whether the account is disabled or its temporary password expired.
+
+Unknown accounts and wrong passwords get the same words, and a refused identifier
+gets the same words, status and work whether or not an account has it, so the page
+does not reveal who has an account. Nothing sleeps. Every outcome is audited
+without the password.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.contrib.auth import login
@@ -18,13 +24,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portico.accounts.backends import find_sign_in_candidates, verify_password
-from portico.accounts.lockout import clear_failures, is_locked, register_failure
+from portico.accounts.devices import DEVICE_BACKOFF, device_cookie_value, trusted_devices
+from portico.accounts.lockout import (
+    current_hold,
+    forget_failures,
+    held_until,
+    identifier_key,
+    note_failure,
+)
 from portico.accounts.models import User, UserKind
 from portico.audit.actor import Actor, client_ip
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
-from portico.lib.localtime import clock
-from portico.lib.ratelimit import consume
+from portico.lib.localtime import practice_zone
+from portico.lib.ratelimit import Hold, backoff_failure, backoff_forget, consume
 from portico.practices.models import Practice
 
 NO_MATCH = "That email/username and password do not match our records."
@@ -33,7 +46,7 @@ NO_MATCH = "That email/username and password do not match our records."
 class Outcome(StrEnum):
     SIGNED_IN = "signed_in"
     NO_MATCH = "no_match"  # unknown account or wrong password: the same to the visitor
-    LOCKED = "locked"
+    LOCKED = "locked"  # the identifier is held back: the same for unknown accounts
     DISABLED = "disabled"
     TEMPORARY_PASSWORD_EXPIRED = "temporary_password_expired"  # noqa: S105 (an outcome name)
     RATE_LIMITED = "rate_limited"
@@ -43,10 +56,12 @@ class Outcome(StrEnum):
 class SignInResult:
     outcome: Outcome
     message: str = ""  # what to tell the visitor when not signed in
-    user: User | None = None  # set only when signed in
+    user: User | None = None  # set only when the credentials are right and usable
     must_change_password: bool = False
     locked_until: datetime | None = None
-    retry_after: int = 0  # seconds, when rate limited
+    retry_after: int = 0  # seconds, when rate limited or held back
+    # The trusted-device cookie to send with the response (accounts.devices), on success.
+    device_cookie: str = ""
 
     @property
     def ok(self) -> bool:
@@ -60,13 +75,47 @@ def identifier_kind(identifier: str) -> str:
 def attempt_sign_in(
     request: HttpRequest, *, practice: Practice, kind: str, identifier: str, password: str
 ) -> SignInResult:
-    """Try to sign ``identifier`` in to ``practice`` as a ``kind`` user; on success, log in."""
+    """Try to sign ``identifier`` in to ``practice`` as a ``kind`` user; on success, log in.
+
+    The view sends ``result.device_cookie`` with its response (``set_device_cookie``).
+    """
+    result = check_credentials(
+        request, practice=practice, kind=kind, identifier=identifier, password=password
+    )
+    if result.ok and result.user is not None:
+        # login() gives the session a new id and stamps last_login (user_logged_in signal).
+        login(request, result.user)
+        record(
+            "signin.succeeded",
+            practice=practice,
+            actor=Actor.from_request(request),
+            subject_user=result.user,
+            details={"identifier_kind": identifier_kind(identifier.strip()), "kind": kind},
+        )
+    return result
+
+
+def check_credentials(
+    request: HttpRequest,
+    *,
+    practice: Practice,
+    kind: str,
+    identifier: str,
+    password: str,
+    during: str = "",
+) -> SignInResult:
+    """Whose credentials these are, under every sign-in rule, without starting a session.
+
+    ``during`` names a journey other than the sign-in page (e.g. "registration") in
+    the audit events.
+    """
     identifier = identifier.strip()
-    ip = client_ip(request)
-    action = "staff_sign_in" if kind == UserKind.STAFF else "portal_sign_in"
-    verdict = consume(action, ip=ip, key=f"{practice.pk}:{identifier.lower()}")
-    details = {"identifier_kind": identifier_kind(identifier), "kind": kind}
     visitor = Actor.from_request(request, label="visitor")
+    details = {"identifier_kind": identifier_kind(identifier), "kind": kind}
+    if during:
+        details["during"] = during
+    action = "staff_sign_in" if kind == UserKind.STAFF else "portal_sign_in"
+    verdict = consume(action, ip=client_ip(request))
     if not verdict.allowed:
         minutes = max(1, -(-verdict.retry_after // 60))
         record(Action.SIGN_IN_RATE_LIMITED, practice=practice, actor=visitor, details=dict(details))
@@ -80,29 +129,45 @@ def attempt_sign_in(
         )
 
     now = timezone.now()
+    key = identifier_key(practice, kind, identifier)
     candidates = find_sign_in_candidates(practice=practice, kind=kind, identifier=identifier)
-    if candidates and all(is_locked(user, now) for user in candidates):
-        return _locked(practice, candidates[0], visitor, details)
-
-    # The candidates found above are checked directly: one lookup per attempt.
-    user = verify_password(candidates, password)
-    if user is None:
-        for candidate in candidates:
-            if not is_locked(candidate, now):
-                register_failure(candidate, by=visitor, at=now)
+    devices = trusted_devices(request, candidates)
+    hold = current_hold(key)
+    held = hold.refuses(now.timestamp())
+    single = candidates[0] if len(candidates) == 1 else None
+    if held and not devices:
         record(
             Action.SIGN_IN_FAILED,
             practice=practice,
             actor=visitor,
-            subject_user=candidates[0] if len(candidates) == 1 else None,
-            details={**details, "reason": "wrong_password" if candidates else "unknown_account"},
+            subject_user=single,
+            details={**details, "reason": "locked"},
         )
-        if len(candidates) == 1 and is_locked(candidates[0], now):
-            return _locked(practice, candidates[0], visitor, details, audit=False)
+        return _held_back(practice, kind, hold, now)
+
+    # While the identifier is held back, only the accounts this browser vouches for
+    # may be opened; otherwise every account the identifier names.
+    user = verify_password([device.user for device in devices] if held else candidates, password)
+    if user is None:
+        if devices:
+            # A trusted browser's mistakes spend its own small allowance, not the owner's.
+            for device in devices:
+                backoff_failure(DEVICE_BACKOFF, device.nonce, now=now.timestamp())
+            record(
+                "signin.failed",
+                practice=practice,
+                actor=visitor,
+                subject_user=single,
+                details={**details, "reason": "wrong_password", "trusted_device": "yes"},
+            )
+            return SignInResult(Outcome.NO_MATCH, message=NO_MATCH)
+        hold = note_failure(
+            key, practice=practice, candidates=candidates, by=visitor, at=now, details=details
+        )
+        if hold.refuses(now.timestamp()):
+            return _held_back(practice, kind, hold, now)
         return SignInResult(Outcome.NO_MATCH, message=NO_MATCH)
 
-    if is_locked(user, now):
-        return _locked(practice, user, visitor, details)
     if not user.is_active:
         record(
             Action.SIGN_IN_FAILED,
@@ -132,47 +197,41 @@ def attempt_sign_in(
             ),
         )
 
-    clear_failures(user)
-    # login() gives the session a new id and stamps last_login (user_logged_in signal).
-    login(request, user)
-    record(
-        Action.SIGN_IN_SUCCEEDED,
-        practice=practice,
-        actor=Actor.from_request(request),
-        subject_user=user,
-        details=details,
-    )
+    vouching = [device for device in devices if device.user.pk == user.pk]
+    if vouching:
+        # The guesser's back-off on the identifier stays: only this browser is let through.
+        backoff_forget(DEVICE_BACKOFF, *(device.nonce for device in vouching))
+    else:
+        forget_failures(user, key)
     return SignInResult(
-        Outcome.SIGNED_IN, user=user, must_change_password=user.must_change_password
+        Outcome.SIGNED_IN,
+        user=user,
+        must_change_password=user.must_change_password,
+        device_cookie=device_cookie_value(request, user),
     )
 
 
-def _locked(
-    practice: Practice,
-    user: User,
-    visitor: Actor,
-    details: dict[str, str],
-    *,
-    audit: bool = True,
-) -> SignInResult:
-    if audit:
-        record(
-            Action.SIGN_IN_FAILED,
-            practice=practice,
-            actor=visitor,
-            subject_user=user,
-            details={**details, "reason": "locked"},
-        )
-    until = user.locked_until
-    assert until is not None  # noqa: S101 (only called for locked accounts)
+def _held_back(practice: Practice, kind: str, hold: Hold, now: datetime) -> SignInResult:
+    """The refusal: its words depend only on the practice, the page and the time."""
+    until = held_until(hold)
+    # Shown to the minute, rounded up, so "until" is never a moment too early.
+    shown = until.replace(second=0, microsecond=0)
+    if shown < until:
+        shown += timedelta(minutes=1)
+    local = timezone.localtime(shown, practice_zone(practice))
+    if kind == UserKind.STAFF:
+        what, ways = "email address", "or ask an owner or administrator of the practice"
+    else:
+        what, ways = "email or username", f"use “Forgot password?”, or ask {practice.name}"
     return SignInResult(
         Outcome.LOCKED,
         message=(
-            "Too many wrong passwords: this account is locked until "
-            f"{clock(practice, until)} ({practice.timezone.replace('_', ' ')}). "
-            "Try again then, or ask the practice to unlock it."
+            f"Too many wrong passwords: signing in with this {what} is locked until "
+            f"{local:%-I:%M %p} ({practice.timezone.replace('_', ' ')}), except in a browser "
+            f"you have signed in with before. Try again then, {ways} to unlock it."
         ),
         locked_until=until,
+        retry_after=max(1, int(hold.until - now.timestamp() + 0.999)),
     )
 
 

@@ -16,7 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.access.models import LinkPurpose
-from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.access.session_token import forget_token, stash_token, stashed_link
+from portico.accounts.devices import set_device_cookie
 from portico.accounts.forms import NewPasswordForm, StaffSignInForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import UserKind
@@ -28,7 +29,7 @@ from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
 from portico.practices.http import PracticeRequest
-from portico.practices.queries import find_staff_invite, staff_invite_problem
+from portico.practices.queries import staff_invite_problem
 
 STAFF_INVITE = LinkPurpose.STAFF_INVITE
 
@@ -64,7 +65,9 @@ def staff_sign_in(http_request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         if result.ok:
-            return redirect(next_url or "clients:list")
+            response = redirect(next_url or "clients:list")
+            set_device_cookie(response, result.device_cookie)
+            return response
         problem = result.message
     return render(
         request,
@@ -108,11 +111,10 @@ def staff_welcome_link(http_request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_welcome(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
-    token = stashed_token(request, STAFF_INVITE) or ""
     verdict = consume("link_page", ip=client_ip(request))
     if not verdict.allowed:
         return too_many_attempts(request, verdict.retry_after, layout="base.html")
-    link = find_staff_invite(request.practice, token)
+    link = stashed_link(request, request.practice, STAFF_INVITE)
     problem = staff_invite_problem(link)
     if link is None or problem:
         return render(request, "accounts/staff_invite_dead.html", {"problem": problem}, status=410)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from portico.audit.models import AuditEvent
+from portico.audit.reads import VIEW_ACTIONS
 from portico.audit.vocabulary import DESCRIPTIONS, Action
+from portico.lib.csv_safe import safe_row
 from portico.lib.localtime import local
 
 if TYPE_CHECKING:
@@ -20,6 +22,16 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 
+# The "Show" choices of the history filter: a prefix of the action code each.
+ACTION_GROUPS = [
+    ("", "All events"),
+    ("access.", "Portal access and links"),
+    ("signin.", "Sign-ins and locks"),
+    ("client.", "Client details"),
+    ("staff.", "Staff accounts"),
+    ("practice.", "Practice settings"),
+]
+
 
 def _events() -> QuerySet[AuditEvent]:
     # The client's name and the subject's name appear in sentences and the export;
@@ -27,9 +39,17 @@ def _events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("client", "subject_user").order_by("-at", "-id")
 
 
-def recent_events_for_client(client: Client, limit: int = 10) -> list[AuditEvent]:
-    """The client's newest access events, newest first: one query."""
-    return list(_events().filter(practice_id=client.practice_id, client=client)[:limit])
+def recent_events_for_client(
+    client: Client, limit: int = 10, *, include_views: bool = False
+) -> list[AuditEvent]:
+    """The client's newest access events, newest first: one query.
+
+    Record views are left out unless asked: they would push the access events off the list.
+    """
+    events = _events().filter(practice_id=client.practice_id, client=client)
+    if not include_views:
+        events = events.exclude(action__in=VIEW_ACTIONS)
+    return list(events[:limit])
 
 
 @dataclass(frozen=True)
@@ -37,10 +57,16 @@ class EventFilter:
     action_prefix: str = ""
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+    include_views: bool = False  # staff opening records and the history (see audit/reads.py)
+    client_id: int | None = None
 
 
 def events_for_practice(practice: Practice, filters: EventFilter) -> QuerySet[AuditEvent]:
     events = _events().filter(practice=practice)
+    if not filters.include_views:
+        events = events.exclude(action__in=VIEW_ACTIONS)
+    if filters.client_id is not None:
+        events = events.filter(client_id=filters.client_id)
     if filters.action_prefix:
         events = events.filter(action__startswith=filters.action_prefix)
     if filters.since is not None:
@@ -106,15 +132,20 @@ def export_rows(practice: Practice, filters: EventFilter) -> Iterator[list[Any]]
     yield list(CSV_COLUMNS)
     for event in events_for_practice(practice, filters).iterator(chunk_size=1000):
         client = event.client
-        yield [
-            event.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            event.actor_label,
-            event.ip or "",
-            event.action,
-            str(client.public_id) if client else "",
-            client.full_name if client else "",
-            json.dumps(event.details or {}, sort_keys=True, default=str),
-        ]
+        # Names are typed by staff (the actor's and the client's): a spreadsheet must
+        # show them, never run them. Our own cells (times, codes, ids, JSON) pass
+        # through unchanged, as none of them can start with a formula character.
+        yield safe_row(
+            [
+                event.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                event.actor_label,
+                event.ip or "",
+                event.action,
+                str(client.public_id) if client else "",
+                client.full_name if client else "",
+                json.dumps(event.details or {}, sort_keys=True, default=str),
+            ]
+        )
 
 
 # --- The client page's history partial (audit/_history.html) ----------------------
@@ -131,6 +162,9 @@ def history_items(events: list[AuditEvent], practice: Practice) -> list[HistoryI
     return [HistoryItem(e, describe_event(e), local(practice, e.at)) for e in events]
 
 
-def history_for_client(client: Client, limit: int = 10) -> list[HistoryItem]:
+def history_for_client(
+    client: Client, limit: int = 10, *, include_views: bool = False
+) -> list[HistoryItem]:
     """What ``{% include "audit/_history.html" with history=... %}`` shows: one query."""
-    return history_items(recent_events_for_client(client, limit), client.practice)
+    events = recent_events_for_client(client, limit, include_views=include_views)
+    return history_items(events, client.practice)

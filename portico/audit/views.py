@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portico.accounts.decorators import staff_required
 from portico.accounts.forms import PlainForm
-from portico.audit.queries import EventFilter, describe_event, export_rows, page_of_events
+from portico.audit.actor import Actor
+from portico.audit.queries import (
+    ACTION_GROUPS,
+    EventFilter,
+    describe_event,
+    export_rows,
+    page_of_events,
+)
+from portico.audit.reads import ReadPage, record_read
+from portico.clients.models import Client
+from portico.clients.queries import get_client_for_staff
 from portico.lib.localtime import local, practice_zone
 from portico.practices.http import SignedInRequest
 from portico.practices.models import Practice
 from portico.practices.roles import Can
-
-ACTION_GROUPS = [
-    ("", "All events"),
-    ("access.", "Portal access and links"),
-    ("signin.", "Sign-ins and locks"),
-    ("client.", "Client details"),
-    ("staff.", "Staff accounts"),
-    ("practice.", "Practice settings"),
-]
 
 
 class EventFilterForm(PlainForm):
@@ -45,6 +47,13 @@ class EventFilterForm(PlainForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the end date as YYYY-MM-DD."},
     )
+    views = forms.BooleanField(
+        label="Include record views",
+        required=False,
+        help_text="Staff opening a client's pages or this history. Off: access events only.",
+    )
+    # Set by the "See who opened it" link on a client's page; carried through the filters.
+    client = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -53,25 +62,62 @@ class EventFilterForm(PlainForm):
             self.add_error("until", "The end date is before the start date.")
         return cleaned
 
-    def to_filter(self, practice: Practice) -> EventFilter:
+    def to_filter(self, practice: Practice, client: Client | None = None) -> EventFilter:
         """Dates are days in the practice's time zone."""
         if not self.is_valid():
-            return EventFilter()
+            return EventFilter(client_id=client.pk if client else None)
         zone = practice_zone(practice)
         since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
         return EventFilter(
             action_prefix=self.cleaned_data.get("action") or "",
             since=datetime.combine(since, time.min, zone) if since else None,
             until=datetime.combine(until + timedelta(days=1), time.min, zone) if until else None,
+            include_views=bool(self.cleaned_data.get("views")),
+            client_id=client.pk if client else None,
         )
+
+    def applied(self) -> dict[str, Any]:
+        """The filters in force, for the audit event: what was asked, in the words of the form."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        applied: dict[str, Any] = {}
+        if data.get("action"):
+            applied["action"] = data["action"]
+        for name in ("since", "until"):
+            if data.get(name):
+                applied[name] = data[name].isoformat()
+        if data.get("views"):
+            applied["include_views"] = True
+        return applied
+
+
+def _filtered_client(request: SignedInRequest) -> Client | None:
+    """The client the history is narrowed to, if any: another practice's is a 404."""
+    public_id = request.GET.get("client")
+    if not public_id:
+        return None
+    try:
+        uuid.UUID(public_id)
+    except ValueError:
+        raise Http404("No such client.") from None
+    return get_client_for_staff(request.user, request.practice, public_id)
 
 
 @staff_required(Can.EXPORT_AUDIT)
 @require_GET
 def event_list(http_request: HttpRequest) -> HttpResponse:
     request = cast(SignedInRequest, http_request)
+    client = _filtered_client(request)
     form = EventFilterForm(request.GET or None)
-    filters = form.to_filter(request.practice)
+    filters = form.to_filter(request.practice, client)
+    record_read(
+        Actor.from_request(request),
+        practice=request.practice,
+        page=ReadPage.ACCESS_HISTORY,
+        client=client,
+        filters=form.applied(),
+    )
     page = page_of_events(request.practice, filters, cursor=request.GET.get("after", ""))
     rows = [
         {
@@ -88,6 +134,7 @@ def event_list(http_request: HttpRequest) -> HttpResponse:
         "audit/list.html",
         {
             "form": form,
+            "client": client,
             "rows": rows,
             "next_cursor": page.next_cursor,
             "filter_query": query.urlencode(),
@@ -107,7 +154,17 @@ class _Echo:
 @require_GET
 def export_csv(http_request: HttpRequest) -> StreamingHttpResponse:
     request = cast(SignedInRequest, http_request)
-    filters = EventFilterForm(request.GET or None).to_filter(request.practice)
+    client = _filtered_client(request)
+    form = EventFilterForm(request.GET or None)
+    filters = form.to_filter(request.practice, client)
+    # Every download is a disclosure: always recorded, never folded into an earlier one.
+    record_read(
+        Actor.from_request(request),
+        practice=request.practice,
+        page=ReadPage.ACCESS_HISTORY_EXPORT,
+        client=client,
+        filters=form.applied(),
+    )
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

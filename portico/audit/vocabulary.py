@@ -72,6 +72,10 @@ class Action(StrEnum):
     STAFF_ROLE_CHANGED = "staff.role_changed"
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_REACTIVATED = "staff.reactivated"
+    SEND_REFUSED_ADDRESS = "access.send.refused_address"
+    RECORD_VIEWED = "client.record.viewed"
+    HISTORY_VIEWED = "audit.history.viewed"
+    HISTORY_EXPORTED = "audit.history.exported"
 
 
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
@@ -147,7 +151,40 @@ def _colon_email(event: AuditEvent) -> str:
     return f": {email}" if email else ""
 
 
+READ_PAGES = {
+    "client": "the client's page",
+    "personal_information": "Personal information",
+    "people": "the People tab",
+}
+
+
+def _history_filters(event: AuditEvent) -> str:
+    """The filters a history view or export used, in words: " (sign-ins and locks, from …)"."""
+    from portico.audit.queries import ACTION_GROUPS
+
+    filters = (event.details or {}).get("filters") or {}
+    parts = []
+    if filters.get("action"):
+        group = dict(ACTION_GROUPS).get(filters["action"], filters["action"])
+        parts.append(str(group).lower())
+    if filters.get("since"):
+        parts.append(f"from {filters['since']}")
+    if filters.get("until"):
+        parts.append(f"to {filters['until']}")
+    if filters.get("include_views"):
+        parts.append("with record views")
+    if event.client_id is not None and event.client is not None:
+        parts.append(f"about {event.client.full_name}")
+    return f" ({', '.join(parts)})" if parts else " (everything)"
+
+
 DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
+    Action.SEND_REFUSED_ADDRESS: lambda e: (
+        f"Link not sent{_to(e)}: that address is not on file for this person"
+    ),
+    Action.RECORD_VIEWED: lambda e: f"Viewed {READ_PAGES.get(_d(e, 'page'), 'the client record')}",
+    Action.HISTORY_VIEWED: lambda e: f"Viewed the access history{_history_filters(e)}",
+    Action.HISTORY_EXPORTED: lambda e: f"Downloaded the access history as CSV{_history_filters(e)}",
     Action.INVITE_SENT: lambda e: f"Portal invitation sent{_to(e)}",
     Action.INVITE_RESENT: lambda e: f"Portal invitation resent{_to(e)}",
     Action.BULK_INVITE_STARTED: lambda e: "Started inviting everyone not yet invited",

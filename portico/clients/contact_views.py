@@ -17,6 +17,7 @@ from portico.access.queries import access_is_on, contacts_with_access_on
 from portico.access.status import people_access
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
+from portico.audit.reads import ReadPage, record_read
 from portico.clients import contact_actions
 from portico.clients.contact_forms import (
     ComingOfAgeReviewForm,
@@ -60,6 +61,9 @@ def people(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    record_read(
+        Actor.from_request(request), practice=request.practice, page=ReadPage.PEOPLE, client=client
+    )
     contacts = current_contacts(client)
     access = people_access(client, contacts, timezone.now())
     context = _header(request, client, access_on=access.own_access_on) | {

@@ -17,6 +17,7 @@ from portico.access.status import people_access, portal_status, portal_statuses
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client
+from portico.audit.reads import ReadPage, record_read
 from portico.clients import actions
 from portico.clients.contact_queries import current_contacts, open_review_count, open_review_for
 from portico.clients.forms import (
@@ -134,6 +135,9 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    record_read(
+        Actor.from_request(request), practice=request.practice, page=ReadPage.CLIENT, client=client
+    )
     people = people_access(client, current_contacts(client), timezone.now()).rows
     context = _client_context(request, client) | {
         "history": history_for_client(client),
@@ -148,6 +152,12 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
 def personal_information(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(
         request.user, request.practice, public_id, capability=Can.EDIT_CLIENTS
+    )
+    record_read(
+        Actor.from_request(request),
+        practice=request.practice,
+        page=ReadPage.PERSONAL_INFORMATION,
+        client=client,
     )
     initial = {name: getattr(client, name) for name in actions.DETAIL_FIELDS}
     initial["portal_access_enabled"] = access_is_on(client)

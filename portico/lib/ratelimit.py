@@ -1,7 +1,14 @@
-"""Rate limits declared as data, checked with one ``consume()`` call.
+"""Rate limits and back-offs declared as data, checked with one call each.
 
-Each action has rules like ``"10/m/ip,5/15m/key"``: at most 10 a minute from one
-IP address, and at most 5 in 15 minutes for one key (an account or identifier).
+Rate limits (``consume()``): each action has rules like ``"10/m/ip,5/15m/key"``:
+at most 10 a minute from one IP address, and at most 5 in 15 minutes for one key
+(an account or identifier).
+
+Back-offs (``backoff_hold()``, ``backoff_failure()``, ``backoff_forget()``): after a
+number of failures in a row for one key, refuse for a while, the wait doubling with
+each further failure up to a cap. Sign-in uses one per identifier typed (known
+account or not) and one per trusted-device cookie.
+
 Counters live in the cache (the database cache by default, Redis when
 REDIS_URL is set), so every web process shares them. Keys are hashed: the cache
 never holds an email address or username.
@@ -17,8 +24,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 RATE_LIMITS: dict[str, str] = {
-    "staff_sign_in": "20/m/ip,10/15m/key",
-    "portal_sign_in": "20/m/ip,10/15m/key",
+    # Per IP only: a per-identifier count here would let anyone stop the owner, even on
+    # a trusted device. The identifier's own limit is the "sign_in" back-off below.
+    "staff_sign_in": "20/m/ip",
+    "portal_sign_in": "20/m/ip",
     "forgot_password": "10/h/ip,3/h/key",
     "forgot_username": "10/h/ip,3/h/key",
     "link_page": "60/m/ip",
@@ -73,14 +82,94 @@ def consume(action: str, *, ip: str | None = None, key: str | None = None) -> Ve
             continue
         window = now // rule.seconds
         cache_key = _cache_key(action, rule, value.lower(), window)
-        if cache.add(cache_key, 1, timeout=rule.seconds + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(cache_key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(cache_key, 1, timeout=rule.seconds + 1)
-                count = 1
+        count = _count(cache_key, timeout=(window + 1) * rule.seconds - now + 1)
         if count > rule.count:
             retry_after = max(retry_after, (window + 1) * rule.seconds - now)
     return Verdict(allowed=retry_after == 0, retry_after=retry_after)
+
+
+def _count(cache_key: str, *, timeout: int) -> int:
+    """Add one to a counter that lives ``timeout`` seconds from now; the new count."""
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        count = int(cache.incr(cache_key))
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+    # The database cache's incr() rewrites the row with the default 5-minute timeout;
+    # put the real one back so an hour's window lasts an hour.
+    cache.touch(cache_key, timeout)
+    return count
+
+
+# --- back-offs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """``free`` failures in a row are allowed; the next attempts are refused for ``first``
+    seconds, and each further failure (once the wait is over) doubles the wait, up to
+    ``longest``. Failures are forgotten ``memory`` seconds after the last one."""
+
+    free: int
+    first: int
+    longest: int
+    memory: int
+
+    def wait_after(self, failures: int) -> int:
+        """Seconds refused after the ``failures``-th failure in a row."""
+        if failures < self.free:
+            return 0
+        doublings: int = min(failures - self.free, 20)
+        return min(self.first << doublings, self.longest)
+
+
+BACKOFFS: dict[str, Backoff] = {
+    # The identifier typed at a sign-in (username or email, per practice and kind),
+    # whether or not an account has it: 5 free, then 1, 2, 4, 8, 15, 15 ... minutes.
+    "sign_in": Backoff(free=5, first=60, longest=15 * 60, memory=24 * 3600),
+    # One trusted-device cookie entry: 5 wrong passwords, then it no longer lifts the
+    # identifier's back-off for a day (a stolen cookie is not an unlimited oracle).
+    "trusted_device": Backoff(free=5, first=24 * 3600, longest=24 * 3600, memory=24 * 3600),
+}
+
+
+@dataclass(frozen=True)
+class Hold:
+    failures: int = 0  # in a row, not yet forgotten
+    until: float = 0.0  # epoch seconds; attempts are refused while now < until
+
+    def refuses(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) < self.until
+
+
+def _backoff_keys(name: str, key: str) -> tuple[str, str]:
+    digest = hashlib.sha256(f"{name}|{key.lower()}".encode()).hexdigest()[:32]
+    return f"bo:{name}:{digest}:n", f"bo:{name}:{digest}:until"
+
+
+def backoff_hold(name: str, key: str) -> Hold:
+    """Where ``key`` stands: failures so far and until when it is refused."""
+    count_key, until_key = _backoff_keys(name, key)
+    found = cache.get_many([count_key, until_key])
+    return Hold(failures=int(found.get(count_key, 0)), until=float(found.get(until_key, 0.0)))
+
+
+def backoff_failure(name: str, key: str, *, now: float | None = None) -> Hold:
+    """Count one failure for ``key``; the hold that follows from it."""
+    rule = BACKOFFS[name]
+    now = time.time() if now is None else now
+    count_key, until_key = _backoff_keys(name, key)
+    failures = _count(count_key, timeout=rule.memory)
+    wait = rule.wait_after(failures)
+    if not wait:
+        return Hold(failures=failures)
+    until = now + wait
+    cache.set(until_key, until, timeout=rule.memory)
+    return Hold(failures=failures, until=until)
+
+
+def backoff_forget(name: str, *keys: str) -> None:
+    """Start ``keys`` again from no failures (a success, staff unlock, a new password)."""
+    cache.delete_many([part for key in keys for part in _backoff_keys(name, key)])

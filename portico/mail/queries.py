@@ -129,20 +129,33 @@ def delivery_state(email: OutboundEmail) -> DeliveryState:
     )
 
 
-def mailbox_messages(*, to: str = "") -> QuerySet[LocalMailboxMessage]:
+def _mailbox(practice: Practice | None) -> QuerySet[LocalMailboxMessage]:
+    """Every message, or only those of ``practice``'s outbox rows (matched by Message-ID)."""
+    messages = LocalMailboxMessage.objects.all()
+    if practice is not None:
+        ids = OutboundEmail.objects.filter(practice=practice).values("message_id")
+        messages = messages.filter(message_id__in=ids)
+    return messages
+
+
+def mailbox_messages(
+    *, to: str = "", practice: Practice | None = None
+) -> QuerySet[LocalMailboxMessage]:
     """The local mailbox, newest first, each with the kind of its outbox row (if still there)."""
     kind = OutboundEmail.objects.filter(message_id=OuterRef("message_id")).values("kind")[:1]
-    messages = LocalMailboxMessage.objects.defer("text_body", "html_body", "headers").annotate(
-        kind=Subquery(kind)
+    messages = (
+        _mailbox(practice).defer("text_body", "html_body", "headers").annotate(kind=Subquery(kind))
     )
     if to:
         messages = messages.filter(to_addresses__icontains=to)
     return messages.order_by("-received_at", "-id")
 
 
-def get_mailbox_message(message_id: int) -> LocalMailboxMessage:
+def get_mailbox_message(
+    message_id: int, *, practice: Practice | None = None
+) -> LocalMailboxMessage:
     try:
-        return LocalMailboxMessage.objects.get(pk=message_id)
+        return _mailbox(practice).get(pk=message_id)
     except LocalMailboxMessage.DoesNotExist:
         raise Http404("No such message in the local mailbox.") from None
 

@@ -87,7 +87,8 @@ def seed_access_states(practice: Practice, owner: User) -> dict[str, Client]:
     made["active"] = _own_client(active)
 
     locked = _registered(practice, by, "Lou", "Locked", "lou.locked@example.com")
-    for _ in range(MAX_FAILED_SIGN_INS):
+    # Five wrong passwords, then four more: the longest wait (15 minutes), as a guesser reaches.
+    for _ in range(MAX_FAILED_SIGN_INS + 4):
         register_failure(locked, by=Actor.system())
     made["locked"] = _own_client(locked)
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portico.access.actions import AccessRefused, SendLimitReached, send_password_reset
+from portico.access.actions import AccessRefused, SelfServiceLimitReached, send_password_reset
 from portico.access.links import CLIENT_PURPOSES, consume_link, revoke_live_links
 from portico.access.models import AccessLink, RevokeReason
 from portico.access.queries import access_is_on, client_of_account, default_address
@@ -41,7 +41,9 @@ class RequestOutcome(StrEnum):
     UNKNOWN_ACCOUNT = "unknown_account"
     DISABLED = "disabled"
     RATE_LIMITED = "rate_limited"
-    SEND_LIMIT = "send_limit"
+    # The person's own "Forgot password?" budget is spent (3 an hour, 10 a day);
+    # staff sends are counted apart and unaffected.
+    SELF_SERVICE_LIMIT = "self_service_limit"
     NOT_SENT = "not_sent"  # e.g. no address on file; the reason is in the audit details
 
 
@@ -67,7 +69,8 @@ def request_password_reset(
     """Email a reset link to each active portal account ``identifier`` names.
 
     Sends nothing for unknown or disabled accounts, over the rate limit, or over
-    the client's resend limit. The caller answers the same way whatever happens.
+    the person's self-service budget (``limits.SELF_SERVICE_*``, apart from the
+    staff allowance). The caller answers the same way whatever happens.
     """
     action = Action.RESET_REQUESTED
     kind = {"identifier_kind": _identifier_kind(identifier)}
@@ -89,9 +92,10 @@ def _reset_one(account: User, *, by: Actor, details: dict[str, str]) -> RequestO
         outcome = RequestOutcome.DISABLED
     else:
         try:
-            send_password_reset(account, by=by)  # counts toward the client's resend limit
-        except SendLimitReached:
-            outcome = RequestOutcome.SEND_LIMIT
+            # Its own budget: anonymous requests never use up what staff can send.
+            send_password_reset(account, by=by, self_service=True)
+        except SelfServiceLimitReached:
+            outcome = RequestOutcome.SELF_SERVICE_LIMIT
         except AccessRefused as refusal:
             outcome, reason = RequestOutcome.NOT_SENT, refusal.message
     record(

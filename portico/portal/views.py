@@ -22,7 +22,8 @@ from portico.access.dead_links import dead_link_response
 from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose
 from portico.access.registration import record_link_view
-from portico.access.session_token import forget_token, stash_token, stashed_token
+from portico.access.session_token import forget_token, stash_token, stashed_link
+from portico.accounts.devices import set_device_cookie
 from portico.accounts.forms import NewPasswordForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import User
@@ -102,8 +103,11 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
         )
         if result.ok and result.user is not None:
             if result.must_change_password:
-                return redirect("portal:change_password")
-            return redirect(_safe_next(request) or next_step_url(result.user))
+                response = redirect("portal:change_password")
+            else:
+                response = redirect(_safe_next(request) or next_step_url(result.user))
+            set_device_cookie(response, result.device_cookie)
+            return response
         error = (
             _disabled_message(practice) if result.outcome == Outcome.DISABLED else result.message
         )
@@ -199,8 +203,7 @@ def reset_link(http_request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _stashed_reset(request: PracticeRequest) -> tuple[AccessLink | None, User | None]:
-    token = stashed_token(request, RESET)
-    link = find_link(request.practice, token, purposes=(RESET,)) if token else None
+    link = stashed_link(request, request.practice, RESET)
     if link is None or not is_live(link):
         return link, None
     account = actions.reset_account_for(link)

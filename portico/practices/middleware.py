@@ -6,6 +6,11 @@ is moved into the script prefix so every ``reverse()`` inside the practice yield
 ``/p/<slug>/...`` without views knowing which mode is on. Either way the
 practice's URLs come from ``settings.PRACTICE_URLCONF``. An unknown practice is a
 plain 404.
+
+Every practice response to a signed-in staff or portal user, or to a visitor in the
+middle of a welcome or reset journey, is marked ``Cache-Control: no-store``: client
+data must not stay in a shared computer's browser cache (or a proxy's) after sign-out.
+Static files (WhiteNoise, earlier) and pages outside any practice are untouched.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from django.core.handlers.wsgi import get_script_name
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import set_script_prefix
+from django.utils.cache import add_never_cache_headers
 
+from portico.access.session_token import carries_a_link
 from portico.practices.http import PracticeRequest
 from portico.practices.models import Practice
 
@@ -56,7 +63,10 @@ class PracticeMiddleware:
             # From the request's own SCRIPT_NAME, not the thread's current prefix: the
             # test client does not reset that between requests, so it would grow.
             set_script_prefix(get_script_name(request.META).rstrip("/") + prefix + "/")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _is_private(request):
+            add_never_cache_headers(response)
+        return response
 
     @staticmethod
     def _slug_from_host(request: HttpRequest) -> str | None:
@@ -67,3 +77,9 @@ class PracticeMiddleware:
             if "." not in slug and slug:
                 return slug
         return None
+
+
+def _is_private(request: HttpRequest) -> bool:
+    """Whether the response may show client data: someone is signed in, or a link is open."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated) or carries_a_link(request)

@@ -21,9 +21,9 @@ from portico.clients.models import Client, Contact
 from portico.practices.models import Practice
 from tests.cast import make_practice
 
-BEFORE = [("access", "0006_bulk_invites"), ("clients", "0004_email_prefix_index")]
+BEFORE = [("access", "0007_link_self_service"), ("clients", "0004_email_prefix_index")]
 AFTER = [
-    ("access", "0009_drop_grants_and_link_subjects"),
+    ("access", "0010_drop_grants_and_link_subjects"),
     ("clients", "0005_access_switches_move_to_portal_access"),
 ]
 

@@ -15,7 +15,7 @@ from portico.mail.models import EmailStatus
 SOURCE = Path(__file__).resolve().parents[2] / "portico"
 # An action written as a string rather than as Action.X (the vocabulary itself excepted).
 ACTION = re.compile(
-    r'"((?:access|client|contact|staff|signin|practice|mail)\.[a-z_]+(?:\.[a-z_]+)*)"'
+    r'"((?:access|client|contact|staff|signin|practice|mail|audit)\.[a-z_]+(?:\.[a-z_]+)*)"'
 )
 NOT_ACTIONS = {"mail.com", "mail.ru"}  # domains in the typo-hint list
 # Recorded as Action(f"mail.{status}") from a delivery status (portico/mail/webhooks.py).
@@ -42,6 +42,13 @@ def actions_written_as_strings() -> set[str]:
 
 def test_every_action_has_a_description_and_every_description_an_action() -> None:
     assert set(DESCRIPTIONS) == set(Action)
+
+
+def test_the_vocabulary_holds_the_actions_written_across_the_apps() -> None:
+    actions = {action.value for action in Action}
+    assert {"access.invite.sent", "client.added", "contact.added", "mail.bounced"} <= actions
+    assert {"client.record.viewed", "audit.history.viewed", "audit.history.exported"} <= actions
+    assert "access.send.refused_address" in actions
 
 
 def test_every_action_code_written_as_a_string_is_in_the_vocabulary() -> None:

@@ -1,4 +1,4 @@
-"""The local mailbox pages (embedded default only): list, filter, read, follow links."""
+"""The local mailbox pages: list, filter, read, follow links; and who may read them."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from portico.accounts.models import User
 from portico.clients.models import Client
 from portico.mail.models import EmailKind, LocalMailboxMessage
 from portico.mail.outbox import queue_email
 from portico.practices.models import Practice
+from tests.cast import at, make_client
 from tests.mail.conftest import run_worker
+from tests.portal.conftest import register
 
 
 @pytest.fixture
@@ -114,3 +117,110 @@ def test_the_mailbox_does_not_exist_outside_the_embedded_setup(
 
 def test_an_unknown_message_is_a_404(local_mailbox: None, db: None) -> None:
     assert HttpClient().get(reverse("mailbox:message", args=[999999])).status_code == 404
+
+
+# --- PORTICO_LOCAL_MAILBOX=true: inside each practice, for its staff, its emails only ---------
+
+
+@pytest.fixture
+def staff_only_mailbox(local_mailbox: None, settings: LazySettings) -> None:
+    settings.LOCAL_MAILBOX_STAFF_ONLY = True
+
+
+@pytest.fixture
+def two_practices_mail(
+    maple: Practice, casey: Client, birch: Practice, outsider: User
+) -> tuple[LocalMailboxMessage, LocalMailboxMessage]:
+    """One invitation in Maple's mailbox (Casey's) and one in Birch's (Bea's)."""
+    bea = make_client(birch, outsider, "Bea", "Birch", emails=("bea@example.com",))
+    return (
+        _deliver_invite(maple, casey, "casey@example.com"),
+        _deliver_invite(birch, bea, "bea@example.com"),
+    )
+
+
+def _mailbox_pages(practice: Practice, message: LocalMailboxMessage) -> list[str]:
+    return [
+        at(practice, "mailbox:list"),
+        at(practice, "mailbox:message", message.pk),
+        at(practice, "mailbox:message_html", message.pk),
+    ]
+
+
+def test_with_the_opt_in_the_open_mailbox_answers_404_to_everyone(
+    staff_only_mailbox: None, two_practices_mail: tuple[LocalMailboxMessage, ...]
+) -> None:
+    maples, _ = two_practices_mail
+    for path in ("/mailbox/", f"/mailbox/{maples.pk}/", f"/mailbox/{maples.pk}/html/"):
+        assert HttpClient().get(path).status_code == 404, path
+
+
+def test_with_the_opt_in_an_anonymous_visitor_is_sent_to_the_staff_sign_in(
+    staff_only_mailbox: None, maple: Practice, two_practices_mail: tuple[LocalMailboxMessage, ...]
+) -> None:
+    maples, _ = two_practices_mail
+    for path in _mailbox_pages(maple, maples):
+        response = HttpClient().get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(at(maple, "accounts:staff_sign_in"))
+        assert b"accept/tok" not in response.content
+
+
+def test_with_the_opt_in_staff_read_only_their_own_practices_emails(
+    staff_only_mailbox: None,
+    maple: Practice,
+    front_desk_http: HttpClient,
+    two_practices_mail: tuple[LocalMailboxMessage, ...],
+) -> None:
+    maples, birchs = two_practices_mail
+    listing = front_desk_http.get(at(maple, "mailbox:list"))
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert '<td data-label="To">casey@example.com' in page
+    assert "bea@example.com" not in page
+    assert "Only Maple Counseling's emails are shown" in page
+    assert front_desk_http.get(at(maple, "mailbox:message", maples.pk)).status_code == 200
+    # Birch's message, asked for by its id from Maple: as if it did not exist.
+    for path in _mailbox_pages(maple, birchs)[1:]:
+        assert front_desk_http.get(path).status_code == 404, path
+
+
+def test_with_the_opt_in_the_outsider_never_reads_maples_mailbox(
+    staff_only_mailbox: None,
+    maple: Practice,
+    birch: Practice,
+    outsider_http: HttpClient,
+    two_practices_mail: tuple[LocalMailboxMessage, ...],
+) -> None:
+    maples, _ = two_practices_mail
+    # In his own practice, Maple's message does not exist.
+    for path in _mailbox_pages(birch, maples)[1:]:
+        assert outsider_http.get(path).status_code == 404, path
+    # At Maple's address his Birch session means nothing: sign in first.
+    for path in _mailbox_pages(maple, maples):
+        response = outsider_http.get(path)
+        assert response.status_code == 302, path
+        assert b"casey@example.com" not in response.content
+
+
+def test_with_the_opt_in_a_portal_user_gets_404(
+    staff_only_mailbox: None,
+    maple: Practice,
+    casey: Client,
+    owner: User,
+    two_practices_mail: tuple[LocalMailboxMessage, ...],
+) -> None:
+    maples, _ = two_practices_mail
+    account = register(casey, owner, username="casey")
+    http = HttpClient()
+    http.force_login(account)
+    for path in _mailbox_pages(maple, maples):
+        assert http.get(path).status_code == 404, path
+
+
+def test_without_the_opt_in_the_open_mailbox_still_shows_every_practice(
+    local_mailbox: None, two_practices_mail: tuple[LocalMailboxMessage, ...]
+) -> None:
+    page = HttpClient().get(reverse("mailbox:list")).content.decode()
+    assert "casey@example.com" in page
+    assert "bea@example.com" in page

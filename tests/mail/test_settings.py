@@ -49,8 +49,8 @@ def mailer(tmp_path: Path, **env: str) -> dict[str, object]:
     return loaded
 
 
-def test_with_nothing_set_emails_go_to_the_local_mailbox(tmp_path: Path) -> None:
-    loaded = mailer(tmp_path)
+def test_in_debug_with_nothing_else_set_emails_go_to_the_local_mailbox(tmp_path: Path) -> None:
+    loaded = mailer(tmp_path, PORTICO_DEBUG="true")
     assert loaded["local"] is True
     assert loaded["mailers"] == {
         "default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}

@@ -177,7 +177,9 @@ def test_opening_the_link_moves_the_token_into_the_session_and_spends_nothing(
         response = http.get(at(maple, "accounts:staff_welcome_link", token))
         assert response["Location"] == at(maple, "accounts:staff_welcome")
         assert http.get(response["Location"]).status_code == 200
-    assert http.session["portico_link_token:staff_invite"] == token
+    # The session carries the link by its digest, never the token itself.
+    assert http.session["portico_link_hash:staff_invite"] == hash_token(token)
+    assert token not in str(dict(http.session))
     link = AccessLink.objects.get(user=dana)
     assert is_live(link)
     assert link.first_viewed_at is not None

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0004_email_prefix_index"),
-        ("access", "0008_portal_access_data"),
+        ("access", "0009_portal_access_data"),
     ]
 
     operations = [

@@ -243,7 +243,11 @@ class Command(BaseCommand):
             f"  Staff sign-in: {staff_url}",
             f"  Client portal: {base}/",
         ]
-        if settings.LOCAL_MAILBOX:
+        if settings.LOCAL_MAILBOX_STAFF_ONLY:
+            lines.append(
+                f"  Mailbox:       {practice_url(practice, 'mailbox:list')}  (staff sign-in)"
+            )
+        elif settings.LOCAL_MAILBOX:
             lines.append(
                 f"  Mailbox:       {settings.BASE_URL}/mailbox/  (every email Portico sends)"
             )

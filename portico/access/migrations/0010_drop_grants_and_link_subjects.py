@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("access", "0008_portal_access_data")]
+    dependencies = [("access", "0009_portal_access_data")]
 
     operations = [
         migrations.RemoveIndex(model_name="accesslink", name="link_client_recent"),

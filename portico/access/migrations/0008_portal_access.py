@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0006_bulk_invites"),
+        ("access", "0007_link_self_service"),
         ("clients", "0004_email_prefix_index"),
         ("practices", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

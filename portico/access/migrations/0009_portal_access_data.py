@@ -119,6 +119,6 @@ def forward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("access", "0007_portal_access")]
+    dependencies = [("access", "0008_portal_access")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
