@@ -18,7 +18,8 @@ from portico.access.actions import AccessRefused, SelfServiceLimitReached, send_
 from portico.access.links import CLIENT_PURPOSES, consume_link, revoke_live_links
 from portico.access.models import AccessLink, RevokeReason
 from portico.access.queries import access_is_on, client_of_account, default_address
-from portico.accounts.models import User
+from portico.accounts.lockout import identifier_key
+from portico.accounts.models import User, UserKind
 from portico.accounts.passwords import store_password
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -52,7 +53,8 @@ def _identifier_kind(identifier: str) -> str:
 
 
 def _rate_key(practice: Practice, value: str) -> str:
-    return f"{practice.pk}:{value.strip().lower()}"
+    """The same key the sign-in back-off uses for what the visitor typed."""
+    return identifier_key(practice, UserKind.PORTAL, value)
 
 
 def _access_is_off(user: User, client: Client | None) -> bool:
