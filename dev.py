@@ -123,7 +123,7 @@ def manage(*args: str, env: dict[str, str] | None = None) -> None:
 # --- run -----------------------------------------------------------------------------
 
 
-def run(port: int) -> int:
+def run(port: int, *, reload: bool = False) -> int:
     install()
     env = run_environment(port)
     ensure_port_free(port)
@@ -137,7 +137,7 @@ def run(port: int) -> int:
         say(demo.stdout + demo.stderr)
         raise Failed("manage.py seed_demo failed (output above).")
     step(f"Starting the task worker and the web server on port {port}")
-    return serve(port, env, details=demo.stdout)
+    return serve(port, env, details=demo.stdout, reload=reload)
 
 
 def run_environment(port: int) -> dict[str, str]:
@@ -160,18 +160,27 @@ def ensure_port_free(port: int) -> None:
             ) from None
 
 
-def serve(port: int, env: dict[str, str], *, details: str) -> int:
-    """Run the web server, one worker and the recurring jobs; stop all on Ctrl-C."""
-    worker = start([str(PYTHON), "manage.py", "db_worker", "--reload"], env)
+def serve(port: int, env: dict[str, str], *, details: str, reload: bool = False) -> int:
+    """Run the web server, one worker and the recurring jobs; stop all on Ctrl-C.
+
+    No file watching by default: without watchman, Django's reloader (which
+    django-tasks-db's db_worker turns on unless told --no-reload) stats every module
+    each second, 1.5-5 % of a core per process while nothing happens
+    (bench/idle_cost.py). Restart to pick
+    up code changes, or ask for the web server's reloader with --reload.
+    """
+    worker = start([str(PYTHON), "manage.py", "db_worker", "--no-reload"], env)
     periodic = start([str(PYTHON), "manage.py", "periodic"], env)
-    web = start([str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env)
+    web_reload = [] if reload else ["--noreload"]
+    web = start([str(PYTHON), "manage.py", "runserver", *web_reload, f"127.0.0.1:{port}"], env)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         if wait_until_serving(port, web):
             say("\n" + details.rstrip())
             say(
                 "\nPortico is running. Press Ctrl-C to stop the web server, the worker "
-                "and the recurring jobs.\n"
+                "and the recurring jobs."
+                + ("\n" if reload else " Restart it to pick up code changes.\n")
             )
         while web.poll() is None and worker.poll() is None and periodic.poll() is None:
             time.sleep(0.5)
@@ -367,6 +376,11 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="install and run Portico with a demo practice")
     run_parser.add_argument("--port", type=int, default=8000, help="web server port (8000)")
+    run_parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the web server when code changes (polls files: about 1.5%% of a core)",
+    )
     commands.add_parser(
         "test",
         help="install and run the whole suite; extra arguments go to pytest",
@@ -382,7 +396,7 @@ def main(argv: list[str]) -> int:
         sys.exit(f"Unknown arguments for `{options.command}`: {' '.join(extra)}")
     try:
         if options.command == "run":
-            return run(options.port)
+            return run(options.port, reload=options.reload)
         if options.command == "test":
             return test(extra)
         return lint()

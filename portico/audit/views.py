@@ -104,20 +104,28 @@ def _filtered_client(request: SignedInRequest) -> Client | None:
     return get_client_for_staff(request.user, request.practice, public_id)
 
 
-@staff_required(Can.EXPORT_AUDIT)
-@require_GET
-def event_list(http_request: HttpRequest) -> HttpResponse:
-    request = cast(SignedInRequest, http_request)
+def _filters_recorded(
+    request: SignedInRequest, page: ReadPage
+) -> tuple[EventFilterForm, Client | None, EventFilter]:
+    """The filters asked for, after recording that this staff member read the history."""
     client = _filtered_client(request)
     form = EventFilterForm(request.GET or None)
     filters = form.to_filter(request.practice, client)
     record_read(
         Actor.from_request(request),
         practice=request.practice,
-        page=ReadPage.ACCESS_HISTORY,
+        page=page,
         client=client,
         filters=form.applied(),
     )
+    return form, client, filters
+
+
+@staff_required(Can.EXPORT_AUDIT)
+@require_GET
+def event_list(http_request: HttpRequest) -> HttpResponse:
+    request = cast(SignedInRequest, http_request)
+    form, client, filters = _filters_recorded(request, ReadPage.ACCESS_HISTORY)
     page = page_of_events(request.practice, filters, cursor=request.GET.get("after", ""))
     rows = [
         {
@@ -154,17 +162,8 @@ class _Echo:
 @require_GET
 def export_csv(http_request: HttpRequest) -> StreamingHttpResponse:
     request = cast(SignedInRequest, http_request)
-    client = _filtered_client(request)
-    form = EventFilterForm(request.GET or None)
-    filters = form.to_filter(request.practice, client)
     # Every download is a disclosure: always recorded, never folded into an earlier one.
-    record_read(
-        Actor.from_request(request),
-        practice=request.practice,
-        page=ReadPage.ACCESS_HISTORY_EXPORT,
-        client=client,
-        filters=form.applied(),
-    )
+    _form, _client, filters = _filters_recorded(request, ReadPage.ACCESS_HISTORY_EXPORT)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

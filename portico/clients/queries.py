@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.core import signing
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from portico.clients.models import Client, ClientEmail
+from portico.lib.keyset import Reader, reader
 from portico.practices.roles import Can, staff_can
 
 if TYPE_CHECKING:
@@ -71,6 +71,10 @@ def age_on(date_of_birth: date, today: date) -> int:
 
 # --- the list -----------------------------------------------------------------------------
 
+# The list's order: last name, first name, id, compared as the database lowers them
+# (SQLite's LOWER() is ASCII-only, Python's is not, so cursors keep the database's keys).
+ORDER = ("last_key", "first_key", "id")
+
 
 @dataclass
 class ClientListPage:
@@ -93,24 +97,6 @@ class ClientListPage:
         return self.previous_cursor is None
 
 
-def _encode_cursor(client: Client, direction: str) -> str:
-    # The keys as the database lowered them (SQLite's LOWER() is ASCII-only, Python's
-    # is not): the cursor must compare exactly like the ORDER BY.
-    key = [client.last_key, client.first_key, client.pk]  # type: ignore[attr-defined]
-    return signing.dumps({"d": direction, "k": key}, salt=CURSOR_SALT, compress=True)
-
-
-def _decode_cursor(cursor: str) -> tuple[str, tuple[str, str, int]] | None:
-    try:
-        data = signing.loads(cursor, salt=CURSOR_SALT)
-        direction, (last, first, pk) = data["d"], data["k"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-    if direction not in ("after", "before"):
-        return None
-    return direction, (str(last), str(first), int(pk))
-
-
 def _prefix_range(expression: str, term: str) -> Q:
     """``expression`` starts with ``term``, written as a range an index can seek.
 
@@ -124,53 +110,67 @@ def _prefix_range(expression: str, term: str) -> Q:
     )
 
 
-def _prefix_match(practice: Practice, term: str) -> Q:
-    """Clients whose first, last or preferred name, or one of whose addresses, starts with ``term``.
+def _keyed(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return clients.annotate(last_key=Lower("last_name"), first_key=Lower("first_name"))
 
-    Each branch matches one index (client_list_order, client_first_name_search,
-    client_preferred_search, client_email_prefix), so a rare term does not walk
-    the whole practice.
+
+def _clients(practice: Practice, *, show_archived: bool) -> QuerySet[Client]:
+    clients = Client.objects.filter(practice=practice)
+    if show_archived:
+        return clients.filter(archived_at__isnull=False)
+    return clients.filter(archived_at__isnull=True)
+
+
+def _search_candidates(
+    practice: Practice, term: str, *, show_archived: bool, read: Reader, limit: int
+) -> QuerySet[Client, Any]:
+    """The ids of at most ``limit`` matches per way of matching, each the first past the cursor.
+
+    A client matches when their last, first or preferred name, or one of their
+    addresses, starts with ``term``. The page is the first ``limit`` rows of the union
+    of the four branches, so it lies within the union of each branch's first
+    ``limit``: the last-name branch reads them in order from ``client_list_order``
+    and stops (a prefix shared by 10 % of a large practice has thousands of
+    matches, none of them sorted), the others seek their own index
+    (``client_first_name_search``, ``client_preferred_search``,
+    ``client_email_prefix``) and sort only their matches past the cursor.
+
+    Each branch is wrapped in its own ``id IN (…)``: SQLite allows no LIMIT directly
+    in a member of a UNION.
     """
-    with_email = (
+    clients = _keyed(_clients(practice, show_archived=show_archived))
+    with_address = (
         ClientEmail.objects.filter(practice=practice)
         .alias(k=Lower("address"))
         .filter(_prefix_range("k", term))
+        .values("client_id")
     )
-    return (
-        Q(
-            pk__in=Client.objects.filter(practice=practice)
-            .alias(k=Lower("last_name"))
-            .filter(_prefix_range("k", term))
-            .values("pk")
-        )
-        | Q(
-            pk__in=Client.objects.filter(practice=practice)
-            .alias(k=Lower("first_name"))
-            .filter(_prefix_range("k", term))
-            .values("pk")
-        )
-        | Q(
-            pk__in=Client.objects.filter(practice=practice)
-            .alias(k=Lower("preferred_name"))
-            .filter(_prefix_range("k", term))
-            .values("pk")
-        )
-        | Q(pk__in=with_email.values("client_id"))
+    # Without the cursor's bound on the last name, the planner seeks the branch's own
+    # index instead of walking the list from the cursor and filtering (a rare first
+    # name would walk to the end of the practice).
+    branches = [
+        read(clients.filter(_prefix_range("last_key", term))),
+        read(clients.filter(_prefix_range("first_key", term)), bound=False),
+        read(
+            clients.alias(k=Lower("preferred_name")).filter(_prefix_range("k", term)),
+            bound=False,
+        ),
+        # Not by practice: the addresses are, and this keeps the planner on them.
+        read(
+            _keyed(Client.objects.filter(pk__in=with_address)).filter(
+                archived_at__isnull=not show_archived
+            ),
+            bound=False,
+        ),
+    ]
+    first, *rest = (
+        Client.objects.filter(pk__in=branch.values("pk")[:limit]).values("pk")
+        for branch in branches
     )
+    return first.union(*rest, all=True)
 
 
-def client_list_queryset(
-    practice: Practice, *, search: str = "", show_archived: bool = False
-) -> QuerySet[Client]:
-    clients = Client.objects.filter(practice=practice)
-    clients = (
-        clients.filter(archived_at__isnull=False)
-        if show_archived
-        else clients.filter(archived_at__isnull=True)
-    )
-    term = search.strip().lower()
-    if term:
-        clients = clients.filter(_prefix_match(practice, term))
+def _with_default_email(clients: QuerySet[Client]) -> QuerySet[Client]:
     default_address = ClientEmail.objects.filter(client=OuterRef("pk"), is_default=True)
     return clients.annotate(
         default_email=Subquery(default_address.order_by().values("address")[:1])
@@ -187,51 +187,29 @@ def client_list_page(
 ) -> ClientListPage:
     """A page of clients ordered by last name, first name, id, keyset-paginated.
 
-    No COUNT and no OFFSET: each page is one indexed range scan of at most
+    No COUNT and no OFFSET: a page is one indexed range scan of at most
     ``page_size + 1`` rows (index ``client_list_order``), so page 2000 of a large
-    practice costs what page 1 does. One query per page.
+    practice costs what page 1 does. A search reads at most ``page_size + 1``
+    matches per way of matching (``_search_candidates``) and orders only those.
+    One query per page.
     """
-    clients = client_list_queryset(practice, search=search, show_archived=show_archived).annotate(
-        last_key=Lower("last_name"), first_key=Lower("first_name")
-    )
-    decoded = _decode_cursor(cursor) if cursor else None
-    ascending = ("last_key", "first_key", "id")
-    descending = ("-last_key", "-first_key", "-id")
-
-    if decoded is None:
-        rows = list(clients.order_by(*ascending)[: page_size + 1])
-        has_more, rows = len(rows) > page_size, rows[:page_size]
-        has_next, has_previous = has_more, False
+    read = reader(cursor, ORDER, salt=CURSOR_SALT)
+    term = search.strip().lower()
+    if term:
+        # Only the candidates, already scoped and past the cursor: ordering at most
+        # 4 × (page_size + 1) rows by id lookups, not a walk of the whole list.
+        candidates = _search_candidates(
+            practice, term, show_archived=show_archived, read=read, limit=page_size + 1
+        )
+        clients = read.ordered(_keyed(Client.objects.filter(pk__in=candidates)))
     else:
-        direction, (last, first, pk) = decoded
-        # (last, first, id) > cursor, written so both SQLite and PostgreSQL seek the
-        # index to the cursor's last name (the >=/<= bound) and only filter the few
-        # rows that share it: a row-value comparison on expressions is not seekable
-        # on SQLite.
-        if direction == "after":
-            after = (
-                Q(last_key__gt=last)
-                | Q(last_key=last, first_key__gt=first)
-                | Q(last_key=last, first_key=first, id__gt=pk)
-            )
-            page = clients.filter(Q(last_key__gte=last) & after).order_by(*ascending)
-            rows = list(page[: page_size + 1])
-            has_next, rows = len(rows) > page_size, rows[:page_size]
-            has_previous = True
-        else:
-            before = (
-                Q(last_key__lt=last)
-                | Q(last_key=last, first_key__lt=first)
-                | Q(last_key=last, first_key=first, id__lt=pk)
-            )
-            page = clients.filter(Q(last_key__lte=last) & before).order_by(*descending)
-            rows = list(page[: page_size + 1])
-            has_previous, rows = len(rows) > page_size, rows[:page_size][::-1]
-            has_next = True
+        clients = read(_keyed(_clients(practice, show_archived=show_archived)))
+    fetched = list(_with_default_email(clients)[: page_size + 1])
+    page = read.page(fetched, page_size)
     return ClientListPage(
-        rows=list[Client](rows),
+        rows=page.rows,
         search=search.strip(),
         show_archived=show_archived,
-        next_cursor=_encode_cursor(rows[-1], "after") if rows and has_next else None,
-        previous_cursor=_encode_cursor(rows[0], "before") if rows and has_previous else None,
+        next_cursor=page.next_cursor,
+        previous_cursor=page.previous_cursor,
     )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portico.accounts.decorators import staff_required
 from portico.mail.models import EmailKind, EmailStatus
-from portico.mail.queries import delivery_state, emails_for_practice
+from portico.mail.queries import activity_page, delivery_state
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 
@@ -38,13 +38,16 @@ def activity(request: HttpRequest) -> HttpResponse:
     status = kind = ""
     if form.is_valid():
         status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
-    emails = emails_for_practice(request.practice, status=status, kind=kind).select_related(
-        "practice", "client"
+    page = activity_page(
+        request.practice, status=status, kind=kind, cursor=request.GET.get("cursor", "")
     )
-    page = Paginator(emails, 50).get_page(request.GET.get("page"))
-    rows = [(email, delivery_state(email)) for email in page]
+    rows = [(email, delivery_state(email)) for email in page.rows]
+    # The filters ride along on Newer/Older, so paging keeps what staff chose.
+    filters = urlencode(
+        {name: value for name, value in (("status", status), ("kind", kind)) if value}
+    )
     return render(
         request,
         "mail/activity.html",
-        {"form": form, "page": page, "rows": rows, "nav": "email"},
+        {"form": form, "page": page, "rows": rows, "filters": filters, "nav": "email"},
     )

@@ -171,3 +171,57 @@ def test_names_with_accents_page_without_skips(maple: Practice, owner: User) -> 
     created += [make_client(maple, owner, f"a{i}", "Ångel").pk for i in range(3)]
     seen = walk(maple, page_size=2)
     assert sorted(seen) == sorted(created)
+
+
+def test_search_pages_mix_every_way_of_matching_in_name_order_without_skips(
+    maple: Practice, owner: User
+) -> None:
+    # Matches by last name, first name, preferred name and address interleave in the
+    # name order, and each way of matching has more than a page of matches.
+    expected = [make_client(maple, owner, f"Zed{i}", f"Gar{i % 3}").pk for i in range(5)] + [
+        make_client(maple, owner, f"Gail{i}", f"Bo{i % 2}").pk for i in range(4)
+    ]
+    expected += [
+        make_client(maple, owner, f"Amy{i}", "Hill", preferred_name=f"Gabs{i}").pk for i in range(3)
+    ]
+    expected += [
+        make_client(maple, owner, f"Ann{i}", f"Moss{i}", emails=(f"ga{i}@example.com",)).pk
+        for i in range(4)
+    ]
+    make_client(maple, owner, "Other", "Person", emails=("other@example.com",))
+    in_order = [
+        c.pk
+        for c in sorted(
+            Client.objects.filter(pk__in=expected),
+            key=lambda c: (c.last_name.lower(), c.first_name.lower(), c.pk),
+        )
+    ]
+    assert walk(maple, page_size=3, search="ga") == in_order
+    assert walk(maple, page_size=2, search="ga") == in_order
+    first = client_list_page(maple, page_size=3, search="ga")
+    second = client_list_page(maple, page_size=3, search="ga", cursor=first.next_cursor or "")
+    back = client_list_page(maple, page_size=3, search="ga", cursor=second.previous_cursor or "")
+    assert [c.pk for c in back.rows] == [c.pk for c in first.rows]
+
+
+def test_a_common_last_name_prefix_is_read_in_order_from_the_list_index(
+    maple: Practice, owner: User
+) -> None:
+    for i in range(4):
+        make_client(maple, owner, f"A{i}", "Garcia")
+    with CaptureQueriesContext(connection) as captured:
+        client_list_page(maple, page_size=2, search="gar")
+    (query,) = captured.captured_queries
+    with connection.cursor() as db:
+        if connection.vendor == "postgresql":
+            db.execute("SET LOCAL enable_seqscan = off")
+            db.execute("EXPLAIN " + query["sql"])
+        else:
+            db.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = "\n".join(str(row) for row in db.fetchall())
+    # The last-name branch seeks the name-order index by the prefix's range, and the
+    # page is ordered from the few candidates (looked up by id), not from the list.
+    assert "client_list_order" in plan
+    if connection.vendor == "sqlite":
+        assert "client_list_order (practice_id=? AND <expr>>? AND <expr><?)" in plan
+        assert "SEARCH clients_client USING INTEGER PRIMARY KEY" in plan
