@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.access.models import LinkPurpose
 from portico.access.session_token import forget_token, stash_token, stashed_link
+from portico.accounts.actions import sign_out
 from portico.accounts.devices import set_device_cookie
 from portico.accounts.forms import NewPasswordForm, StaffSignInForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import UserKind
 from portico.accounts.signin import attempt_sign_in
 from portico.audit.actor import Actor, client_ip
-from portico.audit.record import record
-from portico.audit.vocabulary import Action
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
@@ -85,14 +84,8 @@ def staff_sign_in(http_request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_sign_out(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
-    if request.user.is_authenticated:
-        record(
-            Action.STAFF_SIGNED_OUT,
-            practice=request.practice,
-            actor=Actor.from_request(request),
-            subject_user=request.user,
-        )
-    logout(request)  # flushes the session
+    account = request.user if request.user.is_authenticated else None
+    sign_out(request, practice=request.practice, account=account, by=Actor.from_request(request))
     messages.info(request, "You are signed out.")
     return redirect("accounts:staff_sign_in")
 
@@ -116,10 +109,10 @@ def staff_welcome(http_request: HttpRequest) -> HttpResponse:
         return too_many_attempts(request, verdict.retry_after, layout="base.html")
     link = stashed_link(request, request.practice, STAFF_INVITE)
     problem = staff_invite_problem(link)
-    if link is None or problem:
+    # A staff invitation always names its user; one that does not is as dead as any.
+    if link is None or problem or link.user is None:
         return render(request, "accounts/staff_invite_dead.html", {"problem": problem}, status=410)
     invitee = link.user
-    assert invitee is not None  # noqa: S101 (staff invitations always name their user)
     if request.method == "GET":
         note_staff_invite_viewed(link, by=Actor.from_request(request, label="invitee"))
     form = NewPasswordForm(request.POST or None, user=invitee)

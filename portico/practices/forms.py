@@ -232,7 +232,7 @@ class InviteStaffForm(PlainForm):
     )
     role = forms.ChoiceField(
         label="Role",
-        choices=Role.choices,
+        choices=[(value, f"{label} — {ROLE_SUMMARIES[value]}") for value, label in Role.choices],
         widget=forms.RadioSelect,
         help_text="What they may do. You can change it later.",
         error_messages={
@@ -244,11 +244,6 @@ class InviteStaffForm(PlainForm):
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
-        field = self.fields["role"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101
-        field.choices = [
-            (value, f"{label} — {ROLE_SUMMARIES[value]}") for value, label in Role.choices
-        ]
 
     def clean_email(self) -> str:
         from portico.accounts.models import User, UserKind
