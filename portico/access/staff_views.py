@@ -32,7 +32,7 @@ from portico.access.queries import (
     default_address,
     portal_account_for,
 )
-from portico.access.status import contact_status, contact_statuses
+from portico.access.status_reads import contact_status, contact_statuses
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.clients.contact_queries import get_contact_for_staff

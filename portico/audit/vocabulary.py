@@ -38,7 +38,7 @@ class Action(StrEnum):
     SIGN_IN_FAILED = "signin.failed"
     SIGN_IN_LOCKED = "signin.locked"
     SIGN_IN_RATE_LIMITED = "signin.rate_limited"
-    STAFF_SIGNED_OUT = "signout"  # staff sign-out; the portal's is SIGNED_OUT
+    STAFF_SIGNED_OUT = "signout"  # no longer written: staff record SIGNED_OUT; old history has it
     SIGNED_OUT = "signin.signed_out"
     CLIENT_ADDED = "client.added"
     CLIENT_DETAILS_CHANGED = "client.details_changed"

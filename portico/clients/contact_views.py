@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from portico.access import people as access_people
 from portico.access.queries import access_is_on, contacts_with_access_on
-from portico.access.status import people_access
+from portico.access.status_reads import people_access
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.reads import ReadPage, record_read

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from portico.access import people
 from portico.access.queries import access_is_on, client_links
-from portico.access.status import people_access, portal_status, portal_statuses
+from portico.access.status_reads import people_access, portal_status, portal_statuses
 from portico.accounts.decorators import staff_required
 from portico.audit.actor import Actor
 from portico.audit.queries import history_for_client

@@ -1,4 +1,5 @@
-"""Writes of the client portal: password help, password changes, sign-out.
+"""Writes of the client portal: password help and password changes (sign-out is
+``portico.accounts.actions.sign_out``, shared with staff).
 
 Self-service requests ("Forgot password?", "Forgot username?") never tell the
 visitor what happened; they tell the audit log. Every outcome is one of
@@ -243,11 +244,3 @@ def _contact(practice: Practice) -> dict[str, str]:
         "practice_phone": practice.phone,
         "practice_email": practice.email,
     }
-
-
-# --- sign-out -----------------------------------------------------------------------------
-
-
-def record_sign_out(account: User, *, by: Actor) -> None:
-    """Audit a sign-out (the view ends the session)."""
-    record(Action.SIGNED_OUT, practice=account.practice, actor=by, subject_user=account)

@@ -23,6 +23,7 @@ from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose
 from portico.access.registration import record_link_view
 from portico.access.session_token import forget_token, stash_token, stashed_link
+from portico.accounts import actions as account_actions
 from portico.accounts.devices import set_device_cookie
 from portico.accounts.forms import NewPasswordForm
 from portico.accounts.middleware import pop_signed_out_reason
@@ -137,10 +138,12 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    if is_portal_user_here(request):
-        actions.record_sign_out(cast(User, request.user), by=Actor.from_request(request))
-    logout(request)  # flushes the session
+def sign_out(http_request: HttpRequest) -> HttpResponse:
+    request = cast(PracticeRequest, http_request)
+    account = cast(User, request.user) if is_portal_user_here(request) else None
+    account_actions.sign_out(
+        request, practice=request.practice, account=account, by=Actor.from_request(request)
+    )
     messages.info(request, "You are signed out.")
     return redirect("portal:sign_in")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from portico.access.status import portal_statuses
+from portico.access.status_reads import portal_statuses
 from portico.accounts.models import User
 from portico.operations.demo import seed_access_states
 from portico.practices.models import Practice

@@ -4,7 +4,7 @@ from portico.access.actions import send_invite
 from portico.access.links import is_live
 from portico.access.models import RevokeReason
 from portico.access.people import change_client_email
-from portico.access.status import portal_status
+from portico.access.status_reads import portal_status
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.models import Client, ClientEmail

@@ -13,7 +13,7 @@ from portico.access.links import is_live
 from portico.access.models import AccessLink, PortalAccess, RevokeReason
 from portico.access.people import update_contact
 from portico.access.registration import CannotAttach, redeem_invite
-from portico.access.status import contact_status, contact_statuses
+from portico.access.status_reads import contact_status, contact_statuses
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.models import Client
@@ -287,7 +287,7 @@ def test_statuses_of_many_contacts_take_a_constant_number_of_queries(
 
 
 def test_the_clients_own_status_ignores_contact_links(family: Family, owner: User) -> None:
-    from portico.access.status import portal_status
+    from portico.access.status_reads import portal_status
 
     invite(family.pat_for_mia, owner)
     status = portal_status(Client.objects.get(pk=family.mia.pk), timezone.now())

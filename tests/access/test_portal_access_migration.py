@@ -16,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from portico.access.models import AccessLink, PortalAccess
-from portico.access.status import contact_status, portal_status
+from portico.access.status_reads import contact_status, portal_status
 from portico.clients.models import Client, Contact
 from portico.practices.models import Practice
 from tests.cast import make_practice

@@ -12,7 +12,7 @@ from portico.access.actions import (
 )
 from portico.access.queries import portal_account_for
 from portico.access.registration import record_dob_failure
-from portico.access.status import portal_status, portal_statuses
+from portico.access.status_reads import portal_status, portal_statuses
 from portico.accounts.lockout import register_failure
 from portico.accounts.models import User
 from portico.audit.actor import Actor

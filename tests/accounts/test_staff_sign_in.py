@@ -14,6 +14,7 @@ from portico.accounts.models import User, UserKind
 from portico.accounts.signin import NO_MATCH
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
+from portico.audit.vocabulary import Action
 from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at
@@ -197,7 +198,22 @@ def test_sign_out_only_answers_post_and_ends_the_session(
     assert response["Location"] == at(maple, "accounts:staff_sign_in")
     assert "_auth_user_id" not in owner_http.session
     assert owner_http.get(at(maple, "clients:list")).status_code == 302
-    assert AuditEvent.objects.filter(action="signout", subject_user=owner).exists()
+    assert AuditEvent.objects.filter(action=Action.SIGNED_OUT, subject_user=owner).exists()
+
+
+def test_staff_sign_out_is_audited_under_the_portals_sign_out_name(
+    maple: Practice, owner: User, owner_http: HttpClient
+) -> None:
+    owner_http.post(at(maple, "accounts:staff_sign_out"))
+    event = AuditEvent.objects.get(subject_user=owner, action=Action.SIGNED_OUT)
+    assert event.practice == maple and event.actor == owner
+    assert not AuditEvent.objects.filter(action=Action.STAFF_SIGNED_OUT).exists()
+
+
+def test_signing_out_when_nobody_is_signed_in_audits_nothing(maple: Practice) -> None:
+    response = HttpClient().post(at(maple, "accounts:staff_sign_out"))
+    assert response["Location"] == at(maple, "accounts:staff_sign_in")
+    assert not AuditEvent.objects.filter(action=Action.SIGNED_OUT).exists()
 
 
 @pytest.mark.parametrize("name", ["practices:settings", "practices:staff", "audit:list"])
