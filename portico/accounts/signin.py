@@ -24,7 +24,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portico.accounts.backends import find_sign_in_candidates, verify_password
-from portico.accounts.devices import DEVICE_BACKOFF, device_cookie_value, trusted_devices
+from portico.accounts.devices import (
+    DEVICE_BACKOFF,
+    TrustedDevice,
+    device_cookie_value,
+    trusted_devices,
+)
 from portico.accounts.lockout import (
     current_hold,
     forget_failures,
@@ -117,16 +122,8 @@ def check_credentials(
     action = "staff_sign_in" if kind == UserKind.STAFF else "portal_sign_in"
     verdict = consume(action, ip=client_ip(request))
     if not verdict.allowed:
-        minutes = max(1, -(-verdict.retry_after // 60))
         record(Action.SIGN_IN_RATE_LIMITED, practice=practice, actor=visitor, details=dict(details))
-        return SignInResult(
-            Outcome.RATE_LIMITED,
-            message=(
-                "Too many sign-in attempts. Please wait "
-                f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
-            ),
-            retry_after=verdict.retry_after,
-        )
+        return _rate_limited(verdict.retry_after)
 
     now = timezone.now()
     key = identifier_key(practice, kind, identifier)
@@ -136,31 +133,20 @@ def check_credentials(
     held = hold.refuses(now.timestamp())
     single = candidates[0] if len(candidates) == 1 else None
     if held and not devices:
-        record(
-            Action.SIGN_IN_FAILED,
-            practice=practice,
-            actor=visitor,
-            subject_user=single,
-            details={**details, "reason": "locked"},
-        )
+        _record_failure(practice, visitor, single, {**details, "reason": "locked"})
         return _held_back(practice, kind, hold, now)
 
     # While the identifier is held back, only the accounts this browser vouches for
     # may be opened; otherwise every account the identifier names.
     user = verify_password([device.user for device in devices] if held else candidates, password)
+    if user is None and devices:
+        # A trusted browser's mistakes spend its own small allowance, not the owner's.
+        for device in devices:
+            backoff_failure(DEVICE_BACKOFF, device.nonce, now=now.timestamp())
+        failed = {**details, "reason": "wrong_password", "trusted_device": "yes"}
+        _record_failure(practice, visitor, single, failed)
+        return SignInResult(Outcome.NO_MATCH, message=NO_MATCH)
     if user is None:
-        if devices:
-            # A trusted browser's mistakes spend its own small allowance, not the owner's.
-            for device in devices:
-                backoff_failure(DEVICE_BACKOFF, device.nonce, now=now.timestamp())
-            record(
-                "signin.failed",
-                practice=practice,
-                actor=visitor,
-                subject_user=single,
-                details={**details, "reason": "wrong_password", "trusted_device": "yes"},
-            )
-            return SignInResult(Outcome.NO_MATCH, message=NO_MATCH)
         hold = note_failure(
             key, practice=practice, candidates=candidates, by=visitor, at=now, details=details
         )
@@ -168,35 +154,17 @@ def check_credentials(
             return _held_back(practice, kind, hold, now)
         return SignInResult(Outcome.NO_MATCH, message=NO_MATCH)
 
-    if not user.is_active:
-        record(
-            Action.SIGN_IN_FAILED,
-            practice=practice,
-            actor=visitor,
-            subject_user=user,
-            details={**details, "reason": "disabled"},
-        )
-        return SignInResult(Outcome.DISABLED, message=_disabled_message(practice, kind))
-    if (
-        user.must_change_password
-        and user.temporary_password_expires_at is not None
-        and now >= user.temporary_password_expires_at
-    ):
-        record(
-            Action.SIGN_IN_FAILED,
-            practice=practice,
-            actor=visitor,
-            subject_user=user,
-            details={**details, "reason": "temporary_password_expired"},
-        )
-        return SignInResult(
-            Outcome.TEMPORARY_PASSWORD_EXPIRED,
-            message=(
-                "This temporary password has expired. Ask the practice to set a new one, "
-                "or use “Forgot password?”."
-            ),
-        )
+    refusal = _account_refusal(user, practice=practice, kind=kind, now=now)
+    if refusal is not None:
+        _record_failure(practice, visitor, user, {**details, "reason": refusal.reason})
+        return refusal.result
 
+    return _signed_in(request, user, devices=devices, key=key)
+
+
+def _signed_in(
+    request: HttpRequest, user: User, *, devices: list[TrustedDevice], key: str
+) -> SignInResult:
     vouching = [device for device in devices if device.user.pk == user.pk]
     if vouching:
         # The guesser's back-off on the identifier stays: only this browser is let through.
@@ -209,6 +177,56 @@ def check_credentials(
         must_change_password=user.must_change_password,
         device_cookie=device_cookie_value(request, user),
     )
+
+
+def _record_failure(
+    practice: Practice, visitor: Actor, subject: User | None, details: dict[str, str]
+) -> None:
+    record(
+        Action.SIGN_IN_FAILED,
+        practice=practice,
+        actor=visitor,
+        subject_user=subject,
+        details=details,
+    )
+
+
+def _rate_limited(retry_after: int) -> SignInResult:
+    minutes = max(1, -(-retry_after // 60))
+    return SignInResult(
+        Outcome.RATE_LIMITED,
+        message=(
+            "Too many sign-in attempts. Please wait "
+            f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
+        ),
+        retry_after=retry_after,
+    )
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    reason: str  # for the audit details
+    result: SignInResult
+
+
+def _account_refusal(
+    user: User, *, practice: Practice, kind: str, now: datetime
+) -> _Refusal | None:
+    """Why the right password still does not open this account, if it does not."""
+    if not user.is_active:
+        result = SignInResult(Outcome.DISABLED, message=_disabled_message(practice, kind))
+        return _Refusal("disabled", result)
+    expires = user.temporary_password_expires_at
+    if user.must_change_password and expires is not None and now >= expires:
+        result = SignInResult(
+            Outcome.TEMPORARY_PASSWORD_EXPIRED,
+            message=(
+                "This temporary password has expired. Ask the practice to set a new one, "
+                "or use “Forgot password?”."
+            ),
+        )
+        return _Refusal("temporary_password_expired", result)
+    return None
 
 
 def _held_back(practice: Practice, kind: str, hold: Hold, now: datetime) -> SignInResult:
