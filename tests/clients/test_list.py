@@ -212,16 +212,14 @@ def test_a_common_last_name_prefix_is_read_in_order_from_the_list_index(
     with CaptureQueriesContext(connection) as captured:
         client_list_page(maple, page_size=2, search="gar")
     (query,) = captured.captured_queries
+    if connection.vendor != "sqlite":
+        # PostgreSQL plans from table statistics: at four rows its choice says nothing
+        # about 100 000 (bench/client_list.py measures that). SQLite's plan is fixed.
+        pytest.skip("the plan is checked on SQLite; PostgreSQL's is measured by the bench")
     with connection.cursor() as db:
-        if connection.vendor == "postgresql":
-            db.execute("SET LOCAL enable_seqscan = off")
-            db.execute("EXPLAIN " + query["sql"])
-        else:
-            db.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        db.execute("EXPLAIN QUERY PLAN " + query["sql"])
         plan = "\n".join(str(row) for row in db.fetchall())
     # The last-name branch seeks the name-order index by the prefix's range, and the
     # page is ordered from the few candidates (looked up by id), not from the list.
-    assert "client_list_order" in plan
-    if connection.vendor == "sqlite":
-        assert "client_list_order (practice_id=? AND <expr>>? AND <expr><?)" in plan
-        assert "SEARCH clients_client USING INTEGER PRIMARY KEY" in plan
+    assert "client_list_order (practice_id=? AND <expr>>? AND <expr><?)" in plan
+    assert "SEARCH clients_client USING INTEGER PRIMARY KEY" in plan
