@@ -108,7 +108,7 @@ def main() -> None:
                     text_body=body.text.replace(marker, base + token),
                     html_body=body.html.replace(marker, base + token),
                     holds_link=True,
-                    client_id=client_of[link.access_id],
+                    client_id=client_of[link.access_id or 0],
                     link=link,
                     status=EmailStatus.QUEUED,
                     message_id=new_message_id(),

@@ -72,7 +72,7 @@ def main() -> None:
                 connections.close_all()
                 return
             try:
-                link = AccessLink.objects.select_related("client", "practice").get(
+                link = AccessLink.objects.select_related("access__client", "practice").get(
                     pk=current["link"]
                 )
                 outcome: object = redeem_invite(

@@ -17,9 +17,9 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from portico.access.actions import EndedAccess, end_access, send_contact_invite
-from portico.access.models import AccessLink, RevokeReason
+from portico.access.models import AccessLink, PortalAccess, RevokeReason
 from portico.access.people import add_client, add_contact
-from portico.access.queries import contact_access
+from portico.access.queries import contact_access, own_access
 from portico.access.registration import redeem_invite
 from portico.accounts.models import User
 from portico.audit.actor import Actor
@@ -175,3 +175,10 @@ def end_contact_access(contact: Contact, *, by: Actor, reason: RevokeReason) -> 
     access = contact_access(contact)
     assert access is not None
     return end_access(access, by=by, reason=reason)
+
+
+def access_of(person: Client | Contact) -> PortalAccess:
+    """The person's portal-access row, which the test has already given."""
+    access = own_access(person) if isinstance(person, Client) else contact_access(person)
+    assert access is not None, f"{person} was never given portal access"
+    return access

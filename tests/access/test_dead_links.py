@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from portico.access.dead_links import dead_link_response, explain_dead_link
 from portico.access.links import consume_link, issue_link, revoke_live_links
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
-from portico.access.queries import own_access
 from portico.clients.models import Client
 from portico.practices.models import Practice
+from tests.cast import access_of
 
 SENT = datetime(2026, 11, 20, 20, 5, tzinfo=UTC)  # 3:05 PM in New York
 
@@ -23,7 +23,7 @@ def _invite(maple: Practice, casey: Client) -> AccessLink:
             email="casey@example.com",
             lifetime=timedelta(hours=48),
             created_by=None,
-            subject=own_access(casey),
+            subject=access_of(casey),
         ).link
 
 

@@ -8,11 +8,10 @@ import time_machine
 from portico.access.actions import AccessRefused, SendLimitReached, send_invite
 from portico.access.limits import check_send_allowance
 from portico.access.models import AccessLink, LinkPurpose
-from portico.access.queries import own_access
 from portico.accounts.models import User
 from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
-from tests.cast import by
+from tests.cast import access_of, by
 
 T0 = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)  # 1:00 PM in New York
 
@@ -57,8 +56,8 @@ def test_a_send_becomes_available_exactly_24_hours_after_the_oldest(
         with time_machine.travel(T0 + timedelta(minutes=minute), tick=False):
             send_invite(casey, by=by(front_desk))
     just_before = T0 + timedelta(hours=24) - timedelta(seconds=1)
-    assert not check_send_allowance(own_access(casey), just_before).allowed
-    assert check_send_allowance(own_access(casey), T0 + timedelta(hours=24)).sends_left == 1
+    assert not check_send_allowance(access_of(casey), just_before).allowed
+    assert check_send_allowance(access_of(casey), T0 + timedelta(hours=24)).sends_left == 1
     with time_machine.travel(T0 + timedelta(hours=24), tick=False):
         send_invite(casey, by=by(front_desk))
-    assert not check_send_allowance(own_access(casey), T0 + timedelta(hours=24)).allowed
+    assert not check_send_allowance(access_of(casey), T0 + timedelta(hours=24)).allowed

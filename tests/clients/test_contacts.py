@@ -13,14 +13,14 @@ from portico.access.actions import create_portal_account
 from portico.access.links import issue_link
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
 from portico.access.people import add_contact
-from portico.access.queries import access_is_on, contact_access, own_access
+from portico.access.queries import access_is_on
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
 from portico.clients.contact_actions import record_consent
 from portico.clients.models import Client, Contact
 from portico.practices.models import Practice
-from tests.cast import at
+from tests.cast import access_of, at
 
 GOOD = {
     "first_name": "Pat",
@@ -59,7 +59,7 @@ def live_link_to(contact: Contact, by: User) -> AccessLink:
         email=contact.email,
         lifetime=timedelta(hours=48),
         created_by=by,
-        subject=contact_access(contact),
+        subject=access_of(contact),
     ).link
 
 
@@ -332,7 +332,7 @@ def test_portal_users_get_404_on_the_people_pages(
 ) -> None:
     pat = make_contact(casey, owner)
     portal_user = create_portal_account(
-        own_access(casey), username="casey", email="casey@example.com"
+        access_of(casey), username="casey", email="casey@example.com"
     )
     http = HttpClient()
     http.force_login(portal_user)

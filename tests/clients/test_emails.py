@@ -12,7 +12,6 @@ from django.utils import timezone
 from portico.access.links import issue_link
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
 from portico.access.people import change_client_email, remove_client_email
-from portico.access.queries import own_access
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
@@ -23,7 +22,7 @@ from portico.clients.actions import (
 )
 from portico.clients.models import Client, ClientEmail
 from portico.practices.models import Practice
-from tests.cast import at
+from tests.cast import access_of, at
 
 
 def defaults(client: Client) -> list[str]:
@@ -37,7 +36,7 @@ def invite(client: Client, owner: User, email: str) -> AccessLink:
         email=email,
         lifetime=timedelta(hours=48),
         created_by=owner,
-        subject=own_access(client),
+        subject=access_of(client),
     ).link
 
 

@@ -21,7 +21,6 @@ from portico.access.limits import (
     self_service_budget,
 )
 from portico.access.models import AccessLink
-from portico.access.queries import own_access
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
@@ -29,7 +28,7 @@ from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.portal.actions import RequestOutcome, request_password_reset
 from portico.practices.models import Practice
-from tests.cast import at, attach, invite, make_family, register_new
+from tests.cast import access_of, at, attach, invite, make_family, register_new
 from tests.portal.conftest import register
 
 T0 = datetime(2026, 11, 21, 20, 5, tzinfo=UTC)  # 3:05 PM in New York
@@ -191,7 +190,7 @@ def test_the_portal_access_panel_shows_both_counts(
         send_password_reset(casey, by=Actor.for_user(owner))
         forgot(maple, "casey")
         forgot(maple, "casey")
-        assert self_service_budget(own_access(casey)).last_day == 2
+        assert self_service_budget(access_of(casey)).last_day == 2
         page = front_desk_http.get(at(maple, "clients:detail", casey.public_id)).content.decode()
     assert "Staff sends: 4 of 5 invitation or reset emails left in the last 24 hours." in page
     assert (
