@@ -199,6 +199,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # and checked by our own backend, so Django's global-uniqueness check does not apply.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
+# Database sessions written once per sign-in (an INSERT, not INSERT then UPDATE).
+SESSION_ENGINE = "portico.accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; idle limits are per practice
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

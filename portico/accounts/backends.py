@@ -14,7 +14,7 @@ from django.db.models import Case, Q, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 
-from portico.accounts.models import User
+from portico.accounts.models import User, UserKind
 from portico.practices.models import Practice
 
 # Portal users may share an email (family members); a sign-in by email checks the
@@ -31,14 +31,22 @@ def find_sign_in_candidates(*, practice: Practice, kind: str, identifier: str) -
     identifier = identifier.strip().lower()
     if not identifier:
         return []
-    named = Q(u=identifier) | Q(e=identifier) if "@" in identifier else Q(u=identifier)
+    order: tuple[Case | str, ...]
+    if "@" in identifier:
+        named = Q(u=identifier) | Q(e=identifier)
+        order = (Case(When(u=identifier, then=0), default=1), "pk")  # the username first
+    else:  # usernames are unique: one row at most, nothing to order
+        named, order = Q(u=identifier), ("pk",)
+    users = User.objects.filter(practice=practice, kind=kind)
+    if kind == UserKind.STAFF:
+        users = users.select_related("membership")  # the role, for the audit's actor label
     matches: list[User] = list(
-        User.objects.select_related("practice", "membership")
-        .filter(practice=practice, kind=kind)
-        .annotate(u=Lower("username"), e=Lower("email"))
+        users.annotate(u=Lower("username"), e=Lower("email"))
         .filter(named)
-        .order_by(Case(When(u=identifier, then=0), default=1), "pk")[:MAX_SHARED_EMAIL_ACCOUNTS]
+        .order_by(*order)[:MAX_SHARED_EMAIL_ACCOUNTS]
     )
+    for user in matches:
+        user.practice = practice  # the row this query filtered on: no join needed
     by_username = [user for user in matches if user.username.lower() == identifier]
     return by_username[:1] or matches
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.contrib.auth import login
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -88,15 +89,17 @@ def attempt_sign_in(
         request, practice=practice, kind=kind, identifier=identifier, password=password
     )
     if result.ok and result.user is not None:
-        # login() gives the session a new id and stamps last_login (user_logged_in signal).
-        login(request, result.user)
-        record(
-            "signin.succeeded",
-            practice=practice,
-            actor=Actor.from_request(request),
-            subject_user=result.user,
-            details={"identifier_kind": identifier_kind(identifier.strip()), "kind": kind},
-        )
+        # login() gives the session a new id and stamps last_login (user_logged_in signal);
+        # last_login and the audit row are committed together, one commit for both.
+        with transaction.atomic():
+            login(request, result.user)
+            record(
+                Action.SIGN_IN_SUCCEEDED,
+                practice=practice,
+                actor=Actor.from_request(request),
+                subject_user=result.user,
+                details={"identifier_kind": identifier_kind(identifier.strip()), "kind": kind},
+            )
     return result
 
 

@@ -21,7 +21,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 
 RATE_LIMITS: dict[str, str] = {
     # Per IP only: a per-identifier count here would let anyone stop the owner, even on
@@ -73,32 +75,68 @@ def consume(action: str, *, ip: str | None = None, key: str | None = None) -> Ve
     """Count one attempt of ``action``; say whether it is within every rule.
 
     Attempts are counted even when refused, so hammering does not reset a window.
+    All of the action's counters are counted together (one round trip on Redis).
     """
     now = int(time.time())
-    retry_after = 0
+    counters: list[tuple[Rule, str, int]] = []
     for rule in parse_rules(RATE_LIMITS[action]):
         value = ip if rule.scope == "ip" else key
         if not value:
             continue
         window = now // rule.seconds
         cache_key = _cache_key(action, rule, value.lower(), window)
-        count = _count(cache_key, timeout=(window + 1) * rule.seconds - now + 1)
+        counters.append((rule, cache_key, (window + 1) * rule.seconds - now + 1))
+    counts = _count_all([(cache_key, timeout) for _rule, cache_key, timeout in counters])
+    retry_after = 0
+    for (rule, _key, timeout), count in zip(counters, counts, strict=True):
         if count > rule.count:
-            retry_after = max(retry_after, (window + 1) * rule.seconds - now)
+            retry_after = max(retry_after, timeout - 1)
     return Verdict(allowed=retry_after == 0, retry_after=retry_after)
 
 
 def _count(cache_key: str, *, timeout: int) -> int:
     """Add one to a counter that lives ``timeout`` seconds from now; the new count."""
+    return _count_all([(cache_key, timeout)])[0]
+
+
+def _count_all(counters: list[tuple[str, int]]) -> list[int]:
+    """``_count`` for each (key, timeout), in order: one MULTI/EXEC on Redis."""
+    if not counters:
+        return []
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _count_on_redis(backend, counters)
+    return [_count_on_any_cache(cache_key, timeout=timeout) for cache_key, timeout in counters]
+
+
+def _count_on_redis(backend: RedisCache, counters: list[tuple[str, int]]) -> list[int]:
+    # SET NX EX starts a counter with its lifetime; INCR keeps that lifetime. In one
+    # transaction, so a counter cannot expire between the two and live for ever.
+    keys = [backend.make_and_validate_key(cache_key) for cache_key, _timeout in counters]
+    client = backend._cache.get_client(keys[0], write=True)
+    pipeline = client.pipeline(transaction=True)
+    for key, (_cache_key, timeout) in zip(keys, counters, strict=True):
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+    replies = pipeline.execute()
+    return [int(reply) for reply in replies[1::2]]
+
+
+def _count_on_any_cache(cache_key: str, *, timeout: int) -> int:
     if cache.add(cache_key, 1, timeout=timeout):
         return 1
+    if isinstance(caches["default"], DatabaseCache):
+        # Its incr() is this same get and set, but rewrites the row with the default
+        # 5-minute timeout (which then needed a touch() to undo): one write saved.
+        found = cache.get(cache_key)
+        count = 1 if found is None else int(found) + 1  # None: expired since add()
+        cache.set(cache_key, count, timeout=timeout)
+        return count
     try:
         count = int(cache.incr(cache_key))
     except ValueError:  # expired between add() and incr()
         cache.set(cache_key, 1, timeout=timeout)
         return 1
-    # The database cache's incr() rewrites the row with the default 5-minute timeout;
-    # put the real one back so an hour's window lasts an hour.
     cache.touch(cache_key, timeout)
     return count
 
