@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, PortalAccess
 from portico.accounts.models import User
-from portico.audit.models import AuditEvent
-from portico.audit.queries import describe_event
 from portico.clients.contact_queries import current_contacts
 from portico.clients.models import Client, ClientEmail, Contact
-from portico.lib.localtime import short_day_and_time
 
 
 def own_access(client: Client) -> PortalAccess | None:
@@ -107,37 +101,3 @@ def client_links(client: Client) -> QuerySet[AccessLink]:
         access__contact__isnull=True,
         purpose__in=CLIENT_PURPOSES,
     ).order_by("-created_at", "-id")
-
-
-@dataclass(frozen=True)
-class AccessEvent:
-    at: datetime
-    when: str  # "Nov 21 at 3:05 PM", in the practice's time zone
-    text: str
-    actor: str
-
-
-def recent_access_events(client: Client, account: User | None, limit: int = 4) -> list[AccessEvent]:
-    """The client's last few access events, including sign-ins of their account."""
-    events = AuditEvent.objects.filter(practice_id=client.practice_id)
-    about = Q(client=client)
-    if account is not None:
-        about |= Q(subject_user=account)
-    rows = (
-        events.filter(about)
-        .filter(
-            Q(action__startswith="access.")
-            | Q(action__startswith="signin.")
-            | Q(action__startswith="mail.")
-        )
-        .order_by("-at", "-id")[:limit]
-    )
-    return [
-        AccessEvent(
-            at=row.at,
-            when=short_day_and_time(client.practice, row.at),
-            text=describe_event(row),
-            actor=row.actor_label,
-        )
-        for row in rows
-    ]

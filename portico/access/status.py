@@ -26,9 +26,9 @@ from portico.access.limits import (
 )
 from portico.access.links import is_live
 from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
-from portico.access.queries import AccessEvent
 from portico.accounts.lockout import MAX_FAILED_SIGN_INS, is_locked
 from portico.accounts.models import User
+from portico.audit.queries import HistoryItem
 from portico.clients.models import Client, Contact
 from portico.lib.localtime import clock, short_day_and_time, when_next
 from portico.mail.models import OutboundEmail
@@ -118,7 +118,7 @@ class AccessStatus:
     next_available_at: datetime | None
     next_available_text: str = ""  # "2:05 PM", in the practice's time zone
     consent_note: str = ""  # what is missing, in words for staff
-    events: tuple[AccessEvent, ...] = field(default=())
+    events: tuple[HistoryItem, ...] = field(default=())  # the panel's recent access events
     # "Forgot password?" emails: their own budget, apart from the staff allowance
     # (None for a contact without an account: they cannot ask for a reset).
     self_service: SelfServiceBudget | None = None

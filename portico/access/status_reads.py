@@ -18,8 +18,9 @@ from django.db.models.functions import RowNumber
 from portico.access.limits import SELF_SERVICE_WINDOW, SEND_WINDOW
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, PortalAccess
-from portico.access.queries import contact_accesses, own_accesses, recent_access_events
+from portico.access.queries import contact_accesses, own_accesses
 from portico.access.status import AccessFacts, AccessStatus, derive_status
+from portico.audit.queries import history_for_client
 from portico.clients.models import Client, ClientEmail, Contact
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
@@ -173,7 +174,7 @@ def portal_statuses(
 def portal_status(client: Client, at: datetime) -> AccessStatus:
     """The client's own status, with its last few access events (for the client page)."""
     status = portal_statuses([client], at)[client.pk]
-    events = recent_access_events(client, status.account)
+    events = history_for_client(client, 4, account=status.account, access_only=True)
     return AccessStatus(**{**status.__dict__, "events": tuple(events)})
 
 

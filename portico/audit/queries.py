@@ -17,6 +17,7 @@ from portico.lib.csv_safe import safe_row
 from portico.lib.localtime import local
 
 if TYPE_CHECKING:
+    from portico.accounts.models import User
     from portico.clients.models import Client
     from portico.practices.models import Practice
 
@@ -39,14 +40,33 @@ def _events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("client", "subject_user").order_by("-at", "-id")
 
 
-def recent_events_for_client(
-    client: Client, limit: int = 10, *, include_views: bool = False
-) -> list[AuditEvent]:
-    """The client's newest access events, newest first: one query.
+# What the portal-access panel calls "access events": links, sign-ins, email delivery.
+ACCESS_PREFIXES = ("access.", "signin.", "mail.")
 
-    Record views are left out unless asked: they would push the access events off the list.
+
+def recent_events_for_client(
+    client: Client,
+    limit: int = 10,
+    *,
+    account: User | None = None,
+    access_only: bool = False,
+    include_views: bool = False,
+) -> list[AuditEvent]:
+    """The client's newest events, newest first: one query.
+
+    ``account`` adds the events about the client's portal account that name no client
+    (its sign-ins); ``access_only`` keeps the access events. Record views are left out
+    unless asked: they would push the access events off the list.
     """
-    events = _events().filter(practice_id=client.practice_id, client=client)
+    about = Q(client=client)
+    if account is not None:
+        about |= Q(subject_user=account)
+    events = _events().filter(about, practice_id=client.practice_id)
+    if access_only:
+        prefixes = Q()
+        for prefix in ACCESS_PREFIXES:
+            prefixes |= Q(action__startswith=prefix)
+        events = events.filter(prefixes)
     if not include_views:
         events = events.exclude(action__in=VIEW_ACTIONS)
     return list(events[:limit])
@@ -163,8 +183,16 @@ def history_items(events: list[AuditEvent], practice: Practice) -> list[HistoryI
 
 
 def history_for_client(
-    client: Client, limit: int = 10, *, include_views: bool = False
+    client: Client,
+    limit: int = 10,
+    *,
+    account: User | None = None,
+    access_only: bool = False,
+    include_views: bool = False,
 ) -> list[HistoryItem]:
-    """What ``{% include "audit/_history.html" with history=... %}`` shows: one query."""
-    events = recent_events_for_client(client, limit, include_views=include_views)
+    """The one reader of a client's history on staff pages (the Access history list and
+    the portal-access panel's recent events): one query."""
+    events = recent_events_for_client(
+        client, limit, account=account, access_only=access_only, include_views=include_views
+    )
     return history_items(events, client.practice)

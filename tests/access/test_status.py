@@ -67,7 +67,7 @@ def test_a_link_revoked_for_wrong_dates_of_birth_tells_staff_what_to_check(
     assert status.explanation == (
         "Too many wrong dates of birth (5) — check the date of birth on file, then resend"
     )
-    assert any("too many wrong dates of birth" in e.text for e in status.events)
+    assert any("too many wrong dates of birth" in e.sentence for e in status.events)
 
 
 def test_an_active_client_shows_the_username_and_a_reset_first(casey: Client, owner: User) -> None:
