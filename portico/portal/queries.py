@@ -57,7 +57,6 @@ class PortalHome:
     greeting_name: str
     username: str
     email: str
-    features: list[str]  # labels of what the practice offers through the portal
     acting_for: str = ""  # "Mia (your child)"; "" when acting for oneself
     client_name: str = ""  # the client this page is about
     video_blocked: str = ""  # why video sessions cannot be joined yet, in plain words
@@ -67,14 +66,12 @@ def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
     """The home page of ``user`` acting through ``grant`` (their own client record if None)."""
     practice = user.practice
     enabled = set(practice.portal_features or [])
-    features = [feature.label for feature in PortalFeature if feature.value in enabled]
     if grant is None or grant.is_own:
         client = grant.client if grant is not None else client_of_account(user)
         return PortalHome(
             greeting_name=greeting_name(user, client),
             username=user.username,
             email=user.email,
-            features=features,
             client_name=client.greeting_name if client else "",
         )
     contact = grant.contact
@@ -94,7 +91,6 @@ def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
         greeting_name=user.first_name or user.username,
         username=user.username,
         email=user.email,
-        features=features,
         acting_for=grant_label(grant),
         client_name=grant.client.greeting_name,
         video_blocked=video_blocked,
