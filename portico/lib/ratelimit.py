@@ -64,6 +64,7 @@ def parse_rules(spec: str) -> list[Rule]:
 class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds until the tightest exceeded window resets
+    exceeded: tuple[str, ...] = ()  # the scopes ("ip", "key") of the rules exceeded
 
 
 def _cache_key(action: str, rule: Rule, value: str, window: int) -> str:
@@ -87,16 +88,22 @@ def consume(action: str, *, ip: str | None = None, key: str | None = None) -> Ve
         cache_key = _cache_key(action, rule, value.lower(), window)
         counters.append((rule, cache_key, (window + 1) * rule.seconds - now + 1))
     counts = _count_all([(cache_key, timeout) for _rule, cache_key, timeout in counters])
-    retry_after = 0
+    retry_after, exceeded = 0, []
     for (rule, _key, timeout), count in zip(counters, counts, strict=True):
         if count > rule.count:
             retry_after = max(retry_after, timeout - 1)
-    return Verdict(allowed=retry_after == 0, retry_after=retry_after)
+            exceeded.append(rule.scope)
+    return Verdict(allowed=retry_after == 0, retry_after=retry_after, exceeded=tuple(exceeded))
 
 
 def _count(cache_key: str, *, timeout: int) -> int:
     """Add one to a counter that lives ``timeout`` seconds from now; the new count."""
     return _count_all([(cache_key, timeout)])[0]
+
+
+def count(cache_key: str, *, timeout: int) -> int:
+    """``_count`` for tallies outside ``consume`` (e.g. refused requests per window)."""
+    return _count(cache_key, timeout=timeout)
 
 
 def _count_all(counters: list[tuple[str, int]]) -> list[int]:

@@ -90,12 +90,18 @@ class EmailToQueue:
 
 
 def queue_emails(
-    *, practice: Practice, kind: EmailKind, emails: Sequence[EmailToQueue]
+    *,
+    practice: Practice,
+    kind: EmailKind,
+    emails: Sequence[EmailToQueue],
+    rendered: Sequence[RenderedEmail] | None = None,
 ) -> list[OutboundEmail]:
     """``queue_email`` for many emails of one kind: one INSERT and one delivery-task check.
 
     Rendered exactly as ``queue_email`` renders each one (the practice's template is
-    read once). Call inside the transaction of the change that causes the emails.
+    read once), unless ``rendered`` gives each email's parts already (bulk invitations,
+    through ``render_filled``). Call inside the transaction of the change that causes
+    the emails.
     """
     if not connection.in_atomic_block:
         raise RuntimeError(
@@ -103,7 +109,8 @@ def queue_emails(
         )
     if not emails:
         return []
-    rendered = render_emails(practice, kind, [email.context for email in emails])
+    if rendered is None:
+        rendered = render_emails(practice, kind, [email.context for email in emails])
     rows = OutboundEmail.objects.bulk_create(
         _outbound_email(practice, kind, email.to, body, client=email.client, link=email.link)
         for email, body in zip(emails, rendered, strict=True)

@@ -8,6 +8,7 @@ template can show a date of birth, a note or an appointment.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,14 +83,101 @@ def render_emails(
 ) -> list[RenderedEmail]:
     """``render_email`` for many emails of one kind: the practice's template is read once."""
     override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
-    rendered = []
-    for context in contexts:
-        values = email_values(practice, context)
-        if override is not None:
-            rendered.append(render_override(practice, override.subject, override.body_text, values))
-        else:
-            rendered.append(render_default(kind, values))
-    return rendered
+    return [_render(practice, kind, override, email_values(practice, c)) for c in contexts]
+
+
+def _render(
+    practice: Practice,
+    kind: str,
+    override: EmailTemplateOverride | None,
+    values: Mapping[str, str],
+) -> RenderedEmail:
+    if override is not None:
+        return render_override(practice, override.subject, override.body_text, values)
+    return render_default(kind, values)
+
+
+# --- many emails that differ in a few plain values: render once, fill in ----------------------
+
+# A value can be pasted over a marker only if no rendering step would have treated
+# it differently from the marker: no whitespace to trim or collapse, nothing that
+# urlize could take for a link or an address ("." "@" ":"). In a URL: only the
+# characters of a token, which quoting and escaping leave alone.
+_PLAIN_WORDS = re.compile(r"[^\s.@:]+(?: [^\s.@:]+)*")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A per-email value left out of a shared rendering; ``marker`` stands in for it."""
+
+    marker: str
+    in_url: bool = False
+
+    @classmethod
+    def new(cls, *, in_url: bool = False) -> Hole:
+        return cls(f"PorticoHole{secrets.token_hex(8)}", in_url)
+
+    def fits(self, value: str) -> bool:
+        return bool((_URL_SAFE if self.in_url else _PLAIN_WORDS).fullmatch(value))
+
+    @property
+    def probe(self) -> str:
+        # Awkward but fitting values: escaping has to come out as the renderer's.
+        return "Probe-token_0" if self.in_url else 'O\'Brien & <Sons> "Ltd"'
+
+
+def render_filled(
+    practice: Practice,
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    holes: Sequence[Hole],
+    fills: Sequence[Sequence[str]],
+) -> list[RenderedEmail]:
+    """``render_emails`` for emails that differ only in the values of ``holes``.
+
+    ``context`` holds each hole's marker where its value goes (a name, or a token
+    inside the link); ``fills`` holds each email's values, in the order of ``holes``.
+    The template is rendered once and each marker replaced: as it is in the subject
+    and text, HTML-escaped in the HTML part, which is what rendering does to a value.
+    The bytes are those of rendering each email: a probe with awkward values is
+    rendered both ways first (a template that treats a value otherwise is rendered
+    email by email), and a value some step would change (``Hole.fits``) is rendered
+    in full for its email.
+    """
+    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
+
+    def render(values: Sequence[str]) -> RenderedEmail:
+        filled = {
+            name: _paste(value, holes, values, html=False) if isinstance(value, str) else value
+            for name, value in context.items()
+        }
+        return _render(practice, kind, override, email_values(practice, filled))
+
+    mould = render([hole.marker for hole in holes])
+    probe = [hole.probe for hole in holes]
+    moulded = _fill(mould, holes, probe) == render(probe)
+    return [
+        _fill(mould, holes, values)
+        if moulded and all(hole.fits(v) for hole, v in zip(holes, values, strict=True))
+        else render(values)
+        for values in fills
+    ]
+
+
+def _paste(text: str, holes: Sequence[Hole], values: Sequence[str], *, html: bool) -> str:
+    for hole, value in zip(holes, values, strict=True):
+        text = text.replace(hole.marker, str(escape(value)) if html else value)
+    return text
+
+
+def _fill(mould: RenderedEmail, holes: Sequence[Hole], values: Sequence[str]) -> RenderedEmail:
+    return RenderedEmail(
+        subject=_paste(mould.subject, holes, values, html=False),
+        text=_paste(mould.text, holes, values, html=False),
+        html=_paste(mould.html, holes, values, html=True),
+    )
 
 
 def render_default(kind: str, values: Mapping[str, str]) -> RenderedEmail:

@@ -47,7 +47,6 @@ from portico.portal.forms import (
     SignInForm,
 )
 from portico.portal.queries import next_step_url, portal_home
-from portico.portal.timing import steady_response_time
 from portico.practices.http import PracticeRequest, SignedInRequest
 from portico.practices.models import LinkLifetime, Practice
 
@@ -156,12 +155,12 @@ def forgot_password(http_request: HttpRequest) -> HttpResponse:
     request = cast(PracticeRequest, http_request)
     form = ForgotPasswordForm(request.POST or None, practice=request.practice)
     if request.method == "POST" and form.is_valid():
-        with steady_response_time():
-            actions.request_password_reset(
-                request.practice,
-                identifier=form.cleaned_data["identifier"],
-                by=Actor.from_request(request, label="visitor"),
-            )
+        # Counts and enqueues, the same steps for any identifier: the task decides.
+        actions.request_password_reset(
+            request.practice,
+            identifier=form.cleaned_data["identifier"],
+            by=Actor.from_request(request, label="visitor"),
+        )
         return render(request, "portal/forgot_sent.html", _sent_context(request.practice, "link"))
     return render(request, "portal/forgot_password.html", {"form": form})
 
@@ -171,12 +170,11 @@ def forgot_username(http_request: HttpRequest) -> HttpResponse:
     request = cast(PracticeRequest, http_request)
     form = ForgotUsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with steady_response_time():
-            actions.request_username_reminder(
-                request.practice,
-                email=form.cleaned_data["email"],
-                by=Actor.from_request(request, label="visitor"),
-            )
+        actions.request_username_reminder(
+            request.practice,
+            email=form.cleaned_data["email"],
+            by=Actor.from_request(request, label="visitor"),
+        )
         return render(
             request, "portal/forgot_sent.html", _sent_context(request.practice, "username")
         )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import time_machine
@@ -30,6 +31,8 @@ from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.clients.actions import archive_client
 from portico.clients.models import Client
+from portico.mail import rendering
+from portico.mail.actions import save_template_override
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.rendering import render_email
 from portico.practices.models import Practice
@@ -304,3 +307,65 @@ def test_a_recent_bulk_invite_is_not_resumed(
 ) -> None:
     start_bulk_invite(maple, by=by(owner))
     assert resume_stalled_bulk_invites() == 0
+
+
+# --- the same email as a single send, byte for byte (rendered once per chunk) ----------------
+
+OVERRIDE_SUBJECT = "{{ greeting_name }}, your {{ practice_name }} portal"
+OVERRIDE_BODY = (
+    "Dear {{ client_first_name }},\n\n"
+    "Set up your account here: {{ link }}\n"
+    "It works until {{ link_expires }}.\n\n"
+    "See you soon, {{ greeting_name }}!\n"
+)
+
+
+@pytest.mark.parametrize("override", [False, True], ids=["default template", "practice template"])
+def test_a_bulk_invitation_is_byte_for_byte_the_email_a_single_send_writes(
+    override: bool, maple: Practice, owner: User
+) -> None:
+    if override:
+        save_template_override(
+            maple,
+            kind=EmailKind.INVITE,
+            subject=OVERRIDE_SUBJECT,
+            body_text=OVERRIDE_BODY,
+            by=by(owner),
+        )
+    # The last has a dot, which urlize might read as part of an address: rendered in full.
+    names = ["O'Brien & <Sons>", 'Zoë "Zo" Ünal', "J.R. Smith"]
+    clients = [
+        make_client(maple, owner, name, "Client", emails=(f"c{n}@example.com",))
+        for n, name in enumerate(names)
+    ]
+    with (
+        time_machine.travel(timezone.now(), tick=False),
+        patch.object(rendering, "render_default", wraps=rendering.render_default) as default,
+        patch.object(rendering, "render_override", wraps=rendering.render_override) as own,
+    ):
+        _run(maple, owner)
+        # Once with markers, once the probe, once for the name urlize could link.
+        assert default.call_count + own.call_count == 3
+        bulk_emails = [
+            OutboundEmail.objects.get(client=client, kind=EmailKind.INVITE) for client in clients
+        ]
+        single = [send_invite(client, by=by(owner)).email for client in clients]
+    for bulk_email, single_email, name in zip(bulk_emails, single, names, strict=True):
+        bulk_token, single_token = token_of(bulk_email), token_of(single_email)
+        assert bulk_token != single_token
+
+        def same(part: str, bulk_token: str = bulk_token, single_token: str = single_token) -> str:
+            return part.replace(bulk_token, single_token)
+
+        assert same(bulk_email.subject) == single_email.subject
+        assert same(bulk_email.text_body) == single_email.text_body
+        assert same(bulk_email.html_body) == single_email.html_body
+        assert name in single_email.text_body
+    html = bulk_emails[0].html_body
+    assert "O&#x27;Brien &amp; &lt;Sons&gt;" in html and "<Sons>" not in html
+    assert f'href="{maple_link(bulk_emails[0])}"' in html
+
+
+def maple_link(email: OutboundEmail) -> str:
+    start = email.text_body.index("http")
+    return email.text_body[start:].split()[0]

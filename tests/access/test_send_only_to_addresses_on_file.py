@@ -28,7 +28,7 @@ from portico.audit.queries import describe_event
 from portico.clients.actions import add_client_email
 from portico.clients.models import Client, ClientEmail
 from portico.mail.models import EmailKind, OutboundEmail
-from portico.portal.actions import request_password_reset
+from portico.portal.actions import answer_password_reset_request
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, PAT_EMAIL, at, attach, by, invite, make_family, register_new
 
@@ -204,7 +204,8 @@ def test_a_reset_is_refused_when_the_client_has_no_address_on_file(
     register_casey(casey, owner)
     remove_client_email(ClientEmail.objects.get(client=casey), by=by(owner))
     resets_before = OutboundEmail.objects.filter(kind=EmailKind.PASSWORD_RESET).count()
-    request_password_reset(casey.practice, identifier="casey", by=Actor(user=None, label="visitor"))
+    visitor = Actor(user=None, label="visitor")
+    answer_password_reset_request(casey.practice, identifier="casey", by=visitor)
     assert OutboundEmail.objects.filter(kind=EmailKind.PASSWORD_RESET).count() == resets_before
     assert not AccessLink.objects.filter(purpose=LinkPurpose.PASSWORD_RESET).exists()
 
@@ -241,7 +242,7 @@ def test_a_guardians_reset_is_refused_once_their_address_is_no_longer_on_file(
     for contact in contacts:
         update_contact(contact, by=by(owner), email="pat.new@example.com")
     visitor = Actor(user=None, label="visitor", ip="203.0.113.9")
-    request_password_reset(maple, identifier="pat", by=visitor)
+    answer_password_reset_request(maple, identifier="pat", by=visitor)
     assert not AccessLink.objects.filter(user=pat, purpose=LinkPurpose.PASSWORD_RESET).exists()
     assert not OutboundEmail.objects.filter(kind=EmailKind.PASSWORD_RESET).exists()
     [event] = refusals()

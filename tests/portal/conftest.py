@@ -12,8 +12,10 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.db.models import Q
+from django.tasks import TaskContext
 from django.test import Client as HttpClient
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from portico.access.actions import send_invite
 from portico.access.models import AccessLink, LinkPurpose
@@ -22,19 +24,34 @@ from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
-from portico.portal import timing
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at
 
 
 @pytest.fixture(autouse=True)
-def _no_response_floor(monkeypatch: pytest.MonkeyPatch, db: None) -> Iterator[None]:
-    # The forgot-password floor keeps answer times equal in production; the
-    # benchmark in bench/ measures it. Tests need not wait for it.
-    monkeypatch.setattr(timing, "RESPONSE_FLOOR_SECONDS", 0.0)
+def _empty_cache(db: None) -> Iterator[None]:
     cache.clear()  # rate-limit counters start empty in every test
     yield
     cache.clear()
+
+
+def run_forgot_tasks() -> list[list[str]]:
+    """What ``manage.py db_worker`` does with the "Forgot …?" tasks that are due now.
+
+    The summaries of refused requests wait for the end of their hour (``run_after``).
+    """
+    outcomes = []
+    due = DBTaskResult.objects.ready().filter(task_path__startswith="portico.portal.tasks.")
+    for row in due.order_by("enqueued_at", "pk"):
+        result = row.task_result
+        task = row.task
+        arguments: tuple[object, ...] = (
+            (TaskContext(task_result=result),) if task.takes_context else ()
+        )
+        value = task.call(*arguments, *result.args, **result.kwargs)
+        row.set_successful(value)
+        outcomes.append(value)
+    return outcomes
 
 
 def register(client: Client, owner: User, *, username: str, password: str = PASSWORD) -> User:

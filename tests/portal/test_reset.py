@@ -17,13 +17,14 @@ from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at, token_of
-from tests.portal.conftest import last_email, signed_in
+from tests.portal.conftest import last_email, run_forgot_tasks, signed_in
 
 NEW = "a fresh and long passphrase"
 
 
 def request_reset(practice: Practice, identifier: str = "casey") -> str:
     HttpClient().post(at(practice, "portal:forgot_password"), {"identifier": identifier})
+    run_forgot_tasks()  # the worker's part
     return token_of(last_email(EmailKind.PASSWORD_RESET))
 
 
