@@ -35,6 +35,7 @@ def add_client(
     phone: str = "",
     emails: Sequence[str] = (),
     email_notifications_enabled: bool = True,
+    external_id: str = "",
 ) -> Client:
     """Add a client; the first email address becomes the default.
 
@@ -48,6 +49,7 @@ def add_client(
         date_of_birth=date_of_birth,
         phone=phone.strip(),
         email_notifications_enabled=email_notifications_enabled,
+        external_id=external_id.strip(),
     )
     client.full_clean()
     client.save()
@@ -76,7 +78,9 @@ DETAIL_FIELDS = (
     "phone",
     "email_notifications_enabled",
 )
-_TEXT_FIELDS = {"first_name", "last_name", "preferred_name", "phone"}
+# Not on the form: set by imports and the API, matched on by both.
+_OTHER_FIELDS = ("external_id",)
+_TEXT_FIELDS = {"first_name", "last_name", "preferred_name", "phone", "external_id"}
 
 
 # Called inside an address write with (client, the address gone); returns links revoked.
@@ -92,7 +96,7 @@ def update_client_details(
     ``also_changed``: fields the caller changed elsewhere (portal access), named in
     the same audit event.
     """
-    unknown = set(changes) - set(DETAIL_FIELDS)
+    unknown = set(changes) - {*DETAIL_FIELDS, *_OTHER_FIELDS}
     if unknown:
         raise TypeError(f"Not a client detail: {sorted(unknown)}")
     changed: list[str] = []

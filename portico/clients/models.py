@@ -16,6 +16,9 @@ class Client(models.Model):
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField()
     phone = models.CharField(max_length=40, blank=True)
+    # The client's id in the practice's other system (EHR, practice management);
+    # imports and the API match on it. Blank when unknown.
+    external_id = models.CharField("external id", max_length=100, blank=True)
     email_notifications_enabled = models.BooleanField(default=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -29,6 +32,15 @@ class Client(models.Model):
             ),
             models.Index("practice", Lower("first_name"), name="client_first_name_search"),
             models.Index("practice", Lower("preferred_name"), name="client_preferred_search"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "practice",
+                "external_id",
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_practice",
+                violation_error_message="Another client of this practice has this external id.",
+            ),
         ]
 
     def __str__(self) -> str:
