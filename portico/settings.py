@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tasks_db",
     "anymail",
+    "ninja",  # its Swagger UI from our static files: no CDN, the CSP holds
     "portico.practices",
     "portico.accounts",
     "portico.clients",
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     "portico.audit",
     "portico.portal",
     "portico.api",
+    "portico.webhooks",
+    "portico.imports",
     "portico.operations",
 ]
 
@@ -357,6 +360,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Uploaded client lists (CSV): private, served only through permission-checked views.
+    "imports": {
+        "BACKEND": "portico.imports.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "private" / "imports", "base_url": None},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 LANGUAGE_CODE = "en-us"

@@ -8,15 +8,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
+from portico.api.main import api as api_v1
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("portico.portal.urls")),
     path("", include("portico.access.urls")),
     path("staff/", include("portico.accounts.urls")),
+    path("staff/clients/import/", include("portico.imports.urls")),
     path("staff/clients/", include("portico.clients.urls")),
     path("staff/practice/", include("portico.practices.urls")),
     path("staff/audit/", include("portico.audit.urls")),
     path("staff/email/", include("portico.mail.urls")),
-    path("api/", include("portico.api.urls")),
+    path("staff/practice/webhooks/", include("portico.webhooks.urls")),
+    path("staff/practice/api-keys/", include("portico.api.urls")),
+    path("api/v1/", api_v1.urls),
 ]
 
 if settings.LOCAL_MAILBOX:

@@ -11,15 +11,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portico.access.bulk import start_bulk_invite
 from portico.access.models import BulkInvite
 from portico.access.people import add_contact
 from portico.accounts.models import User
+from portico.api.keys import create_api_key
+from portico.api.models import ApiKey
 from portico.audit.actor import Actor
 from portico.clients.models import Client, Contact
+from portico.imports.actions import save_mapping, upload_client_list
+from portico.imports.models import ClientImport
 from portico.practices.models import Practice
+from portico.webhooks.actions import create_endpoint
+from portico.webhooks.events import EventType
+from portico.webhooks.models import WebhookEndpoint
 
 # Pages for people who are not signed in yet: they show no practice data.
 PUBLIC_STAFF_ROUTES = {
@@ -58,6 +66,9 @@ class Objects:
     contact: Contact
     staff_member: User
     bulk_invite: BulkInvite
+    webhook_endpoint: WebhookEndpoint | None = None
+    api_key: ApiKey | None = None
+    client_import: ClientImport | None = None
 
     @classmethod
     def build(cls, client: Client, staff_member: User, by: User) -> Objects:
@@ -72,9 +83,30 @@ class Objects:
             portal_access_enabled=True,
         )
         bulk_invite = start_bulk_invite(client.practice, by=Actor.for_user(by))
-        return cls(
+        objects = cls(
             client=client, contact=contact, staff_member=staff_member, bulk_invite=bulk_invite
         )
+        objects.webhook_endpoint = create_endpoint(
+            client.practice,
+            url="https://ehr.example.com/portico-events",
+            description="The EHR",
+            event_types=[EventType.CLIENT_CREATED, EventType.INVITE_SENT],
+            by=Actor.for_user(by),
+        )
+        objects.api_key = create_api_key(
+            client.practice, by=Actor.for_user(by), name="EHR sync", role="read_only"
+        ).key
+        uploaded = upload_client_list(
+            client.practice,
+            by=Actor.for_user(by),
+            uploaded=SimpleUploadedFile(
+                "clients.csv", b"First name,Last name,Date of birth\nAda,Lovelace,12/10/1985\n"
+            ),
+        )
+        objects.client_import = save_mapping(
+            uploaded, by=Actor.for_user(by), mapping=uploaded.mapping, keep_typos=False
+        )
+        return objects
 
     def value(self, name: str) -> str:
         values = {
@@ -84,6 +116,9 @@ class Objects:
             "user_id": str(self.staff_member.pk),
             "kind": "invite",
             "bulk_id": str(self.bulk_invite.public_id),
+            "endpoint_id": str(self.webhook_endpoint.public_id if self.webhook_endpoint else ""),
+            "key_id": str(self.api_key.public_id if self.api_key else ""),
+            "import_id": str(self.client_import.public_id if self.client_import else ""),
         }
         if name not in values:
             raise KeyError(f"tests/staff_pages.py has no value for the URL parameter {name!r}")

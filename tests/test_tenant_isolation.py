@@ -17,7 +17,10 @@ from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.staff_pages import Objects, path_in, staff_routes
 
-OBJECT_IDS = ("public_id", "contact_id", "email_id", "user_id", "bulk_id")
+OBJECT_IDS = (
+    *("public_id", "contact_id", "email_id", "user_id", "bulk_id", "endpoint_id", "key_id"),
+    "import_id",
+)
 
 
 @pytest.fixture

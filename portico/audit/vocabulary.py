@@ -29,6 +29,9 @@ class Action(StrEnum):
     RESET_COMPLETED = "access.reset.completed"
     PASSWORD_CHANGED = "access.password.changed"  # noqa: S105 (a code, not a password)
     USERNAME_REQUESTED = "access.username.requested"
+    # One event per window and source, with the count: not one per refused request.
+    RESET_RATE_LIMITED = "access.reset.rate_limited"
+    USERNAME_RATE_LIMITED = "access.username.rate_limited"
     RESET_DONE = "access.reset.done"  # no longer written; older history holds it
     TEMPORARY_PASSWORD_SET = "access.temporary_password.set"  # noqa: S105 (a code)
     ACCESS_ENABLED = "access.enabled"
@@ -76,6 +79,19 @@ class Action(StrEnum):
     RECORD_VIEWED = "client.record.viewed"
     HISTORY_VIEWED = "audit.history.viewed"
     HISTORY_EXPORTED = "audit.history.exported"
+    WEBHOOK_ADDED = "webhook.added"
+    WEBHOOK_CHANGED = "webhook.changed"
+    WEBHOOK_ENABLED = "webhook.enabled"
+    WEBHOOK_DISABLED = "webhook.disabled"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 (a code, not a secret)
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_TEST_SENT = "webhook.test_sent"
+    API_KEY_CREATED = "api.key.created"
+    API_KEY_REVOKED = "api.key.revoked"
+    IMPORT_UPLOADED = "clients.import.uploaded"
+    IMPORT_STARTED = "clients.import.started"
+    IMPORT_FINISHED = "clients.import.finished"
+    IMPORT_FAILED = "clients.import.failed"
 
 
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
@@ -211,6 +227,14 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
         "“Forgot username?” used"
         + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
     ),
+    Action.RESET_RATE_LIMITED: lambda e: (
+        f"“Forgot password?” asked too often: {_d(e, 'refused', 'some')} requests refused"
+        f" in the hour from {_d(e, 'window_start')} ({_d(e, 'over_limit_for')})"
+    ),
+    Action.USERNAME_RATE_LIMITED: lambda e: (
+        f"“Forgot username?” asked too often: {_d(e, 'refused', 'some')} requests refused"
+        f" in the hour from {_d(e, 'window_start')} ({_d(e, 'over_limit_for')})"
+    ),
     Action.RESET_DONE: lambda e: "Password changed with a reset link",
     Action.TEMPORARY_PASSWORD_SET: lambda e: "Temporary password set by staff",
     Action.ACCESS_ENABLED: lambda e: "Portal access turned on",
@@ -273,4 +297,31 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
     Action.STAFF_ROLE_CHANGED: _role_changed,
     Action.STAFF_DEACTIVATED: lambda e: f"Staff account deactivated: {_who(e)}",
     Action.STAFF_REACTIVATED: lambda e: f"Staff account reactivated: {_who(e)}",
+    Action.WEBHOOK_ADDED: lambda e: f"Webhook endpoint added: {_d(e, 'url')}",
+    Action.WEBHOOK_CHANGED: lambda e: (
+        f"Webhook endpoint changed: {_d(e, 'url')}"
+        + (f" ({', '.join(e.details.get('changes') or [])})" if e.details.get("changes") else "")
+    ),
+    Action.WEBHOOK_ENABLED: lambda e: f"Webhook endpoint turned on: {_d(e, 'url')}",
+    Action.WEBHOOK_DISABLED: lambda e: f"Webhook endpoint turned off: {_d(e, 'url')}",
+    Action.WEBHOOK_SECRET_ROTATED: lambda e: (
+        f"Webhook signing secret replaced: {_d(e, 'url')} (the old one no longer signs)"
+    ),
+    Action.WEBHOOK_DELETED: lambda e: f"Webhook endpoint deleted: {_d(e, 'url')}",
+    Action.WEBHOOK_TEST_SENT: lambda e: f"Test event sent to webhook endpoint {_d(e, 'url')}",
+    Action.API_KEY_CREATED: lambda e: (
+        f"API key created: {_d(e, 'name')} ({_d(e, 'key')}), role {_d(e, 'role')}"
+    ),
+    Action.API_KEY_REVOKED: lambda e: f"API key revoked: {_d(e, 'name')} ({_d(e, 'key')})",
+    Action.IMPORT_UPLOADED: lambda e: (
+        f"Client list uploaded for import ({_d(e, 'rows', '0')} rows)"
+    ),
+    Action.IMPORT_STARTED: lambda e: f"Client import started ({_d(e, 'rows', '0')} rows)",
+    Action.IMPORT_FINISHED: lambda e: (
+        f"Client import finished: {_d(e, 'created', '0')} added, {_d(e, 'updated', '0')} updated,"
+        f" {_d(e, 'unchanged', '0')} unchanged, {_d(e, 'errors', '0')} not imported"
+    ),
+    Action.IMPORT_FAILED: lambda e: (
+        f"Client import stopped by an error after {_d(e, 'done', '0')} rows"
+    ),
 }

@@ -29,6 +29,7 @@ class Can(StrEnum):
     MANAGE_STAFF = "manage_staff"
     EXPORT_AUDIT = "export_audit"
     VIEW_EMAIL_ACTIVITY = "view_email_activity"
+    IMPORT_CLIENTS = "import_clients"  # client lists from another system (CSV)
 
 
 _CLIENT_WORK = {Can.VIEW_CLIENTS, Can.EDIT_CLIENTS, Can.SEND_INVITES, Can.VIEW_EMAIL_ACTIVITY}
@@ -38,6 +39,8 @@ CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.ADMIN: frozenset(Can),
     Role.CLINICIAN: frozenset(_CLIENT_WORK | {Can.TOGGLE_PORTAL_ACCESS}),
     Role.FRONT_DESK: frozenset(_CLIENT_WORK | {Can.TOGGLE_PORTAL_ACCESS}),
+    # API keys only (portico.api.models.KeyRole): reads, never a write.
+    "read_only": frozenset({Can.VIEW_CLIENTS, Can.VIEW_EMAIL_ACTIVITY, Can.EXPORT_AUDIT}),
 }
 
 # Plain-language summary shown on the staff page and in the README.

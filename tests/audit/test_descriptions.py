@@ -36,6 +36,8 @@ def actions_written_as_strings() -> set[str]:
     for path in SOURCE.rglob("*.py"):
         if "migrations" in path.parts or path == SOURCE / "audit" / "vocabulary.py":
             continue
+        if path == SOURCE / "webhooks" / "events.py":
+            continue  # the webhook event types: their own vocabulary, mapped from Action there
         found |= set(ACTION.findall(path.read_text()))
     return found - NOT_ACTIONS
 

@@ -23,7 +23,7 @@ from tests.cast import make_client
 from tests.staff_pages import Objects, path_in, staff_routes
 
 # Downloads, not pages.
-NOT_PAGES = {"audit:export"}
+NOT_PAGES = {"audit:export", "imports:dry_run_csv", "imports:results_csv"}
 
 
 def _riley(maple: Practice, owner: User) -> Objects:

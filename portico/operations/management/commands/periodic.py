@@ -4,14 +4,18 @@
     manage.py periodic --once     # run each job once (for cron)
 
 - every minute: give stuck or orphaned outbox emails back to the workers
-  (``portico.mail.delivery.recover_stuck_emails``);
+  (``portico.mail.delivery.recover_stuck_emails``), and the same for webhook
+  deliveries (``portico.webhooks.delivery.recover_stuck_webhooks``);
 - every five minutes: enqueue again a bulk invitation whose worker died
   (``portico.access.bulk.resume_stalled_bulk_invites``; resuming never invites
-  anyone twice);
+  anyone twice), and a client import whose worker died
+  (``portico.imports.running.resume_stalled_imports``; no row is imported twice);
 - every hour: open coming-of-age reviews for clients who reached the age of
   majority today in their practice's time zone
   (``portico.clients.minors.find_clients_coming_of_age``; idempotent, so running
   it hourly also catches the practices whose day has just begun).
+- every hour: delete the API's stored answers to Idempotency-Keys after 24 hours
+  (``portico.api.idempotency.forget_old_requests``).
 
 Every job is safe to run from several hosts at once; one instance is enough.
 """
@@ -27,16 +31,31 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from portico.access.bulk import resume_stalled_bulk_invites
+from portico.api.idempotency import forget_old_requests
 from portico.clients.minors import find_clients_coming_of_age
+from portico.imports.running import resume_stalled_imports
 from portico.mail.delivery import recover_stuck_emails
+from portico.webhooks.delivery import recover_stuck_webhooks
 
 
 def _sweep_outbox() -> str:
     return f"{recover_stuck_emails()} emails given back to the workers"
 
 
+def _sweep_webhooks() -> str:
+    return f"{recover_stuck_webhooks()} webhook deliveries given back to the workers"
+
+
 def _stalled_bulk_invites() -> str:
     return f"{resume_stalled_bulk_invites()} stalled bulk invitations resumed"
+
+
+def _stalled_imports() -> str:
+    return f"{resume_stalled_imports()} stalled client imports resumed"
+
+
+def _old_idempotency_keys() -> str:
+    return f"{forget_old_requests()} stored API answers older than 24 hours deleted"
 
 
 def _coming_of_age() -> str:
@@ -45,8 +64,11 @@ def _coming_of_age() -> str:
 
 JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("outbox sweep", 60, _sweep_outbox),
+    ("webhook sweep", 60, _sweep_webhooks),
     ("stalled bulk invitations", 300, _stalled_bulk_invites),
+    ("stalled client imports", 300, _stalled_imports),
     ("coming-of-age reviews", 3600, _coming_of_age),
+    ("API idempotency keys", 3600, _old_idempotency_keys),
 ]
 
 

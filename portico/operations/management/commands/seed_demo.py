@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from portico.access.people import add_client
 from portico.accounts.models import User, UserKind
+from portico.api.keys import replace_key
+from portico.api.models import KeyRole
 from portico.audit.actor import Actor
 from portico.clients.actions import archive_client
 from portico.clients.models import Client
@@ -37,6 +39,7 @@ NAME = "Lakeside Therapy"
 PASSWORD = "lakeside-demo-2026"  # noqa: S105 (a published demo password)
 OWNER_EMAIL = "owner@lakeside.test"
 FRONT_DESK_EMAIL = "frontdesk@lakeside.test"
+API_KEY_NAME = "Demo integration"
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,10 @@ class Command(BaseCommand):
             status = "created"
         else:
             status = "already there"
+        owner = User.objects.filter(practice=practice, email=OWNER_EMAIL).first()
+        by = Actor.for_user(owner) if owner is not None else Actor.system()
+        # A new owner-role key each run (the previous one is revoked): the README's curl calls.
+        api_key = replace_key(practice, by=by, name=API_KEY_NAME, role=KeyRole.OWNER).secret
         clients = Client.objects.filter(practice=practice).count()
         staff = User.objects.filter(practice=practice, kind=UserKind.STAFF).count()
         base = practice_base_url(practice)
@@ -257,5 +264,7 @@ class Command(BaseCommand):
             f"  Password:      {PASSWORD}  (both; unless you changed it)",
             f"  Client:        alex.active@example.com / {DEMO_CLIENT_PASSWORD}  (portal)",
             f"  Parent of two: {DEMO_PARENT_EMAIL} / {DEMO_CLIENT_PASSWORD}  (portal)",
+            f"  API:           {base}/api/v1/  (reference: {base}/api/v1/docs)",
+            f"  API key:       {api_key}  (owner role; a new one each run)",
         ]
         self.stdout.write("\n".join(lines))
