@@ -16,7 +16,9 @@ from tests.cast import PASSWORD, at
 # Measured with bench/sign_in_throughput.py (SQLite, a new browser and address): 12 before
 # the session was written once (no key check, no INSERT-then-UPDATE), and 6 commits then
 # against 4 now (last sign-in and the audit row commit together).
-SIGN_IN_STATEMENTS = 10
+# Practice, account, last_login, audit row, session: the cache's own statements (rate-limit
+# counters, back-off) depend on the backend and its state and are left out of the count.
+SIGN_IN_STATEMENTS = 5
 _TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
@@ -63,6 +65,10 @@ def test_a_sign_in_from_a_new_browser_makes_no_more_statements_than_measured(
 ) -> None:
     statements, _status = _sign_in(HttpClient(), maple)
     # Transaction control (BEGIN/COMMIT, or savepoints inside the test's transaction) aside.
-    work = [sql for sql in statements if not sql.startswith(_TRANSACTION_CONTROL)]
+    work = [
+        sql
+        for sql in statements
+        if not sql.startswith(_TRANSACTION_CONTROL) and '"portico_cache"' not in sql
+    ]
     assert len(work) <= SIGN_IN_STATEMENTS, "\n".join(work)
     assert AuditEvent.objects.filter(action="signin.succeeded", subject_user=owner).count() == 1

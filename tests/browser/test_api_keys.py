@@ -10,7 +10,7 @@ import pytest
 from portico.accounts.models import User
 from portico.api.models import ApiKey
 from portico.practices.models import Practice
-from tests.browser.conftest import browser, page, phone, screenshot, sign_in_as  # noqa: F401
+from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import at
 
 pytestmark = pytest.mark.browser
