@@ -40,6 +40,45 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def p95_of_pages(http: Any, pages: dict[str, str], requests: int) -> dict[str, tuple[float, int]]:
+    """For each named page: (p95 seconds over ``requests`` GETs after one warm-up, queries)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    results = {}
+    for name, target in pages.items():
+        http.get(target)  # warm
+        samples: list[float] = []
+        query_count = 0
+        for _ in range(requests):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = http.get(target)
+            samples.append(time.perf_counter() - started)
+            query_count = len(queries.captured_queries)
+            assert response.status_code == 200
+        results[name] = (percentile(samples, 0.95), query_count)
+    return results
+
+
+def compare_sizes(
+    small: dict[str, tuple[float, int]], large: dict[str, tuple[float, int]], big: int
+) -> float:
+    """Print each page's p95 at 100 and at ``big`` rows and their ratio; return the worst."""
+    worst = 0.0
+    for name in small:
+        (p95_small, q_small), (p95_large, q_large) = small[name], large[name]
+        ratio = p95_large / p95_small
+        worst = max(worst, ratio)
+        print(
+            f"{name:11}: p95 {p95_small * 1000:6.1f} ms at 100, {p95_large * 1000:6.1f} ms at "
+            f"{big}: ratio {ratio:.2f}; queries {q_small} vs {q_large}"
+        )
+    return worst
+
+
 def practice_with_front_desk(slug: str) -> tuple[Any, Any, Any]:
     """A practice, its owner and a front-desk member (no passwords): (practice, owner, desk)."""
     from portico.audit.actor import Actor

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot, percentile, practice_with_clients  # noqa: E402 (after the path is set)
+from bench._setup import boot, compare_sizes, p95_of_pages, practice_with_clients  # noqa: E402 (after the path is set)
 
 FIRST = ["Ava", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea"]
 LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones"]
@@ -30,9 +29,7 @@ def main() -> None:
     big = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     boot()
-    from django.db import connection
     from django.test import Client as HttpClient
-    from django.test.utils import CaptureQueriesContext
 
     from portico.lib.urls import practice_path
     from portico.practices.models import Practice
@@ -63,31 +60,12 @@ def main() -> None:
             "search": f"{base}?q=gar",  # 10 % of the clients
             "first name": f"{base}?q=ava",  # 1 in 12
         }
-        results = {}
-        for name, target in pages.items():
-            http.get(target)  # warm
-            samples = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
-                    response = http.get(target)
-                samples.append(time.perf_counter() - started)
-                assert response.status_code == 200
-            results[name] = (percentile(samples, 0.95), len(queries.captured_queries))
-        return results
+        return p95_of_pages(http, pages, requests)
 
     print(f"inserting 100 + {big} clients …", flush=True)
     small = measure(*populate("small", 100))
     large = measure(*populate("large", big))
-    worst = 0.0
-    for name in small:
-        (p95_small, q_small), (p95_large, q_large) = small[name], large[name]
-        ratio = p95_large / p95_small
-        worst = max(worst, ratio)
-        print(
-            f"{name:10}: p95 {p95_small * 1000:6.1f} ms at 100, {p95_large * 1000:6.1f} ms at "
-            f"{big}: ratio {ratio:.2f}; queries {q_small} vs {q_large}"
-        )
+    worst = compare_sizes(small, large, big)
     common = large["search"][0] / small["search"][0]
     verdict = "met" if common <= 1.5 else "NOT met"
     print(f"common-prefix search ratio {common:.2f}  (goal <= 1.5: {verdict})")

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import boot, percentile, practice_with_clients  # noqa: E402 (after the path is set)
+from bench._setup import boot, compare_sizes, p95_of_pages, practice_with_clients  # noqa: E402 (after the path is set)
 
 
 def main() -> None:
     big = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     boot()
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.test import Client as HttpClient
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from portico.clients.models import Client
@@ -82,31 +80,12 @@ def main() -> None:
             "deep page": older(http, base, base, 1),
             "invitations": f"{base}?kind=invite",
         }
-        results = {}
-        for name, target in pages.items():
-            http.get(target)  # warm
-            samples = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
-                    response = http.get(target)
-                samples.append(time.perf_counter() - started)
-                assert response.status_code == 200
-            results[name] = (percentile(samples, 0.95), len(queries.captured_queries))
-        return results
+        return p95_of_pages(http, pages, requests)
 
     print(f"inserting 100 + {big} emails …", flush=True)
     small = measure(*populate("small", 100))
     large = measure(*populate("large", big))
-    worst = 0.0
-    for name in small:
-        (p95_small, q_small), (p95_large, q_large) = small[name], large[name]
-        ratio = p95_large / p95_small
-        worst = max(worst, ratio)
-        print(
-            f"{name:11}: p95 {p95_small * 1000:6.1f} ms at 100, {p95_large * 1000:6.1f} ms at "
-            f"{big}: ratio {ratio:.2f}; queries {q_small} vs {q_large}"
-        )
+    worst = compare_sizes(small, large, big)
     verdict = "met" if worst <= 1.5 else "NOT met"
     print(f"worst ratio {worst:.2f}  (goal <= 1.5, same query count: {verdict})")
 
