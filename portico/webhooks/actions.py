@@ -6,19 +6,17 @@ lives in ``check_endpoint_url`` and nowhere else.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
+from portico.webhooks.addresses import check_endpoint_url
 from portico.webhooks.events import TEST_EVENT, EventType, new_delivery, new_event_id
 from portico.webhooks.models import WebhookDelivery, WebhookEndpoint
 from portico.webhooks.queue import ensure_delivery_task
@@ -26,57 +24,6 @@ from portico.webhooks.signing import new_secret
 
 if TYPE_CHECKING:
     from portico.practices.models import Practice
-
-LOOPBACK_NAMES = {"localhost", "localhost."}
-
-
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-def check_endpoint_url(url: str) -> str:
-    """The address, if Portico may send events to it; else ValidationError with the reason.
-
-    https only. Plain http is allowed for this machine (localhost, 127.0.0.1, ::1)
-    in development and tests, so a local receiver can be tried. Private and
-    loopback IP addresses are refused otherwise: events must not be aimed at the
-    operator's own network.
-    """
-    from urllib.parse import urlsplit
-
-    url = url.strip()
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(
-            "Enter a full web address, like https://example.com/webhooks."
-        ) from None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    address = _ip(host)
-    loopback = host in LOOPBACK_NAMES or (address is not None and address.is_loopback)
-    local_allowed = settings.DEBUG or settings.TESTING
-    if parts.username or parts.password:
-        raise ValidationError(
-            "Leave the user name and password out of the address: every delivery is signed "
-            "with the endpoint's secret instead."
-        )
-    if parts.scheme != "https" and not (loopback and local_allowed):
-        raise ValidationError(
-            "The address must start with https://: events about your clients are only sent "
-            "over an encrypted connection."
-        )
-    if (loopback and not local_allowed) or (
-        address is not None and not loopback and not address.is_global
-    ):
-        raise ValidationError(
-            "That address is on a private network. Enter the public https:// address of the "
-            "system that receives the events."
-        )
-    return url
 
 
 def _types(event_types: Iterable[str]) -> list[str]:

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portico.webhooks.addresses import resolved_address_problem
 from portico.webhooks.models import DeliveryStatus, WebhookDelivery
 from portico.webhooks.queue import ensure_delivery_task
 from portico.webhooks.signing import headers
@@ -125,6 +126,10 @@ def send(delivery: WebhookDelivery) -> None:
     if not endpoint.enabled:
         _record(delivery, None, "Not sent: the endpoint was turned off.", final=True)
         return
+    problem = resolved_address_problem(endpoint.url)
+    if problem:
+        _record(delivery, None, problem)
+        return
     body = body_of(delivery)
     signed = headers(
         endpoint.secret,
@@ -132,7 +137,7 @@ def send(delivery: WebhookDelivery) -> None:
         timestamp=int(timezone.now().timestamp()),
         body=body,
     )
-    request = urllib.request.Request(  # noqa: S310 (the URL was checked to be https on save)
+    request = urllib.request.Request(  # noqa: S310 (https checked on save, its address just now)
         endpoint.url,
         data=body,
         method="POST",

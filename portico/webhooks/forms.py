@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portico.webhooks.actions import check_endpoint_url
+from portico.webhooks.addresses import check_endpoint_url
 from portico.webhooks.events import EventType
 from portico.webhooks.models import WebhookEndpoint
 

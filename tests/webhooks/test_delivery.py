@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import time_machine
+from django.conf import LazySettings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -207,3 +208,28 @@ def test_deliveries_waiting_for_a_turned_off_endpoint_fail_instead_of_being_sent
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.last_error == "Not sent: the endpoint was turned off."
     assert receiver.received == []
+
+
+def test_a_host_that_resolves_to_this_machine_is_not_sent_to_outside_development(
+    maple: Practice,
+    owner: User,
+    endpoint: WebhookEndpoint,
+    receiver: Receiver,
+    settings: LazySettings,
+) -> None:
+    # Registered while loopback was allowed (tests); then the installation is a real one.
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        url=receiver.url.replace("127.0.0.1", "localhost")
+    )
+    settings.DEBUG, settings.TESTING = False, False
+    _add_robin(maple, owner)
+    run_worker()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.last_error == "Not sent: the host name points to a private network address."
+    assert receiver.received == []
+    # The same host is fine where this machine is allowed (development): the retry goes out.
+    settings.TESTING = True
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        run_worker()
+    assert len(receiver.received) == 1

@@ -15,7 +15,8 @@ from portico.accounts.models import User
 from portico.audit.models import AuditEvent
 from portico.audit.vocabulary import DESCRIPTIONS, Action
 from portico.practices.models import Practice
-from portico.webhooks.actions import check_endpoint_url, create_endpoint
+from portico.webhooks.actions import create_endpoint
+from portico.webhooks.addresses import check_endpoint_url
 from portico.webhooks.events import EventType
 from portico.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.cast import at, by
