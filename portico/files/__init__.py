@@ -1,0 +1,1 @@
+"""Private files: stored through Django's storage API, served only by checked views."""

@@ -1,0 +1,1 @@
+"""Profile and insurance: what clients update, and staff review per field."""
