@@ -1,0 +1,1 @@
+"""Forms: the practice's forms, their versions, and each client's answers."""
