@@ -1,0 +1,1 @@
+"""Secure messages: one conversation per client with the practice."""

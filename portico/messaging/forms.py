@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from portico.accounts.models import User
+from portico.messaging.models import MAX_BODY
+from portico.messaging.queries import ASSIGNED_ME, ASSIGNED_NOBODY
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=MAX_BODY,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"At most {MAX_BODY:,} characters.",
+        error_messages={"required": "Write a message before sending."},
+    )
+
+    def clean_body(self) -> str:
+        return str(self.cleaned_data["body"])
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Django's own length error is technical; say it the way the page does.
+        errors = self.errors.get("body")
+        if errors and any("at most" in str(error) for error in errors):
+            length = len(str(self.data.get("body", "")).strip())
+            self.errors["body"] = self.error_class(
+                [
+                    f"Your message is too long: it can have at most {MAX_BODY:,} characters "
+                    f"(it has {length:,}). Shorten it, or send it in two parts."
+                ]
+            )
+
+
+def _staff_choices(staff: list[User]) -> list[tuple[str, str]]:
+    return [(str(user.pk), user.full_name or user.username) for user in staff]
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ChoiceField(label="Assigned to", required=False)
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = {str(user.pk): user for user in staff}
+        field = cast(forms.ChoiceField, self.fields["assigned_to"])
+        field.choices = [("", "Nobody"), *_staff_choices(staff)]
+
+    def chosen(self) -> User | None:
+        return self.staff.get(self.cleaned_data.get("assigned_to") or "")
+
+
+class InboxFilterForm(forms.Form):
+    assigned = forms.ChoiceField(label="Show conversations assigned to", required=False)
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["assigned"])
+        field.choices = [
+            ("", "Anyone (all conversations)"),
+            (ASSIGNED_ME, "Me"),
+            (ASSIGNED_NOBODY, "Nobody yet"),
+            *_staff_choices(staff),
+        ]
+
+    def chosen(self) -> str:
+        if not self.is_valid():
+            return ""
+        return str(self.cleaned_data.get("assigned") or "")
