@@ -1,0 +1,1 @@
+"""Appointments: staff book, move and cancel; clients see theirs in the portal."""

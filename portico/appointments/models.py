@@ -1,0 +1,152 @@
+"""Appointments: one client, one clinician, a start time and a length.
+
+Times are stored in UTC and entered and shown in the practice's time zone
+(portico.appointments.when, portico.lib.localtime). ``ends_at`` is kept beside
+``starts_at`` so the overlap check is one indexed query on every database.
+
+Telehealth (a video room per clinician) and self-scheduling come later: ``kind``
+already says video, and ``sequence`` versions the calendar file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+MAX_DURATION_MINUTES = 8 * 60
+MAX_CLIENT_NOTE = 500
+
+
+class AppointmentKind(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CancelledBy(models.TextChoices):
+    CLIENT = "client", "the client's side"
+    PRACTICE = "practice", "the practice"
+
+
+class Appointment(models.Model):
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="appointments"
+    )
+    clinician = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="appointments_given"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    kind = models.CharField(max_length=12, choices=AppointmentKind.choices)
+    location = models.CharField("location or room", max_length=120, blank=True)
+    client_note = models.CharField(
+        "note for the client",
+        max_length=MAX_CLIENT_NOTE,
+        blank=True,
+        help_text=(
+            "Shown to the client in the portal (never in emails). Practical things only, "
+            "such as “Please arrive 10 minutes early”. Do not write clinical notes here."
+        ),
+    )
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_by_side = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
+    # RFC 5545 SEQUENCE: bumped on every change the client's calendar must pick up.
+    sequence = models.PositiveIntegerField(default=0)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1)
+                & models.Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="appointment_duration_1_to_480",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinician", "starts_at"], name="appt_clinician_start"),
+            models.Index(fields=["practice", "starts_at"], name="appt_practice_start"),
+            models.Index(fields=["client", "starts_at"], name="appt_client_start"),
+            models.Index(
+                fields=["starts_at"],
+                condition=models.Q(status="booked", reminder_sent_at__isnull=True),
+                name="appt_reminder_due",
+            ),
+        ]
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.public_id} ({self.status})"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == AppointmentStatus.BOOKED
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == AppointmentKind.VIDEO
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+
+class AppointmentSettings(models.Model):
+    """A practice's appointment rules; made with the defaults the first time they are read."""
+
+    practice = models.OneToOneField(
+        "practices.Practice", on_delete=models.CASCADE, related_name="appointment_settings"
+    )
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        "clients can cancel in the portal until this many hours before",
+        default=24,
+        validators=[MinValueValidator(0), MaxValueValidator(336)],
+        help_text="After that, the portal asks them to call the practice. 0 to 336 hours.",
+    )
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        "send the reminder email this many hours before",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="1 to 168 hours (one week).",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Appointment settings of practice {self.practice_id}"
+
+    @property
+    def cancellation_notice(self) -> timedelta:
+        return timedelta(hours=self.cancellation_notice_hours)
+
+    @property
+    def reminder_lead(self) -> timedelta:
+        return timedelta(hours=self.reminder_lead_hours)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from portico.appointments import staff_views
+
+app_name = "staff_appointments"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", staff_views.schedule_list, name="list"),
+    path("new/", staff_views.new, name="new"),
+    path("settings/", staff_views.appointment_settings, name="settings"),
+    path("clients/<uuid:public_id>/", staff_views.client_appointments, name="client"),
+    path("<uuid:appointment_id>/", staff_views.edit, name="edit"),
+    path("<uuid:appointment_id>/cancel/", staff_views.cancel, name="cancel"),
+]
