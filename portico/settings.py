@@ -91,6 +91,11 @@ INSTALLED_APPS = [
     "portico.api",
     "portico.webhooks",
     "portico.imports",
+    "portico.files",
+    "portico.intake",
+    "portico.messaging",
+    "portico.profiles",
+    "portico.appointments",
     "portico.operations",
 ]
 
@@ -127,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portico.practices.context_processors.practice",
+                "portico.messaging.context_processors.staff_inbox",
             ],
         },
     },
@@ -362,10 +368,57 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     # Uploaded client lists (CSV): private, served only through permission-checked views.
     "imports": {
-        "BACKEND": "portico.imports.storage.PrivateFileSystemStorage",
+        "BACKEND": "portico.files.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": DATA_DIR / "private" / "imports", "base_url": None},
     },
+    # Files clients and staff upload (insurance cards, documents): private, served
+    # only through views that check the practice, the person's access and the feature.
+    "private": {
+        "BACKEND": "portico.files.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "private" / "files", "base_url": None},
+    },
 }
+# Or any S3-compatible bucket (django-storages): all four of bucket and keys, or none.
+S3_BUCKET = envstr("PORTICO_S3_BUCKET")
+_s3_keys = {
+    name: envstr(name) for name in ("PORTICO_S3_ACCESS_KEY_ID", "PORTICO_S3_SECRET_ACCESS_KEY")
+}
+_s3_other = [
+    name for name in ("PORTICO_S3_ENDPOINT_URL", "PORTICO_S3_REGION", *_s3_keys) if envstr(name)
+]
+if S3_BUCKET:
+    _s3_missing = [name for name, value in _s3_keys.items() if not value]
+    if _s3_missing:
+        raise ImproperlyConfigured(
+            f"PORTICO_S3_BUCKET is set, so {' and '.join(_s3_missing)} must be set too "
+            "(the bucket's access key); without them no uploaded file could be kept."
+        )
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "PORTICO_S3_BUCKET needs django-storages and boto3: pip install 'django-storages[s3]'"
+        )
+    _s3_options: dict[str, Any] = {
+        "bucket_name": S3_BUCKET,
+        "access_key": _s3_keys["PORTICO_S3_ACCESS_KEY_ID"],
+        "secret_key": _s3_keys["PORTICO_S3_SECRET_ACCESS_KEY"],
+        "default_acl": "private",
+        # We never hand out URLs (the storage refuses .url()); signed ones would leak.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "location": "files",
+    }
+    if envstr("PORTICO_S3_ENDPOINT_URL"):
+        _s3_options["endpoint_url"] = envurl(
+            "PORTICO_S3_ENDPOINT_URL", "", schemes=("https", "http")
+        )
+    if envstr("PORTICO_S3_REGION"):
+        _s3_options["region_name"] = envstr("PORTICO_S3_REGION")
+    STORAGES["private"] = {"BACKEND": "portico.files.s3.PrivateS3Storage", "OPTIONS": _s3_options}
+elif _s3_other:
+    raise ImproperlyConfigured(
+        f"{', '.join(_s3_other)} {'is' if len(_s3_other) == 1 else 'are'} set but "
+        "PORTICO_S3_BUCKET is not: set the bucket too, or unset them to keep files on disk."
+    )
 WHITENOISE_USE_FINDERS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -20,6 +21,21 @@ def _fast_and_isolated(settings: LazySettings) -> Iterator[None]:
     set_script_prefix("/")
     yield
     set_script_prefix("/")
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings: LazySettings, tmp_path: Path) -> Path:
+    """Uploads go to a fresh folder per test, never into the checkout's var/ (the
+    setting_changed signal resets ``storages``)."""
+    location = tmp_path / "private-files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "portico.files.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+    return location
 
 
 @pytest.fixture

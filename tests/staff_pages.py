@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,6 +36,14 @@ PUBLIC_STAFF_ROUTES = {
     "accounts:staff_welcome",
     "accounts:staff_welcome_link",
 }
+# Each portal feature's tests build one object of each kind its staff URLs name:
+# build(client, *, staff_member, by) -> {"url parameter": "value"}.
+FEATURE_PAGE_VALUES = (
+    "tests.intake.staff_page_values",
+    "tests.messaging.staff_page_values",
+    "tests.profiles.staff_page_values",
+    "tests.appointments.staff_page_values",
+)
 _CONVERTER = re.compile(r"<(?:(?P<type>\w+):)?(?P<name>\w+)>")
 
 
@@ -69,6 +78,8 @@ class Objects:
     webhook_endpoint: WebhookEndpoint | None = None
     api_key: ApiKey | None = None
     client_import: ClientImport | None = None
+    # URL parameters of the portal features' staff pages, from tests/<app>/staff_page_values.py
+    feature_values: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, client: Client, staff_member: User, by: User) -> Objects:
@@ -106,6 +117,9 @@ class Objects:
         objects.client_import = save_mapping(
             uploaded, by=Actor.for_user(by), mapping=uploaded.mapping, keep_typos=False
         )
+        for module in FEATURE_PAGE_VALUES:
+            values = import_module(module).build(client, staff_member=staff_member, by=by)
+            objects.feature_values.update(values)
         return objects
 
     def value(self, name: str) -> str:
@@ -119,6 +133,7 @@ class Objects:
             "endpoint_id": str(self.webhook_endpoint.public_id if self.webhook_endpoint else ""),
             "key_id": str(self.api_key.public_id if self.api_key else ""),
             "import_id": str(self.client_import.public_id if self.client_import else ""),
+            **self.feature_values,
         }
         if name not in values:
             raise KeyError(f"tests/staff_pages.py has no value for the URL parameter {name!r}")

@@ -393,10 +393,6 @@ def _actions(
 
 def _consent_note(facts: AccessFacts) -> str:
     contact = facts.contact
-    offers_video = "telehealth" in (facts.practice.portal_features or [])
-    if contact is None or not offers_video or contact.telehealth_consent_at is not None:
+    if contact is None or contact.telehealth_consent_at is not None:
         return ""
-    return (
-        "No telehealth consent recorded: they can sign in, but cannot join video sessions "
-        "until it is"
-    )
+    return "No telehealth consent recorded"

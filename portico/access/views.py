@@ -36,6 +36,7 @@ from portico.accounts.signin import NO_MATCH, Outcome, check_credentials
 from portico.audit.actor import Actor, client_ip
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
+from portico.portal.queries import next_step_url
 from portico.practices.http import PracticeRequest
 
 PURPOSE = LinkPurpose.CLIENT_INVITE
@@ -144,7 +145,8 @@ def welcome_account(http_request: HttpRequest) -> HttpResponse:
             request.session.pop(DOB_OK, None)
             login(request, account, backend=BACKEND)  # a fresh session id
             remember_acting_for(request, access.client_id)
-            response = redirect("portal:home")
+            # Straight to what the practice is waiting for (intake forms first), else home.
+            response = redirect(next_step_url(account, client_id=access.client_id))
             set_device_cookie(response, stage.device_cookie)
             return response
     return stage.render()

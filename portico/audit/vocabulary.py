@@ -92,6 +92,34 @@ class Action(StrEnum):
     IMPORT_STARTED = "clients.import.started"
     IMPORT_FINISHED = "clients.import.finished"
     IMPORT_FAILED = "clients.import.failed"
+    # --- forms (portico.intake) ---
+    FORM_CREATED = "forms.form.created"
+    FORM_CHANGED = "forms.form.changed"
+    FORM_VERSION_PUBLISHED = "forms.version.published"
+    FORM_SENT = "forms.sent"
+    FORM_SUBMITTED = "forms.submitted"
+    FORM_REOPENED = "forms.reopened"
+    FORM_ANSWERS_VIEWED = "forms.answers.viewed"
+    # --- messages (portico.messaging) ---
+    MESSAGE_SENT = "message.sent"
+    MESSAGE_READ = "message.read"
+    CONVERSATION_ASSIGNED = "message.conversation.assigned"
+    CONVERSATION_MARKED_UNREAD = "message.conversation.marked_unread"
+    # --- profile, insurance and files (portico.profiles, portico.files) ---
+    # --- appointments (portico.appointments) ---
+    APPOINTMENT_BOOKED = "appointments.booked"
+    APPOINTMENT_CHANGED = "appointments.changed"
+    APPOINTMENT_CANCELLED = "appointments.cancelled"
+    APPOINTMENT_SETTINGS_CHANGED = "appointments.settings.changed"
+    PROFILE_CHANGE_REQUESTED = "profile.change.requested"
+    PROFILE_CHANGE_APPLIED = "profile.change.applied"
+    PROFILE_CHANGE_ACCEPTED = "profile.change.accepted"
+    PROFILE_CHANGE_REJECTED = "profile.change.rejected"
+    PROFILE_CONFIRMED = "profile.confirmed"
+    INSURANCE_UPDATED = "insurance.updated"
+    INSURANCE_CARD_UPLOADED = "insurance.card.uploaded"
+    FILE_VIEWED = "files.viewed"
+    FILE_DOWNLOADED = "files.downloaded"
 
 
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
@@ -102,6 +130,14 @@ def _d(event: AuditEvent, key: str, default: str = "") -> str:
 def _to(event: AuditEvent) -> str:
     email = _d(event, "email") or _d(event, "to")
     return f" to {email}" if email else ""
+
+
+def _field_names(event: AuditEvent) -> str:
+    """The "fields" of a profile event, in words (names only: values are never recorded)."""
+    from portico.profiles.fields import field_label
+
+    names = (event.details or {}).get("fields") or []
+    return ", ".join(field_label(str(name)) for name in names) or "no fields"
 
 
 def _who(event: AuditEvent) -> str:
@@ -323,5 +359,71 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
     ),
     Action.IMPORT_FAILED: lambda e: (
         f"Client import stopped by an error after {_d(e, 'done', '0')} rows"
+    ),
+    # --- forms (portico.intake) ---
+    Action.FORM_CREATED: lambda e: f"Form “{_d(e, 'form')}” created",
+    Action.FORM_CHANGED: lambda e: (
+        f"Form “{_d(e, 'form')}” changed: {_d(e, 'change', 'settings')}"
+        + (f" (new draft version {_d(e, 'new_version')})" if _d(e, "new_version") else "")
+    ),
+    Action.FORM_VERSION_PUBLISHED: lambda e: (
+        f"Form “{_d(e, 'form')}” version {_d(e, 'version')} published"
+    ),
+    Action.FORM_SENT: lambda e: (
+        f"Form “{_d(e, 'form')}” "
+        + ("given automatically (intake set)" if _d(e, "automatic") == "True" else "sent")
+        + (f", email to {_d(e, 'emailed')}" if _d(e, "emailed") else "")
+    ),
+    Action.FORM_SUBMITTED: lambda e: (
+        f"Form “{_d(e, 'form')}” submitted by {_d(e, 'by', 'the client')}"
+    ),
+    Action.FORM_REOPENED: lambda e: f"Form “{_d(e, 'form')}” reopened for correction",
+    Action.FORM_ANSWERS_VIEWED: lambda e: f"Answers to form “{_d(e, 'form')}” viewed",
+    # --- messages (portico.messaging) ---
+    Action.MESSAGE_SENT: lambda e: (
+        f"Secure message sent by {_d(e, 'author', 'someone')}"
+        + (" (from the practice)" if _d(e, "side") == "staff" else " (from the portal)")
+    ),
+    Action.MESSAGE_READ: lambda e: (
+        f"{_d(e, 'reader', 'Someone')} read {_d(e, 'count', '0')} secure message"
+        + ("" if _d(e, "count") == "1" else "s")
+        + (" (marked read in the inbox)" if _d(e, "how") == "marked" else "")
+    ),
+    Action.CONVERSATION_ASSIGNED: lambda e: (
+        f"Secure messages assigned to {_d(e, 'assigned_to')}"
+        if _d(e, "assigned_to")
+        else "Secure messages no longer assigned to anyone"
+    ),
+    Action.CONVERSATION_MARKED_UNREAD: lambda e: "Secure messages marked unread for the practice",
+    # --- profile, insurance and files (portico.profiles, portico.files) ---
+    # --- appointments (portico.appointments) ---
+    Action.APPOINTMENT_BOOKED: lambda e: (
+        f"Appointment booked: {_d(e, 'when')}, {_d(e, 'kind')}, with {_d(e, 'clinician')}"
+    ),
+    Action.APPOINTMENT_CHANGED: lambda e: (
+        f"Appointment changed: now {_d(e, 'when')}, {_d(e, 'kind')}, with {_d(e, 'clinician')}"
+        + (f" (was {_d(e, 'was')})" if _d(e, "was") else "")
+    ),
+    Action.APPOINTMENT_CANCELLED: lambda e: (
+        f"Appointment of {_d(e, 'when')} cancelled by {_d(e, 'side', 'the practice')}"
+    ),
+    Action.APPOINTMENT_SETTINGS_CHANGED: lambda e: (
+        f"Appointment settings changed: cancel until {_d(e, 'notice_hours')} h before, "
+        f"reminder {_d(e, 'reminder_hours')} h before"
+    ),
+    Action.PROFILE_CHANGE_REQUESTED: lambda e: (
+        f"Profile changes sent for review: {_field_names(e)}"
+    ),
+    Action.PROFILE_CHANGE_APPLIED: lambda e: f"Profile updated from the portal: {_field_names(e)}",
+    Action.PROFILE_CHANGE_ACCEPTED: lambda e: f"Profile change accepted: {_field_names(e)}",
+    Action.PROFILE_CHANGE_REJECTED: lambda e: f"Profile change rejected: {_field_names(e)}",
+    Action.PROFILE_CONFIRMED: lambda e: "Contact details confirmed as right",
+    Action.INSURANCE_UPDATED: lambda e: f"Insurance updated: {_field_names(e)}",
+    Action.INSURANCE_CARD_UPLOADED: lambda e: (
+        f"Insurance card photo uploaded ({_d(e, 'rank')}, {_d(e, 'side')})"
+    ),
+    Action.FILE_VIEWED: lambda e: f"File viewed: {_d(e, 'purpose', 'a file').replace('_', ' ')}",
+    Action.FILE_DOWNLOADED: lambda e: (
+        f"File downloaded: {_d(e, 'purpose', 'a file').replace('_', ' ')}"
     ),
 }

@@ -20,6 +20,7 @@ from portico.audit.record import record
 from portico.audit.vocabulary import Action
 from portico.clients.emails import normalize_email
 from portico.clients.models import Client, ClientEmail
+from portico.intake.actions import assign_intake_set
 from portico.practices.models import Practice
 
 
@@ -65,6 +66,8 @@ def add_client(
         client=client,
         details={"emails": addresses},
     )
+    # The practice's intake set, if it gives one (no email: the invitation leads there).
+    assign_intake_set(client, by=by)
     return client
 
 
@@ -78,9 +81,25 @@ DETAIL_FIELDS = (
     "phone",
     "email_notifications_enabled",
 )
+# Also on the Personal information page, and what clients update in the portal
+# (portico.profiles applies their accepted changes through update_client_details).
+PROFILE_FIELDS = (
+    "pronouns",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+)
 # Not on the form: set by imports and the API, matched on by both.
 _OTHER_FIELDS = ("external_id",)
-_TEXT_FIELDS = {"first_name", "last_name", "preferred_name", "phone", "external_id"}
+_TEXT_FIELDS = {"first_name", "last_name", "preferred_name", "phone", "external_id"} | set(
+    PROFILE_FIELDS
+)
 
 
 # Called inside an address write with (client, the address gone); returns links revoked.
@@ -96,7 +115,7 @@ def update_client_details(
     ``also_changed``: fields the caller changed elsewhere (portal access), named in
     the same audit event.
     """
-    unknown = set(changes) - {*DETAIL_FIELDS, *_OTHER_FIELDS}
+    unknown = set(changes) - {*DETAIL_FIELDS, *PROFILE_FIELDS, *_OTHER_FIELDS}
     if unknown:
         raise TypeError(f"Not a client detail: {sorted(unknown)}")
     changed: list[str] = []

@@ -20,6 +20,20 @@ class Client(models.Model):
     # imports and the API match on it. Blank when unknown.
     external_id = models.CharField("external id", max_length=100, blank=True)
     email_notifications_enabled = models.BooleanField(default=True)
+    # Contact details the client reviews and updates in the portal (portico.profiles);
+    # staff edit them on the Personal information page.
+    pronouns = models.CharField(max_length=40, blank=True)
+    address_line1 = models.CharField("address line 1", max_length=120, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=120, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    region = models.CharField("state or region", max_length=80, blank=True)
+    postal_code = models.CharField("ZIP or postal code", max_length=20, blank=True)
+    country = models.CharField("country (two-letter code)", max_length=2, default="US")
+    emergency_contact_name = models.CharField(max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(max_length=40, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    # When the client (or a contact acting for them) last said "these details are right".
+    profile_confirmed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,12 +20,7 @@ from portico.audit.queries import history_for_client
 from portico.audit.reads import ReadPage, record_read
 from portico.clients import actions
 from portico.clients.contact_queries import current_contacts, open_review_count, open_review_for
-from portico.clients.forms import (
-    AddClientForm,
-    ClientDetailsForm,
-    ClientEmailForm,
-    ClientSearchForm,
-)
+from portico.clients.forms import AddClientForm, ClientEmailForm, ClientSearchForm
 from portico.clients.minors import is_minor_by_birth
 from portico.clients.models import Client
 from portico.clients.queries import (
@@ -36,8 +31,10 @@ from portico.clients.queries import (
     get_client_for_staff,
 )
 from portico.lib.localtime import practice_today, short_day_and_time
+from portico.portal.next_steps import next_steps
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can, staff_can
+from portico.profiles.forms import PersonalInformationForm
 
 
 def _invite_hint(address: str) -> str:
@@ -139,10 +136,13 @@ def client_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
         Actor.from_request(request), practice=request.practice, page=ReadPage.CLIENT, client=client
     )
     people = people_access(client, current_contacts(client), timezone.now()).rows
+    steps = next_steps(client, reader=None)
     context = _client_context(request, client) | {
         "history": history_for_client(client),
         "people": people,
         "contact_statuses": [status for _, status in people if status.enabled],
+        "waiting": [step for step in steps if step.waiting_on == "client"],
+        "to_do": [step for step in steps if step.waiting_on == "practice"],
     }
     return render(request, "clients/detail.html", context)
 
@@ -159,9 +159,10 @@ def personal_information(request: SignedInRequest, public_id: str) -> HttpRespon
         page=ReadPage.PERSONAL_INFORMATION,
         client=client,
     )
-    initial = {name: getattr(client, name) for name in actions.DETAIL_FIELDS}
+    fields = (*actions.DETAIL_FIELDS, *actions.PROFILE_FIELDS)
+    initial = {name: getattr(client, name) for name in fields}
     initial["portal_access_enabled"] = access_is_on(client)
-    form = ClientDetailsForm(
+    form = PersonalInformationForm(
         request.POST or None, initial=initial, today=practice_today(request.practice)
     )
     if request.method == "POST" and form.is_valid():

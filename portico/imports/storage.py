@@ -1,12 +1,7 @@
-"""Private file storage: files on disk under the data directory, with no public URL."""
+"""Private file storage for imports: the one class lives in portico.files.storage."""
 
 from __future__ import annotations
 
-from django.core.files.storage import FileSystemStorage
+from portico.files.storage import PrivateFileSystemStorage
 
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """FileSystemStorage whose files are never served by URL (only by checked views)."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("A private file has no public address; serve it through a view.")
+__all__ = ["PrivateFileSystemStorage"]

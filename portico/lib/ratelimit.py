@@ -36,6 +36,9 @@ RATE_LIMITS: dict[str, str] = {
     "dob_check": "20/h/ip",
     "set_password": "20/h/ip",
     "api": "600/m/key",
+    # Every POST to a portal feature (a message, a form draft, a profile change, an
+    # upload), per signed-in person: far above a person's pace, far below a script's.
+    "portal_write": "30/m/key,600/h/key",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -10,6 +10,11 @@ class EmailKind(models.TextChoices):
     USERNAME_REMINDER = "username_reminder", "Username reminder"
     STAFF_INVITE = "staff_invite", "Staff invitation"
     NEW_MESSAGE = "new_message", "New message notification"
+    FORM_WAITING = "form_waiting", "Form waiting"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     TEST = "test", "Test email"
 
 

@@ -27,6 +27,11 @@ PLACEHOLDER_HELP: dict[str, str] = {
     "link": "the link the person clicks (it works once)",
     "link_expires": "when the link stops working, in your practice's time zone",
     "username": "the person's username",
+    "calendar_link": "the link to the appointment's calendar file (.ics)",
+    "appointment_when": "the appointment's date and time, with the practice's time zone",
+    "appointment_kind": "“In person” or “Video”",
+    "appointment_place": "the location or room (empty when none is set)",
+    "form_title": "the form's title (left empty when the form is marked sensitive)",
 }
 _COMMON = (
     "greeting_name",
@@ -36,6 +41,15 @@ _COMMON = (
     "practice_email",
 )
 _EXPIRING_LINK = (*_COMMON, "link", "link_expires")
+# Appointments: when, in person or video, and the place; never a reason, note or clinician.
+_APPOINTMENT = (
+    *_COMMON,
+    "link",
+    "calendar_link",
+    "appointment_when",
+    "appointment_kind",
+    "appointment_place",
+)
 
 AVAILABLE: dict[str, tuple[str, ...]] = {
     EmailKind.INVITE: _EXPIRING_LINK,
@@ -43,7 +57,12 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
     EmailKind.STAFF_INVITE: _EXPIRING_LINK,
     EmailKind.USERNAME_REMINDER: (*_COMMON, "username", "link"),
     EmailKind.NEW_MESSAGE: (*_COMMON, "link"),
+    EmailKind.FORM_WAITING: (*_COMMON, "link", "form_title"),
     EmailKind.PASSWORD_CHANGED: (*_COMMON, "link"),
+    EmailKind.APPOINTMENT_BOOKED: _APPOINTMENT,
+    EmailKind.APPOINTMENT_CHANGED: _APPOINTMENT,
+    EmailKind.APPOINTMENT_CANCELLED: _APPOINTMENT,
+    EmailKind.APPOINTMENT_REMINDER: _APPOINTMENT,
     EmailKind.TEST: (*_COMMON, "link"),
 }
 # Kinds whose whole point is the link: a template without it is refused.
@@ -54,6 +73,7 @@ LINK_REQUIRED = frozenset(
         EmailKind.STAFF_INVITE,
         EmailKind.USERNAME_REMINDER,
         EmailKind.NEW_MESSAGE,
+        EmailKind.FORM_WAITING,
     }
 )
 

@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -32,6 +32,12 @@ ALLOWED_VALUES = (
     "link",
     "link_expires",
     "username",
+    # appointments (portico.appointments.emails): no reason, note or clinician, ever
+    "calendar_link",
+    "appointment_when",
+    "appointment_kind",
+    "appointment_place",
+    "form_title",  # only ever passed for a form not marked sensitive (portico.intake.emails)
 )
 
 
@@ -200,6 +206,11 @@ def sample_values(practice: Practice) -> dict[str, str]:
             "link": practice_base_url(practice) + "/example-link",
             "link_expires": timezone.now() + practice.invite_lifetime,
             "username": "alex.sample",
+            "form_title": "About you",
+            "calendar_link": practice_base_url(practice) + "/example-calendar-link",
+            "appointment_when": timezone.now() + timedelta(days=2),
+            "appointment_kind": "In person",
+            "appointment_place": "Room 2",
         },
     )
 

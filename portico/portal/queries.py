@@ -12,20 +12,37 @@ from portico.access.queries import client_of_account
 from portico.accounts.backends import find_sign_in_candidates
 from portico.accounts.models import User, UserKind
 from portico.clients.models import Client
-from portico.portal.acting import grant_label
-from portico.practices.models import PortalFeature, Practice
+from portico.portal.acting import active_grants, grant_label
+from portico.portal.next_steps import NextStep, next_steps
+from portico.practices.models import Practice
 
 # Family members may share one inbox; a request by email reaches at most this many accounts.
 MAX_ACCOUNTS_PER_REQUEST = 5
 
 
-def next_step_url(user: User) -> str:
-    """Where a portal user goes after signing in or registering.
+def next_step_url(user: User, *, client_id: int | None = None) -> str:
+    """Where a portal user goes after registering or signing in: their first next step.
 
-    Outstanding intake forms will come first here once they exist; today it is
-    the portal home. Call it inside a request of the user's practice.
+    The steps are those of the client they act for: ``client_id`` when the caller has
+    just chosen one (registration through a link names it), otherwise their only
+    working access. With several and none chosen, the portal home (it asks whom they
+    act for); with nothing waiting, the portal home too. Call it inside a request of
+    the user's practice (the steps' URLs are the practice's).
     """
-    return reverse("portal:home")
+    home = reverse("portal:home")
+    grants = active_grants(user)
+    if client_id is not None:
+        grants = [grant for grant in grants if grant.client_id == client_id]
+    if len(grants) != 1:
+        return home
+    steps = portal_steps(grants[0])
+    return steps[0].url if steps else home
+
+
+def portal_steps(grant: PortalAccess) -> tuple[NextStep, ...]:
+    """The next steps the person of ``grant`` sees: each with words and a page for them."""
+    steps = next_steps(grant.client, reader=grant)
+    return tuple(step for step in steps if step.waiting_on == "client")
 
 
 def portal_accounts_for_identifier(practice: Practice, identifier: str) -> list[User]:
@@ -59,13 +76,11 @@ class PortalHome:
     email: str
     acting_for: str = ""  # "Mia (your child)"; "" when acting for oneself
     client_name: str = ""  # the client this page is about
-    video_blocked: str = ""  # why video sessions cannot be joined yet, in plain words
+    steps: tuple[NextStep, ...] = ()  # what the practice is waiting for, most urgent first
 
 
 def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
     """The home page of ``user`` acting through ``grant`` (their own client record if None)."""
-    practice = user.practice
-    enabled = set(practice.portal_features or [])
     if grant is None or grant.is_own:
         client = grant.client if grant is not None else client_of_account(user)
         return PortalHome(
@@ -73,19 +88,7 @@ def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
             username=user.username,
             email=user.email,
             client_name=client.greeting_name if client else "",
-        )
-    contact = grant.contact
-    video_blocked = ""
-    if (
-        PortalFeature.TELEHEALTH.value in enabled
-        and contact is not None
-        and contact.telehealth_consent_at is None
-    ):
-        ways = " or ".join(filter(None, [practice.phone, practice.email]))
-        reach = f" Contact them at {ways}." if ways else f" Contact {practice.name}."
-        video_blocked = (
-            f"Video sessions: you can't join yet because {practice.name} hasn't recorded "
-            f"your consent for telehealth.{reach}"
+            steps=portal_steps(grant) if grant is not None else (),
         )
     return PortalHome(
         greeting_name=user.first_name or user.username,
@@ -93,5 +96,5 @@ def portal_home(user: User, grant: PortalAccess | None = None) -> PortalHome:
         email=user.email,
         acting_for=grant_label(grant),
         client_name=grant.client.greeting_name,
-        video_blocked=video_blocked,
+        steps=portal_steps(grant),
     )

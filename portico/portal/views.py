@@ -90,7 +90,7 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
     request = cast(PracticeRequest, http_request)
     practice = request.practice
     if request.method == "GET" and is_portal_user_here(request):
-        return redirect(next_step_url(cast(User, request.user)))
+        return redirect("portal:home")
     form = SignInForm(request.POST or None, practice=practice)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -105,7 +105,9 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
             if result.must_change_password:
                 response = redirect("portal:change_password")
             else:
-                response = redirect(_safe_next(request) or next_step_url(result.user))
+                # Home lists what the practice is waiting for; only a first visit
+                # (registration, a temporary password) goes straight to the first step.
+                response = redirect(_safe_next(request) or reverse("portal:home"))
             set_device_cookie(response, result.device_cookie)
             return response
         error = (
@@ -259,5 +261,6 @@ def change_password(http_request: HttpRequest) -> HttpResponse:
             )
             update_session_auth_hash(request, user)  # this session stays; the others end
             messages.success(request, "Your password was changed.")
-            return redirect(next_step_url(user))
+            # After a staff-set temporary password this is the first visit: the first step.
+            return redirect(next_step_url(user) if forced else reverse("portal:home"))
     return render(request, "portal/change_password.html", {"form": form, "forced": forced})

@@ -98,6 +98,8 @@ SETTINGS_FIELDS = (
     "sign_in_identifier",
     "invite_on_add",
     "portal_features",
+    "intake_auto_assign",
+    "profile_changes_reviewed",
     "staff_idle_minutes",
     "client_idle_minutes",
     "age_of_majority",

@@ -16,6 +16,28 @@ from portico.practices.roles import ROLE_SUMMARIES
 _PHONE = re.compile(r"^\+?[0-9 ().\-]{7,25}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 _TIMEZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
+# What clients get from each portal feature, in one line (the settings page's checkboxes).
+# A feature not described here shows its model label, which says the same in short.
+FEATURE_DESCRIPTIONS: dict[str, str] = {
+    PortalFeature.FORMS: "Forms: clients fill in and sign the forms you give them, "
+    "starting with your intake forms.",
+    PortalFeature.MESSAGES: "Secure messages: clients write to you and read your replies; "
+    "emails only say that a message is waiting.",
+    PortalFeature.PROFILE: "Profile: clients check and update their preferred name, pronouns, "
+    "address, phone and emergency contact.",
+    PortalFeature.INSURANCE: "Insurance: clients enter their insurance details and photos "
+    "of their card.",
+    PortalFeature.APPOINTMENTS: "Appointments: clients see their upcoming and past "
+    "appointments, add them to their calendar and cancel in time; emails confirm and remind.",
+}
+
+
+def feature_choices() -> list[tuple[str, str]]:
+    return [
+        (feature.value, FEATURE_DESCRIPTIONS.get(feature.value, feature.label))
+        for feature in PortalFeature
+    ]
+
 
 def _email_field(label: str, help_text: str, *, required: bool = False) -> forms.EmailField:
     return forms.EmailField(
@@ -127,11 +149,24 @@ class PracticeSettingsForm(PlainForm):
     )
     portal_features = forms.TypedMultipleChoiceField(
         label="Portal features clients can use",
-        choices=PortalFeature.choices,
+        choices=feature_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Features that are off are hidden from the portal.",
+        help_text="A feature that is off is hidden from the portal and its pages do not open. "
+        "Staff can still prepare things for it on the client's page.",
         error_messages={"invalid_choice": "Choose features from the list."},
+    )
+    intake_auto_assign = forms.BooleanField(
+        label="Give every new client the practice's intake forms",
+        required=False,
+        help_text="They are waiting for the client right after they set up their account. "
+        "Off: staff send each form from the client's page.",
+    )
+    profile_changes_reviewed = forms.BooleanField(
+        label="Changes clients make to their profile or insurance wait for staff review",
+        required=False,
+        help_text="Staff accept or reject each changed detail on the client's page. "
+        "Off: changes apply at once (each one is still recorded).",
     )
     staff_idle_minutes = _minutes_field(
         "Sign staff out after this many idle minutes",

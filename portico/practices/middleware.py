@@ -11,6 +11,9 @@ Every practice response to a signed-in staff or portal user, or to a visitor in 
 middle of a welcome or reset journey, is marked ``Cache-Control: no-store``: client
 data must not stay in a shared computer's browser cache (or a proxy's) after sign-out.
 Static files (WhiteNoise, earlier) and pages outside any practice are untouched.
+
+Inside a practice the current time zone is the practice's, so templates' ``date``
+filter and ``localtime`` show the clock staff and clients live by.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from django.core.handlers.wsgi import get_script_name
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import set_script_prefix
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from portico.access.session_token import carries_a_link
+from portico.lib.localtime import practice_zone
 from portico.practices.http import PracticeRequest
 from portico.practices.models import Practice
 
@@ -63,7 +68,12 @@ class PracticeMiddleware:
             # From the request's own SCRIPT_NAME, not the thread's current prefix: the
             # test client does not reset that between requests, so it would grow.
             set_script_prefix(get_script_name(request.META).rstrip("/") + prefix + "/")
-        response = self.get_response(request)
+        # Every time a page shows ({{ x|date }} included) is the practice's local time.
+        timezone.activate(practice_zone(practice))
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
         if _is_private(request):
             add_never_cache_headers(response)
         return response

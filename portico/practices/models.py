@@ -35,12 +35,13 @@ class SignInIdentifier(models.TextChoices):
 
 
 class PortalFeature(models.TextChoices):
+    """The portal's features a practice can turn on or off: only ones that exist are listed."""
+
+    FORMS = "forms", "Forms (intake and others)"
     MESSAGES = "messages", "Secure messages"
-    FORMS = "forms", "Intake forms"
-    APPOINTMENTS = "appointments", "Appointments and self-scheduling"
-    TELEHEALTH = "telehealth", "Telehealth video sessions"
-    BILLING = "billing", "Receipts and statements"
-    DEMOGRAPHICS = "demographics", "Update contact details"
+    PROFILE = "profile", "Profile: clients review and update their contact details"
+    INSURANCE = "insurance", "Insurance: clients add their insurance and card photos"
+    APPOINTMENTS = "appointments", "Appointments: clients see theirs and can cancel in time"
 
 
 def default_features() -> list[str]:
@@ -79,6 +80,12 @@ class Practice(models.Model):
         "send the portal invitation when a client with an email address is added", default=True
     )
     portal_features = models.JSONField(default=default_features, blank=True)
+    intake_auto_assign = models.BooleanField(
+        "give every new client the practice's intake forms", default=True
+    )
+    profile_changes_reviewed = models.BooleanField(
+        "changes clients make to their profile or insurance wait for staff review", default=True
+    )
     staff_idle_minutes = models.PositiveSmallIntegerField(
         "sign staff out after this many idle minutes",
         default=15,

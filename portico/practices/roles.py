@@ -30,9 +30,21 @@ class Can(StrEnum):
     EXPORT_AUDIT = "export_audit"
     VIEW_EMAIL_ACTIVITY = "view_email_activity"
     IMPORT_CLIENTS = "import_clients"  # client lists from another system (CSV)
+    MANAGE_FORMS = "manage_forms"  # build forms and the intake set
+    SEND_FORMS = "send_forms"  # send a form to a client, read answers, reopen one
+    MESSAGE_CLIENTS = "message_clients"  # the secure-message inbox and conversations
+    REVIEW_PROFILE_CHANGES = "review_profile_changes"  # accept/reject profile and insurance
 
 
-_CLIENT_WORK = {Can.VIEW_CLIENTS, Can.EDIT_CLIENTS, Can.SEND_INVITES, Can.VIEW_EMAIL_ACTIVITY}
+_CLIENT_WORK = {
+    Can.VIEW_CLIENTS,
+    Can.EDIT_CLIENTS,
+    Can.SEND_INVITES,
+    Can.VIEW_EMAIL_ACTIVITY,
+    Can.SEND_FORMS,
+    Can.MESSAGE_CLIENTS,
+    Can.REVIEW_PROFILE_CHANGES,
+}
 
 CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can),
@@ -46,9 +58,19 @@ CAPABILITIES: dict[str, frozenset[Can]] = {
 # Plain-language summary shown on the staff page and in the README.
 ROLE_SUMMARIES: dict[str, str] = {
     Role.OWNER: "Everything, including other owners and administrators.",
-    Role.ADMIN: "Everything except changing owners: settings, staff, templates, audit export.",
-    Role.CLINICIAN: "Clients: add, edit, invite, reset, enable/disable and unlock portal access.",
-    Role.FRONT_DESK: "Clients: add, edit, invite, reset, enable/disable and unlock portal access.",
+    Role.ADMIN: (
+        "Everything except changing owners: settings, staff, forms, templates, audit export."
+    ),
+    Role.CLINICIAN: (
+        "Clients: add, edit, invite, reset, enable/disable and unlock portal access; "
+        "send forms, message clients, review profile changes; "
+        "book, move and cancel their own appointments."
+    ),
+    Role.FRONT_DESK: (
+        "Clients: add, edit, invite, reset, enable/disable and unlock portal access; "
+        "send forms, message clients, review profile changes; "
+        "book, move and cancel anyone's appointments."
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from tests.cast import (
     parent_of,
     register_new,
 )
+from tests.portal.conftest import landing
 
 NEW_PASSWORD = "river stones and lanterns 7"
 
@@ -54,9 +55,9 @@ def test_a_parent_creates_an_account_through_the_first_link_and_attaches_the_sec
         at(maple, "access:welcome_account"),
         {"path": "new", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
-    assert response.status_code == 302 and response["Location"] == at(maple, "portal:home")
-    assert "Mia (your child)" in http.get(at(maple, "portal:home")).content.decode()
     pat = User.objects.get(kind="portal")
+    assert response.status_code == 302 and response["Location"] == landing(maple, pat)
+    assert "Mia (your child)" in http.get(at(maple, "portal:home")).content.decode()
     assert pat.email == PAT_EMAIL
 
     second = HttpClient()

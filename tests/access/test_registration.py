@@ -16,6 +16,7 @@ from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.cast import at, by, token_of
+from tests.portal.conftest import landing
 
 NEW_PASSWORD = "a long unusual phrase 42"
 
@@ -142,10 +143,10 @@ def test_registration_creates_the_account_signs_in_with_a_new_session_and_uses_t
         {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == at(maple, "portal:home")
     assert http.session.session_key != before
     account = portal_account_for(casey)
     assert account is not None and account.check_password(NEW_PASSWORD)
+    assert response["Location"] == landing(maple, account)  # the first next step, else home
     assert int(http.session["_auth_user_id"]) == account.pk
     link.refresh_from_db()
     assert link.used_at is not None

@@ -17,7 +17,7 @@ from portico.accounts.models import User
 from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.cast import CASEY_DOB, at, by, token_of
-from tests.portal.conftest import register
+from tests.portal.conftest import landing, register
 from tests.practices.test_staff import invite_dana, token_from_email
 
 NEW_PASSWORD = "a long unusual phrase 42"
@@ -52,8 +52,9 @@ def test_an_invitation_link_leaves_only_its_digest_in_the_session_and_still_regi
         {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     )
     assert done.status_code == 302
-    assert done["Location"] == at(maple, "portal:home")
-    assert portal_account_for(casey) is not None
+    account = portal_account_for(casey)
+    assert account is not None
+    assert done["Location"] == landing(maple, account)  # the first next step, else home
     # Signed in with a fresh session that carries no link at all.
     assert not any(key.startswith("portico_link") for key in stored_session(http)[1])
 

@@ -83,6 +83,8 @@ def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_the
     new.get_by_label("Choose a password").fill(NEW_PASSWORD)
     new.get_by_label("Type the password again").fill(NEW_PASSWORD)
     new.get_by_role("button", name="Create my account").click()
+    phone.wait_for_url("**/p/maple/profile/")  # the first next step: Mia's contact details
+    phone.get_by_role("link", name="Home").click()
     phone.get_by_text("You are acting for").wait_for()
     assert "Mia (your child)" in phone.locator("#acting-for").inner_text()
     screenshot(phone, "family-04-home-mia-phone")
@@ -94,6 +96,8 @@ def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_the
     existing.get_by_label("Your email address or username").fill(PAT_EMAIL)
     existing.get_by_label("Your password").fill(NEW_PASSWORD)
     existing.get_by_role("button", name="Sign in and add Leo").click()
+    phone.wait_for_url("**/p/maple/profile/")
+    phone.get_by_role("link", name="Home").click()
     phone.get_by_text("You are acting for").wait_for()
     assert "Leo (your child)" in phone.locator("#acting-for").inner_text()
     assert User.objects.filter(kind="portal").count() == 1

@@ -45,6 +45,11 @@ def sign_in(tab: Any, practice: Practice, identifier: str, password: str) -> Non
     tab.get_by_role("button", name="Sign in").click()
 
 
+def go_home(tab: Any) -> None:
+    """After signing in: the portal home, which lists what the practice waits for."""
+    tab.get_by_role("heading", name="Hello, Casey").wait_for()
+
+
 def reset_path(practice: Practice) -> str:
     run_forgot_tasks()  # the worker's part of "Forgot password?"
     email = OutboundEmail.objects.filter(kind=EmailKind.PASSWORD_RESET).latest("created_at", "pk")
@@ -58,7 +63,7 @@ def test_forgot_password_to_a_new_password_ends_the_old_session(
 ) -> None:
     # The old session, on the desktop.
     sign_in(page, maple, "casey", PASSWORD)
-    page.get_by_role("heading", name="Hello, Casey").wait_for()
+    go_home(page)
 
     # On the phone: forgot password.
     phone.goto(at(maple, "portal:sign_in"))
@@ -87,7 +92,7 @@ def test_forgot_password_to_a_new_password_ends_the_old_session(
     sign_in(phone, maple, "casey", PASSWORD)
     phone.get_by_text("do not match our records").wait_for()
     sign_in(phone, maple, "casey", NEW)
-    phone.get_by_role("heading", name="Hello, Casey").wait_for()
+    go_home(phone)
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -122,7 +127,7 @@ def test_screenshots_of_the_portal_pages(
     screenshot(tab, f"portal-reset-{width}")
 
     sign_in(tab, maple, "casey", PASSWORD)
-    tab.get_by_role("heading", name="Hello, Casey").wait_for()
+    go_home(tab)
     screenshot(tab, f"portal-home-{width}")
     tab.get_by_role("link", name="Change password").click()
     screenshot(tab, f"portal-change-password-{width}")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.tasks import TaskContext
 from django.test import Client as HttpClient
+from django.urls import set_script_prefix, set_urlconf
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -86,3 +88,29 @@ def latest_reset_link(account: User) -> AccessLink:
     return AccessLink.objects.filter(
         Q(user=account) | Q(access__user=account), purpose=LinkPurpose.PASSWORD_RESET
     ).latest("created_at", "pk")
+
+
+@pytest.fixture
+def in_maples_request(maple: Practice) -> Iterator[None]:
+    """URLs reverse as inside a request of Maple (the practice middleware sets both)."""
+    set_urlconf(settings.PRACTICE_URLCONF)
+    set_script_prefix(f"/p/{maple.slug}/")
+    yield
+    set_urlconf(None)
+
+
+def landing(practice: Practice, account: User) -> str:
+    """Where signing in or registering takes ``account`` now: their first next step, else home.
+
+    The tests of sign-in and registration check they get there; which step comes first
+    is tested in test_next_step.py (and by each feature for its own steps).
+    """
+    from portico.portal.queries import next_step_url
+
+    set_urlconf(settings.PRACTICE_URLCONF)
+    set_script_prefix(f"/p/{practice.slug}/")
+    try:
+        return next_step_url(account)
+    finally:
+        set_urlconf(None)
+        set_script_prefix("/")

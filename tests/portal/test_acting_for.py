@@ -8,7 +8,6 @@ from django.test import Client as HttpClient
 from portico.access.models import RevokeReason
 from portico.accounts.models import User
 from portico.audit.actor import Actor
-from portico.clients.contact_actions import record_consent
 from portico.practices.models import Practice
 from tests.cast import (
     PASSWORD,
@@ -116,22 +115,6 @@ def test_a_single_grant_goes_straight_home_without_a_chooser(
     http = signed_in(maple, pat)
     page = http.get(at(maple, "portal:home")).content.decode()
     assert "Mia (your child)" in page and "Switch person" not in page
-
-
-def test_a_contact_without_telehealth_consent_is_told_why_video_is_not_available(
-    maple: Practice, family: Family, pat: User, owner: User
-) -> None:
-    maple.email = "hello@maple.test"
-    maple.save(update_fields=["email"])
-    http = signed_in(maple, pat)
-    choose(http, maple, family.mia.public_id)
-    page = http.get(at(maple, "portal:home")).content.decode()
-    assert (
-        "Video sessions: you can&#x27;t join yet because Maple Counseling hasn&#x27;t recorded "
-        "your consent for telehealth. Contact them at hello@maple.test." in page
-    )
-    record_consent(family.pat_for_mia, kind="telehealth", given=True, by=Actor.for_user(owner))
-    assert "Video sessions" not in http.get(at(maple, "portal:home")).content.decode()
 
 
 def test_the_outsider_cannot_open_the_chooser_of_another_practice(

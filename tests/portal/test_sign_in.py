@@ -14,7 +14,7 @@ from portico.audit.models import AuditEvent
 from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at
-from tests.portal.conftest import signed_in
+from tests.portal.conftest import landing, signed_in
 
 NO_MATCH = "do not match our records"
 
@@ -184,7 +184,7 @@ def test_a_temporary_password_signs_in_and_forces_a_new_password_first(
     response = http.post(
         at(maple, "portal:change_password"), {"new_password": new, "confirm_password": new}
     )
-    assert response["Location"] == at(maple, "portal:home")
+    assert response["Location"] == landing(maple, casey_account)
     assert http.get(at(maple, "portal:home")).status_code == 200
     casey_account.refresh_from_db()
     assert not casey_account.must_change_password

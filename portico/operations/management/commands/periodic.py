@@ -6,6 +6,9 @@
 - every minute: give stuck or orphaned outbox emails back to the workers
   (``portico.mail.delivery.recover_stuck_emails``), and the same for webhook
   deliveries (``portico.webhooks.delivery.recover_stuck_webhooks``);
+- every minute: queue the appointment reminders that are due at each practice's
+  lead time (``portico.appointments.reminders.send_due_reminders``; each is claimed
+  once through ``reminder_sent_at``);
 - every five minutes: enqueue again a bulk invitation whose worker died
   (``portico.access.bulk.resume_stalled_bulk_invites``; resuming never invites
   anyone twice), and a client import whose worker died
@@ -32,6 +35,7 @@ from django.db import close_old_connections
 
 from portico.access.bulk import resume_stalled_bulk_invites
 from portico.api.idempotency import forget_old_requests
+from portico.appointments.reminders import send_due_reminders
 from portico.clients.minors import find_clients_coming_of_age
 from portico.imports.running import resume_stalled_imports
 from portico.mail.delivery import recover_stuck_emails
@@ -58,6 +62,10 @@ def _old_idempotency_keys() -> str:
     return f"{forget_old_requests()} stored API answers older than 24 hours deleted"
 
 
+def _appointment_reminders() -> str:
+    return f"{send_due_reminders()} appointment reminders queued"
+
+
 def _coming_of_age() -> str:
     return f"{len(find_clients_coming_of_age())} coming-of-age reviews opened"
 
@@ -65,6 +73,7 @@ def _coming_of_age() -> str:
 JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("outbox sweep", 60, _sweep_outbox),
     ("webhook sweep", 60, _sweep_webhooks),
+    ("appointment reminders", 60, _appointment_reminders),
     ("stalled bulk invitations", 300, _stalled_bulk_invites),
     ("stalled client imports", 300, _stalled_imports),
     ("coming-of-age reviews", 3600, _coming_of_age),

@@ -8,7 +8,7 @@ STATE_GROUPS.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
@@ -21,10 +21,13 @@ from portico.access.people import add_client
 from portico.accounts.models import User, UserKind
 from portico.api.keys import replace_key
 from portico.api.models import KeyRole
+from portico.appointments.demo import seed_appointments_demo
 from portico.audit.actor import Actor
 from portico.clients.actions import archive_client
 from portico.clients.models import Client
+from portico.intake.demo import seed_forms_demo
 from portico.lib.urls import practice_base_url, practice_url
+from portico.messaging.demo import seed_messages_demo
 from portico.operations.demo import (
     DEMO_CLIENT_PASSWORD,
     DEMO_PARENT_EMAIL,
@@ -33,6 +36,7 @@ from portico.operations.demo import (
 )
 from portico.practices.actions import add_staff_member, create_practice
 from portico.practices.models import Practice, Role
+from portico.profiles.demo import seed_profile_demo
 
 SLUG = "lakeside"
 NAME = "Lakeside Therapy"
@@ -42,11 +46,13 @@ FRONT_DESK_EMAIL = "frontdesk@lakeside.test"
 API_KEY_NAME = "Demo integration"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Demo:
     practice: Practice
     owner: Actor
     front_desk: Actor
+    by_state: dict[str, Client] = field(default_factory=dict)  # one client per portal state
+    parent: User | None = None  # the parent of two
 
 
 def add(
@@ -177,12 +183,20 @@ def archived(demo: Demo) -> None:
 
 def with_every_portal_state(demo: Demo) -> None:
     """Invited, active, expired, locked, disabled…: one client per portal state."""
-    seed_access_states(demo.practice, cast(User, demo.owner.user))
+    demo.by_state = seed_access_states(demo.practice, cast(User, demo.owner.user))
 
 
 def with_a_family(demo: Demo) -> None:
     """Jordan Rivera, parent of Maya and Theo: one account acting for two children."""
-    seed_family(demo.practice, cast(User, demo.owner.user))
+    demo.parent = seed_family(demo.practice, cast(User, demo.owner.user))
+
+
+def with_portal_features(demo: Demo) -> None:
+    """Forms waiting (one half filled in), messages unread on both sides, a profile change
+    waiting for review with an insurance card, and appointments today and this week."""
+    owner, parent = cast(User, demo.owner.user), cast(User, demo.parent)
+    for seed in (seed_forms_demo, seed_messages_demo, seed_profile_demo, seed_appointments_demo):
+        seed(demo.practice, owner, demo.by_state, parent)
 
 
 STATE_GROUPS: list[Callable[[Demo], None]] = [
@@ -194,6 +208,7 @@ STATE_GROUPS: list[Callable[[Demo], None]] = [
     archived,
     with_every_portal_state,
     with_a_family,
+    with_portal_features,
 ]
 
 
