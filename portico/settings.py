@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "portico.messaging",
     "portico.profiles",
     "portico.appointments",
+    "portico.scheduling",
+    "portico.documents",
     "portico.operations",
 ]
 
@@ -230,6 +232,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("PORTICO_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("PORTICO_HSTS_SECONDS", 0, minimum=0)
+# Every practice is a subdomain of the base domain, each served over TLS: HSTS covers them.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PORTICO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Browser preload lists are a commitment for the whole domain: the operator's to make.
+SECURE_HSTS_PRELOAD = envbool("PORTICO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 BEHIND_PROXY = envbool("PORTICO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

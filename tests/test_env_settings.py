@@ -207,3 +207,21 @@ def test_an_email_service_without_its_key_names_the_missing_key(tmp_path: Path) 
     started = start_portico(tmp_path, PORTICO_EMAIL_SERVICE="postmark")
     assert started.returncode != 0
     assert "POSTMARK_SERVER_TOKEN is required" in started.stderr
+
+
+def test_the_production_settings_the_readme_names_pass_check_deploy(tmp_path: Path) -> None:
+    """README, "Running Portico for many practices": these variables, nothing to warn about."""
+    checked = start_portico(
+        tmp_path,
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        PORTICO_SECRET_KEY="k" * 20 + "x7Gq2mPz9Lw4Rt8Vb1Nc6Yd3Hs5Jf0Ke",
+        PORTICO_BASE_URL="https://portico.example.com",
+        PORTICO_BASE_DOMAIN="portico.example.com",
+        PORTICO_BEHIND_PROXY="true",
+        PORTICO_SSL_REDIRECT="true",
+        PORTICO_HSTS_SECONDS="31536000",
+        EMAIL_URL="smtp://mail.example.com:587",
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout

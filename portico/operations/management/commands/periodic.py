@@ -21,6 +21,8 @@
   (``portico.api.idempotency.forget_old_requests``).
 
 Every job is safe to run from several hosts at once; one instance is enough.
+After each round it leaves a heartbeat in the cache, which ``manage.py doctor``
+reads to tell whether the recurring jobs are running.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from argparse import ArgumentParser
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -70,6 +73,9 @@ def _coming_of_age() -> str:
     return f"{len(find_clients_coming_of_age())} coming-of-age reviews opened"
 
 
+HEARTBEAT_KEY = "portico:periodic:heartbeat"  # unix time of the last finished round
+
+
 JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("outbox sweep", 60, _sweep_outbox),
     ("webhook sweep", 60, _sweep_webhooks),
@@ -97,6 +103,7 @@ class Command(BaseCommand):
                     next_run[name] = now + every
                     if options["verbosity"] > 1 or (once and options["verbosity"] > 0):
                         self.stdout.write(f"{name}: {outcome}")
+            cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
             if once:
                 return
             time.sleep(5)
