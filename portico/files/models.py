@@ -15,6 +15,8 @@ from django.utils import timezone
 
 class FilePurpose(models.TextChoices):
     INSURANCE_CARD = "insurance_card", "Insurance card photo"
+    SHARED_DOCUMENT = "shared_document", "Document shared by the practice"
+    REQUESTED_DOCUMENT = "requested_document", "Document the practice asked for"
 
 
 class StoredFile(models.Model):

@@ -1,0 +1,64 @@
+"""This feature's items for the portal's "Your next step" list (see portico.portal.next_steps).
+
+Ranks: a document the practice asked for is a task the practice waits on, like a
+form, so it comes right after forms (15); a new document to open is something to
+read, like a message, but often asks for action (a statement to pay), so it comes
+before messages (25).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from portico.documents.queries import counts_for
+from portico.practices.models import PortalFeature
+
+if TYPE_CHECKING:
+    from portico.access.models import PortalAccess
+    from portico.clients.models import Client
+    from portico.portal.next_steps import NextStep
+
+UPLOAD_RANK = 15
+OPEN_RANK = 25
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
+    """Documents nobody on the client's side opened yet, and documents asked for. One query."""
+    from portico.portal.next_steps import NextStep
+
+    counts = counts_for(client)
+    url = (
+        reverse("portal_documents:list")
+        if reader is not None
+        else reverse("staff_documents:client", args=[client.public_id])
+    )
+    steps: list[NextStep] = []
+    if asked := counts["asked"]:
+        steps.append(
+            NextStep(
+                feature=PortalFeature.DOCUMENTS,
+                rank=UPLOAD_RANK,
+                count=asked,
+                portal_text=f"Upload {asked} requested document{_plural(asked)}",
+                staff_text=f"{asked} requested document{_plural(asked)} not uploaded yet",
+                url=url,
+            )
+        )
+    if new := counts["new"]:
+        steps.append(
+            NextStep(
+                feature=PortalFeature.DOCUMENTS,
+                rank=OPEN_RANK,
+                count=new,
+                portal_text=f"Open {new} new document{_plural(new)}",
+                staff_text=f"{new} shared document{_plural(new)} not opened yet",
+                url=url,
+            )
+        )
+    return steps
