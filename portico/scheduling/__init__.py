@@ -1,0 +1,1 @@
+"""Self-scheduling: clinicians' availability and the open times clients book."""
