@@ -9,27 +9,13 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
 from portico.api.main import api as api_v1
-from portico.portal.features import feature_urls
-from portico.practices.models import PortalFeature
+from portico.portal.features import feature_url_patterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("portico.portal.urls")),
     path("", include("portico.access.urls")),
     # The portal's features: every page of one answers 404 while the practice has it off.
-    path("forms/", include(feature_urls(PortalFeature.FORMS, "portico.intake.portal_urls"))),
-    path(
-        "messages/",
-        include(feature_urls(PortalFeature.MESSAGES, "portico.messaging.portal_urls")),
-    ),
-    path("profile/", include(feature_urls(PortalFeature.PROFILE, "portico.profiles.portal_urls"))),
-    path(
-        "insurance/",
-        include(feature_urls(PortalFeature.INSURANCE, "portico.profiles.insurance_urls")),
-    ),
-    path(
-        "appointments/",
-        include(feature_urls(PortalFeature.APPOINTMENTS, "portico.appointments.portal_urls")),
-    ),
+    *feature_url_patterns(),
     path("staff/", include("portico.accounts.urls")),
     path("staff/clients/import/", include("portico.imports.urls")),
     path("staff/clients/", include("portico.clients.urls")),
@@ -39,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/messages/", include("portico.messaging.staff_urls")),
     path("staff/profiles/", include("portico.profiles.staff_urls")),
     path("staff/appointments/", include("portico.appointments.staff_urls")),
+    path("staff/scheduling/", include("portico.scheduling.staff_urls")),
+    path("staff/documents/", include("portico.documents.staff_urls")),
     path("staff/email/", include("portico.mail.urls")),
     path("staff/practice/webhooks/", include("portico.webhooks.urls")),
     path("staff/practice/api-keys/", include("portico.api.urls")),

@@ -8,10 +8,20 @@ from django.conf import LazySettings
 from django.test import Client as HttpClient
 from django.urls import set_script_prefix
 
+from portico.access.actions import send_invite
 from portico.accounts.models import User
 from portico.clients.models import Client
 from portico.practices.models import Practice, Role
-from tests.cast import Family, make_client, make_family, make_practice, make_staff
+from tests.cast import (
+    Family,
+    by,
+    invite,
+    make_client,
+    make_family,
+    make_practice,
+    make_staff,
+    register_new,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +110,18 @@ def casey(maple: Practice, owner: User) -> Client:
 def noah(maple: Practice, owner: User) -> Client:
     """A client with no email address."""
     return make_client(maple, owner, "Noah", "Nomail")
+
+
+@pytest.fixture
+def casey_account(casey: Client, owner: User) -> User:
+    """Casey's own portal account: username "casey", the cast's password."""
+    return register_new(send_invite(casey, by=by(owner)).link, username="casey")
+
+
+@pytest.fixture
+def pat(family: Family, owner: User) -> User:
+    """Pat Parent's account, acting for Mia only."""
+    return register_new(invite(family.pat_for_mia, owner), username="pat")
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ FEATURE_PAGE_VALUES = (
     "tests.messaging.staff_page_values",
     "tests.profiles.staff_page_values",
     "tests.appointments.staff_page_values",
+    "tests.scheduling.staff_page_values",
+    "tests.documents.staff_page_values",
 )
 _CONVERTER = re.compile(r"<(?:(?P<type>\w+):)?(?P<name>\w+)>")
 

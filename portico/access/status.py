@@ -30,7 +30,7 @@ from portico.accounts.lockout import MAX_FAILED_SIGN_INS, is_locked
 from portico.accounts.models import User
 from portico.audit.queries import HistoryItem
 from portico.clients.models import Client, Contact
-from portico.lib.localtime import clock, short_day_and_time, when_next
+from portico.lib.localtime import clock, local, short_day_and_time, when_next
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
 
@@ -392,7 +392,21 @@ def _actions(
 
 
 def _consent_note(facts: AccessFacts) -> str:
-    contact = facts.contact
-    if contact is None or contact.telehealth_consent_at is not None:
+    """The telehealth consent this person still needs to join video sessions for a minor; "" when
+    recorded, not needed or telehealth is off. The gate itself (which also applies the practice's
+    "adults too" rule) is ``portico.appointments.telehealth.join_state``."""
+    from portico.clients.minors import is_minor_by_birth
+    from portico.practices.models import PortalFeature
+
+    if PortalFeature.TELEHEALTH.value not in (facts.practice.portal_features or []):
         return ""
-    return "No telehealth consent recorded"
+    person = facts.contact if facts.contact is not None else facts.client
+    if person.telehealth_consent_at is not None:
+        return ""
+    today = local(facts.practice, facts.at).date()
+    if not is_minor_by_birth(facts.practice, facts.client.date_of_birth, today):
+        return ""
+    return (
+        "No telehealth consent recorded: they can sign in, but cannot join video sessions "
+        "until it is"
+    )

@@ -91,13 +91,14 @@ def _check_slot(practice: Practice, by: User, slot: Slot, now: datetime) -> None
 
 
 def _refuse_overlap(practice: Practice, slot: Slot, *, ignoring: Appointment | None) -> None:
-    """Lock the clinician's row, then refuse a booked appointment that overlaps the slot."""
+    """Lock the clinician's row, then refuse a booked (or requested) appointment that overlaps."""
     StaffMembership.objects.select_for_update().filter(user=slot.clinician).first()
     ends_at = slot.starts_at + timedelta(minutes=slot.duration_minutes)
     clashes = Appointment.objects.filter(
         practice=practice,
         clinician=slot.clinician,
-        status=AppointmentStatus.BOOKED,
+        # A self-booked request waiting for approval holds its time like a booking.
+        status__in=[AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED],
         starts_at__lt=ends_at,
         ends_at__gt=slot.starts_at,
     ).order_by("starts_at")
@@ -298,7 +299,7 @@ def cancel_appointment_as_client(
     if appointment.client_id != access.client_id:
         raise PermissionDenied("No such appointment.")
     now = timezone.now()
-    if not appointment.is_booked:
+    if appointment.is_cancelled:
         raise ValidationError("This appointment is already cancelled.")
     rules = settings_of(appointment.practice)
     if not client_may_cancel(appointment, rules, now):

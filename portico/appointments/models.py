@@ -4,8 +4,9 @@ Times are stored in UTC and entered and shown in the practice's time zone
 (portico.appointments.when, portico.lib.localtime). ``ends_at`` is kept beside
 ``starts_at`` so the overlap check is one indexed query on every database.
 
-Telehealth (a video room per clinician) and self-scheduling come later: ``kind``
-already says video, and ``sequence`` versions the calendar file.
+Telehealth: a video appointment is joined from the portal through the
+clinician's ``VideoRoom`` (or the practice's default room); the gate is
+``portico.appointments.telehealth.join_state``. ``sequence`` versions the calendar file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class AppointmentKind(models.TextChoices):
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
+    REQUESTED = "requested", "Requested (waiting for the practice)"  # self-booked, to approve
     CANCELLED = "cancelled", "Cancelled"
 
 
@@ -74,6 +76,10 @@ class Appointment(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Self-scheduled: the portal access (client or contact) that booked it; None = staff.
+    booked_through = models.ForeignKey(
+        "access.PortalAccess", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -109,6 +115,15 @@ class Appointment(models.Model):
         return self.status == AppointmentStatus.BOOKED
 
     @property
+    def is_requested(self) -> bool:
+        """Self-booked while the practice approves bookings: holds the time, not confirmed."""
+        return self.status == AppointmentStatus.REQUESTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AppointmentStatus.CANCELLED
+
+    @property
     def is_video(self) -> bool:
         return self.kind == AppointmentKind.VIDEO
 
@@ -135,6 +150,14 @@ class AppointmentSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(168)],
         help_text="1 to 168 hours (one week).",
     )
+    # Telehealth (portico.appointments.telehealth): the practice's default video room and
+    # whether adults, too, need telehealth consent recorded before they can join.
+    video_room_url = models.URLField(
+        "the practice's video room address", max_length=500, blank=True
+    )
+    telehealth_consent_for_adults = models.BooleanField(
+        "adult clients need telehealth consent recorded too", default=False
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -150,3 +173,25 @@ class AppointmentSettings(models.Model):
     @property
     def reminder_lead(self) -> timedelta:
         return timedelta(hours=self.reminder_lead_hours)
+
+
+class VideoRoom(models.Model):
+    """A clinician's own video room: an https address of the service the practice uses.
+
+    Portico does not run video: the portal's Join sends the client to this address
+    (or to the practice's, ``AppointmentSettings.video_room_url``, when the clinician
+    has none). Validated by ``portico.appointments.rooms.check_room_url``.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    clinician = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="video_room"
+    )
+    url = models.URLField("video room address", max_length=500)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Video room of user {self.clinician_id}"

@@ -19,6 +19,7 @@ from portico.appointments.queries import (
     portal_appointments,
 )
 from portico.appointments.rules import client_may_cancel, settings_of
+from portico.appointments.telehealth_pages import allow_join_redirects, portal_states
 from portico.appointments.when import zone_label
 from portico.audit.actor import Actor
 from portico.lib.localtime import day_and_time_with_zone
@@ -35,15 +36,20 @@ def appointment_list(http_request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rules = settings_of(request.practice)
     shown = portal_appointments(access.client, now)
-    rows = [(item, client_may_cancel(item, rules, now)) for item in shown.upcoming]
+    # Video appointments: Join or the reason why not (portico.appointments.telehealth).
+    joins = portal_states(request.practice, access, [*shown.upcoming, *shown.past], now)
+    rows = [
+        (item, client_may_cancel(item, rules, now), joins.get(item.pk)) for item in shown.upcoming
+    ]
     context = {
         "upcoming": rows,
-        "past": shown.past,
+        "past": [(item, joins.get(item.pk)) for item in shown.past],
         "rules": rules,
         "zone": zone_label(request.practice, now),
         "acting_for": "" if access.is_own else grant_label(access),
     }
-    return render(request, "appointments/portal_list.html", context)
+    response = render(request, "appointments/portal_list.html", context)
+    return allow_join_redirects(response, joins.values())
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,5 +34,10 @@ def sees_only_own(user: User) -> bool:
 
 
 def client_may_cancel(appointment: Appointment, rules: AppointmentSettings, now: datetime) -> bool:
-    """Until exactly the notice period before the start (24 h before 3:00 PM: up to 3:00 PM)."""
+    """Until exactly the notice period before the start (24 h before 3:00 PM: up to 3:00 PM).
+
+    A request the practice has not confirmed yet can be withdrawn until it starts.
+    """
+    if appointment.is_requested:
+        return now < appointment.starts_at
     return appointment.is_booked and now <= appointment.starts_at - rules.cancellation_notice

@@ -35,7 +35,9 @@ from portico.appointments.queries import (
     get_appointment_for_staff,
     schedule,
 )
+from portico.appointments.rooms import has_own_room
 from portico.appointments.rules import sees_only_own, settings_of
+from portico.appointments.telehealth_pages import show_to_staff
 from portico.appointments.when import zone_label
 from portico.audit.actor import Actor
 from portico.clients.models import Client
@@ -103,18 +105,20 @@ def schedule_list(http_request: HttpRequest) -> HttpResponse:
     earlier = query.urlencode()
     query["day"] = (day + step).isoformat()
     later = query.urlencode()
+    shown = schedule(request.user, request.practice, first_day=day, days=days, clinician=clinician)
+    now = timezone.now()
+    show_to_staff(request.practice, [a for d in shown for a in d.appointments], now)
     context = {
         **_base(request),
         "filters": filters,
-        "days": schedule(
-            request.user, request.practice, first_day=day, days=days, clinician=clinician
-        ),
+        "days": shown,
         "week": days == 7,
         "first_day": day,
         "today": practice_today(request.practice),
         "earlier": earlier,
         "later": later,
         "own_only": sees_only_own(request.user),
+        "has_room": has_own_room(request.user),  # "My video room"
     }
     return render(request, "appointments/staff_list.html", context)
 
@@ -240,11 +244,14 @@ def client_appointments(http_request: HttpRequest, public_id: str) -> HttpRespon
     client: Client = get_client_for_staff(request.user, request.practice, public_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    appointments, now = for_client_staff(request.user, client), timezone.now()
+    show_to_staff(request.practice, appointments, now)  # Join, or why not and the fix
     context = {
         **_base(request),
         "client": client,
-        "appointments": for_client_staff(request.user, client),
-        "now": timezone.now(),
+        "appointments": appointments,
+        "now": now,
+        "telehealth_on": feature_on(request.practice, PortalFeature.TELEHEALTH),
         "nav": "clients",
     }
     return render(request, "appointments/staff_client.html", context)

@@ -111,6 +111,28 @@ class Action(StrEnum):
     APPOINTMENT_CHANGED = "appointments.changed"
     APPOINTMENT_CANCELLED = "appointments.cancelled"
     APPOINTMENT_SETTINGS_CHANGED = "appointments.settings.changed"
+    # --- telehealth (portico.appointments telehealth) ---
+    TELEHEALTH_JOINED = "telehealth.joined"
+    VIDEO_ROOM_SET = "telehealth.room.set"
+    TELEHEALTH_RULE_CHANGED = "telehealth.settings.changed"
+    CLIENT_CONSENT_RECORDED = "telehealth.client_consent.recorded"
+    CLIENT_CONSENT_WITHDRAWN = "telehealth.client_consent.withdrawn"
+    # --- self-scheduling (portico.scheduling) ---
+    SCHEDULING_AVAILABILITY_CHANGED = "scheduling.availability.changed"
+    SCHEDULING_TYPE_CHANGED = "scheduling.type.changed"
+    SCHEDULING_SELF_BOOKED = "scheduling.self_booked"
+    SCHEDULING_REQUESTED = "scheduling.requested"
+    SCHEDULING_APPROVED = "scheduling.approved"
+    SCHEDULING_DECLINED = "scheduling.declined"
+    SCHEDULING_SETTINGS_CHANGED = "scheduling.settings.changed"
+    # --- documents (portico.documents) ---
+    DOCUMENT_SHARED = "documents.shared"
+    DOCUMENT_OPENED = "documents.opened"
+    DOCUMENT_WITHDRAWN = "documents.withdrawn"
+    DOCUMENT_REQUESTED = "documents.requested"
+    DOCUMENT_REQUEST_CANCELLED = "documents.request.cancelled"
+    DOCUMENT_UPLOADED = "documents.uploaded"
+    DOCUMENT_DOWNLOADED_BY_STAFF = "documents.staff_downloaded"
     PROFILE_CHANGE_REQUESTED = "profile.change.requested"
     PROFILE_CHANGE_APPLIED = "profile.change.applied"
     PROFILE_CHANGE_ACCEPTED = "profile.change.accepted"
@@ -410,6 +432,60 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
     Action.APPOINTMENT_SETTINGS_CHANGED: lambda e: (
         f"Appointment settings changed: cancel until {_d(e, 'notice_hours')} h before, "
         f"reminder {_d(e, 'reminder_hours')} h before"
+    ),
+    # --- telehealth (portico.appointments telehealth) ---
+    Action.TELEHEALTH_JOINED: lambda e: (
+        f"{_d(e, 'person', 'Someone')} joined the video appointment of {_d(e, 'when')}"
+        + (f" for {_d(e, 'for')}" if _d(e, "for") else "")
+    ),
+    Action.VIDEO_ROOM_SET: lambda e: (
+        f"Video room of {_d(e, 'room_of', 'the practice')} "
+        + (f"set to {_d(e, 'host')}" if _d(e, "host") else "removed")
+        + (f" (was {_d(e, 'was')})" if _d(e, "was") else "")
+    ),
+    Action.TELEHEALTH_RULE_CHANGED: lambda e: (
+        "Telehealth consent "
+        + ("now needed for adults too" if _d(e, "adults") == "yes" else "needed for minors only")
+    ),
+    Action.CLIENT_CONSENT_RECORDED: lambda e: (
+        f"Telehealth consent recorded for {_d(e, 'name', 'the client')} (the client)"
+    ),
+    Action.CLIENT_CONSENT_WITHDRAWN: lambda e: (
+        f"Telehealth consent withdrawn for {_d(e, 'name', 'the client')} (the client)"
+    ),
+    # --- self-scheduling (portico.scheduling) ---
+    Action.SCHEDULING_AVAILABILITY_CHANGED: lambda e: (
+        f"Availability of {_d(e, 'clinician')} changed: {_d(e, 'change')}"
+    ),
+    Action.SCHEDULING_TYPE_CHANGED: lambda e: (
+        f"Bookable type of {_d(e, 'clinician')} {_d(e, 'change')}: “{_d(e, 'type')}”"
+    ),
+    Action.SCHEDULING_SELF_BOOKED: lambda e: (
+        f"Appointment booked in the portal: {_d(e, 'when')}, {_d(e, 'kind')}, "
+        f"with {_d(e, 'clinician')}"
+    ),
+    Action.SCHEDULING_REQUESTED: lambda e: (
+        f"Appointment requested in the portal: {_d(e, 'when')}, {_d(e, 'kind')}, "
+        f"with {_d(e, 'clinician')}"
+    ),
+    Action.SCHEDULING_APPROVED: lambda e: f"Requested appointment approved: {_d(e, 'when')}",
+    Action.SCHEDULING_DECLINED: lambda e: f"Requested appointment declined: {_d(e, 'when')}",
+    Action.SCHEDULING_SETTINGS_CHANGED: lambda e: (
+        f"Self-scheduling settings changed: {_d(e, 'notice_hours')} h notice, "
+        f"{_d(e, 'horizon_days')} days ahead, approval "
+        + ("required" if _d(e, "requires_approval") == "yes" else "not required")
+    ),
+    # --- documents (portico.documents) ---
+    Action.DOCUMENT_SHARED: lambda e: f"Document shared: {_d(e, 'category', 'a document')}",
+    Action.DOCUMENT_OPENED: lambda e: (
+        f"Document opened for the first time: {_d(e, 'category', 'a document')}"
+    ),
+    Action.DOCUMENT_WITHDRAWN: lambda e: f"Document withdrawn: {_d(e, 'category', 'a document')}",
+    Action.DOCUMENT_REQUESTED: lambda e: "Document asked of the client",
+    Action.DOCUMENT_REQUEST_CANCELLED: lambda e: "Document request cancelled",
+    Action.DOCUMENT_UPLOADED: lambda e: "Requested document uploaded",
+    Action.DOCUMENT_DOWNLOADED_BY_STAFF: lambda e: (
+        f"Document downloaded by staff: {_d(e, 'category', 'a document')}"
     ),
     Action.PROFILE_CHANGE_REQUESTED: lambda e: (
         f"Profile changes sent for review: {_field_names(e)}"

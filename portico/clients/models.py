@@ -34,6 +34,12 @@ class Client(models.Model):
     emergency_contact_relationship = models.CharField(max_length=60, blank=True)
     # When the client (or a contact acting for them) last said "these details are right".
     profile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The client's own telehealth consent, recorded by staff (a contact's is on Contact).
+    # Needed to join video sessions as a minor, or as an adult when the practice asks.
+    telehealth_consent_at = models.DateTimeField(null=True, blank=True)
+    telehealth_consent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,8 @@ class EmailKind(models.TextChoices):
     APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
     APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    DOCUMENT_WAITING = "document_waiting", "Document waiting"
+    DOCUMENT_REQUESTED = "document_requested", "Document requested"
     TEST = "test", "Test email"
 
 

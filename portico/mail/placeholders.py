@@ -63,6 +63,9 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
     EmailKind.APPOINTMENT_CHANGED: _APPOINTMENT,
     EmailKind.APPOINTMENT_CANCELLED: _APPOINTMENT,
     EmailKind.APPOINTMENT_REMINDER: _APPOINTMENT,
+    # Documents: that one is waiting or asked for; never its title, category or file name.
+    EmailKind.DOCUMENT_WAITING: (*_COMMON, "link"),
+    EmailKind.DOCUMENT_REQUESTED: (*_COMMON, "link"),
     EmailKind.TEST: (*_COMMON, "link"),
 }
 # Kinds whose whole point is the link: a template without it is refused.
@@ -74,6 +77,8 @@ LINK_REQUIRED = frozenset(
         EmailKind.USERNAME_REMINDER,
         EmailKind.NEW_MESSAGE,
         EmailKind.FORM_WAITING,
+        EmailKind.DOCUMENT_WAITING,
+        EmailKind.DOCUMENT_REQUESTED,
     }
 )
 

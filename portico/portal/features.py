@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
@@ -29,6 +29,21 @@ PORTAL_NAV: tuple[tuple[PortalFeature, str, str], ...] = (
     (PortalFeature.PROFILE, "Profile", "portal_profile:profile"),
     (PortalFeature.INSURANCE, "Insurance", "portal_insurance:insurance"),
     (PortalFeature.APPOINTMENTS, "Appointments", "portal_appointments:list"),
+    (PortalFeature.SELF_SCHEDULING, "Book a time", "portal_scheduling:book"),
+    (PortalFeature.DOCUMENTS, "Documents", "portal_documents:list"),
+)
+
+# (feature, where the practice's URLconf mounts its portal pages, their urlconf module).
+# Telehealth has no menu entry: its Join lives beside each video appointment.
+FEATURE_MOUNTS: tuple[tuple[PortalFeature, str, str], ...] = (
+    (PortalFeature.FORMS, "forms/", "portico.intake.portal_urls"),
+    (PortalFeature.MESSAGES, "messages/", "portico.messaging.portal_urls"),
+    (PortalFeature.PROFILE, "profile/", "portico.profiles.portal_urls"),
+    (PortalFeature.INSURANCE, "insurance/", "portico.profiles.insurance_urls"),
+    (PortalFeature.APPOINTMENTS, "appointments/", "portico.appointments.portal_urls"),
+    (PortalFeature.TELEHEALTH, "video/", "portico.appointments.telehealth_urls"),
+    (PortalFeature.SELF_SCHEDULING, "book/", "portico.scheduling.portal_urls"),
+    (PortalFeature.DOCUMENTS, "documents/", "portico.documents.portal_urls"),
 )
 
 
@@ -74,3 +89,11 @@ def feature_urls(feature: PortalFeature, module: str) -> tuple[list[URLPattern |
             )
         )
     return gated, urlconf.app_name
+
+
+def feature_url_patterns() -> list[URLPattern | URLResolver]:
+    """The portal pages of every feature, each mounted and gated as ``FEATURE_MOUNTS`` says."""
+    return [
+        path(prefix, include(feature_urls(feature, module)))
+        for feature, prefix, module in FEATURE_MOUNTS
+    ]

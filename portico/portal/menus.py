@@ -24,6 +24,7 @@ CLIENT_FEATURE_TABS: tuple[tuple[PortalFeature, str, str, Can], ...] = (
         Can.REVIEW_PROFILE_CHANGES,
     ),
     (PortalFeature.APPOINTMENTS, "Appointments", "staff_appointments:client", Can.VIEW_CLIENTS),
+    (PortalFeature.DOCUMENTS, "Documents", "staff_documents:client", Can.SEND_FORMS),
 )
 
 

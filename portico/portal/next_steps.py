@@ -45,6 +45,7 @@ PROVIDERS: tuple[tuple[PortalFeature, str], ...] = (
     (PortalFeature.FORMS, "portico.intake.next_steps"),
     (PortalFeature.PROFILE, "portico.profiles.next_steps"),
     (PortalFeature.MESSAGES, "portico.messaging.next_steps"),
+    (PortalFeature.DOCUMENTS, "portico.documents.next_steps"),
 )
 
 

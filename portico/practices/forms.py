@@ -29,6 +29,12 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "of their card.",
     PortalFeature.APPOINTMENTS: "Appointments: clients see their upcoming and past "
     "appointments, add them to their calendar and cancel in time; emails confirm and remind.",
+    PortalFeature.TELEHEALTH: "Telehealth: clients join video sessions from the portal, in your "
+    "video service, once their consent and portal access allow it.",
+    PortalFeature.SELF_SCHEDULING: "Self-scheduling: clients book open times your clinicians "
+    "publish, within the notice and horizon you set (with your approval if you wish).",
+    PortalFeature.DOCUMENTS: "Documents: clients open statements, receipts and letters you share "
+    "and upload the documents you ask for.",
 }
 
 

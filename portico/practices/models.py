@@ -42,6 +42,9 @@ class PortalFeature(models.TextChoices):
     PROFILE = "profile", "Profile: clients review and update their contact details"
     INSURANCE = "insurance", "Insurance: clients add their insurance and card photos"
     APPOINTMENTS = "appointments", "Appointments: clients see theirs and can cancel in time"
+    TELEHEALTH = "telehealth", "Telehealth: clients join video sessions from the portal"
+    SELF_SCHEDULING = "self_scheduling", "Self-scheduling: clients book open times"
+    DOCUMENTS = "documents", "Documents: statements, receipts and letters shared with clients"
 
 
 def default_features() -> list[str]:

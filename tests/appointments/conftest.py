@@ -8,8 +8,6 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from portico.access.actions import send_invite
-from portico.access.registration import redeem_invite
 from portico.accounts.models import User
 from portico.appointments.actions import Slot, book_appointment
 from portico.appointments.models import Appointment, AppointmentKind
@@ -17,7 +15,7 @@ from portico.audit.actor import Actor
 from portico.clients.models import Client
 from portico.practices.actions import add_staff_member
 from portico.practices.models import Practice, Role
-from tests.cast import PASSWORD, Family, at, invite, register_new
+from tests.cast import PASSWORD, at
 
 
 def book(
@@ -64,22 +62,6 @@ def lee(maple: Practice, owner: User) -> User:
         password=PASSWORD,
         by=Actor.for_user(owner),
     )
-
-
-@pytest.fixture
-def casey_account(casey: Client, owner: User) -> User:
-    sent = send_invite(casey, by=Actor.for_user(owner))
-    account = redeem_invite(
-        sent.link, by=Actor.system(), username="casey", password=PASSWORD, at=timezone.now()
-    )
-    assert account is not None
-    return account
-
-
-@pytest.fixture
-def pat(family: Family, owner: User) -> User:
-    """Pat Parent's account, acting for Mia only."""
-    return register_new(invite(family.pat_for_mia, owner), username="pat")
 
 
 def portal_session(practice: Practice, username: str) -> HttpClient:

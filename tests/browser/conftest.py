@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
+from django.conf import LazySettings, settings
+from django.contrib.staticfiles.finders import get_finder
 from django.test import Client as HttpClient
 
 from portico.accounts.models import User
@@ -79,6 +80,38 @@ def phone(browser: Any, live_server: Any, transactional_db: None) -> Iterator[An
     tab = context.new_page()
     yield tab
     context.close()
+
+
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "page": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture
+def local_mailbox(settings: LazySettings) -> None:
+    """Emails land in the local mailbox (readable at /mailbox/), and the live server
+    finds static files through the finders."""
+    settings.LOCAL_MAILBOX = True
+    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
+    settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
+    get_finder.cache_clear()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def tab_factory(browser: Any, live_server: Any) -> Iterator[Any]:
+    """More tabs, each in its own browser (cookies apart): ``tab_factory("phone")``."""
+    contexts: list[Any] = []
+
+    def make(device: str) -> Any:
+        context = browser.new_context(base_url=live_server.url, **VIEWPORTS[device])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def sign_in_as(tab: Any, live_server: Any, user: User) -> None:

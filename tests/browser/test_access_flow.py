@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import LazySettings
 
 from portico.access.actions import send_invite
 from portico.access.models import AccessLink
@@ -25,13 +24,10 @@ from portico.practices.models import Practice
 from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import at
 
+pytestmark = pytest.mark.usefixtures("local_mailbox")
+
+
 NEW_PASSWORD = "river stones and lanterns 7"
-
-
-@pytest.fixture(autouse=True)
-def _local_mailbox_and_styles(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
 
 
 def deliver_queued() -> None:
@@ -52,6 +48,7 @@ def portal_sign_in(tab: Any, practice: Practice, identifier: str, password: str)
 def test_from_adding_a_client_to_an_active_portal_account_and_back(
     page: Any, phone: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
+
     maple.phone, maple.email = "555-0100", "hello@maple.test"
     maple.save(update_fields=["phone", "email"])
 

@@ -9,22 +9,14 @@ and cancels it well before the notice period → the cancellation email goes out
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import LazySettings
-from django.contrib.staticfiles.finders import get_finder
-from django.utils import timezone
 
-from portico.access.actions import send_invite
-from portico.access.registration import redeem_invite
 from portico.accounts.models import User
 from portico.appointments.models import Appointment, AppointmentStatus
-from portico.audit.actor import Actor
 from portico.clients.models import Client
 from portico.lib.localtime import practice_today
 from portico.mail.models import LocalMailboxMessage
@@ -33,44 +25,10 @@ from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import PASSWORD, at
 from tests.mail.conftest import run_worker
 
+pytestmark = pytest.mark.usefixtures("local_mailbox")
+
+
 NOTE = "Bring your insurance card"
-VIEWPORTS: dict[str, dict[str, Any]] = {
-    "page": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
-
-
-@pytest.fixture(autouse=True)
-def _local_mailbox(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
-    settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
-    get_finder.cache_clear()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def casey_account(maple: Practice, casey: Client, owner: User) -> User:
-    sent = send_invite(casey, by=Actor.for_user(owner))
-    account = redeem_invite(
-        sent.link, by=Actor.system(), username="casey", password=PASSWORD, at=timezone.now()
-    )
-    assert account is not None
-    return account
-
-
-@pytest.fixture
-def staff_tab_factory(browser: Any, live_server: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make(device: str) -> Any:
-        context = browser.new_context(base_url=live_server.url, **VIEWPORTS[device])
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.parametrize("device", ["page", "phone"])
@@ -78,17 +36,18 @@ def test_staff_book_the_client_is_emailed_sees_it_gets_the_calendar_file_and_can
     request: pytest.FixtureRequest,
     device: str,
     live_server: Any,
-    staff_tab_factory: Any,
+    tab_factory: Any,
     maple: Practice,
     casey: Client,
     casey_account: User,
     clinician: User,
     front_desk: User,
 ) -> None:
+
     day = practice_today(maple) + timedelta(days=3)
 
     # Frank at the front desk books Casey with Clara, from Casey's appointments page.
-    staff = staff_tab_factory(device)
+    staff = tab_factory(device)
     sign_in_as(staff, live_server, front_desk)
     staff.goto(at(maple, "staff_appointments:client", casey.public_id))
     staff.get_by_role("link", name="Book an appointment").click()

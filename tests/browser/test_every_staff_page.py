@@ -24,7 +24,14 @@ from tests.staff_pages import Objects, path_in, staff_routes
 
 # Downloads, not pages.
 # Downloads, not pages (no heading to check): CSV exports and a card photo.
-NOT_PAGES = {"audit:export", "imports:dry_run_csv", "imports:results_csv", "staff_profiles:file"}
+NOT_PAGES = {
+    "audit:export",
+    "imports:dry_run_csv",
+    "imports:results_csv",
+    "staff_profiles:file",
+    "staff_documents:file",
+    "staff_documents:uploaded_file",
+}
 
 
 def _riley(maple: Practice, owner: User) -> Objects:

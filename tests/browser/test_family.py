@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import LazySettings
 
 from portico.accounts.models import User
 from portico.practices.models import Practice
@@ -19,13 +18,10 @@ from tests.browser.conftest import screenshot, sign_in_as
 from tests.browser.test_access_flow import deliver_queued
 from tests.cast import LEO_DOB, MIA_DOB, PAT_EMAIL, at, make_family
 
+pytestmark = pytest.mark.usefixtures("local_mailbox")
+
+
 NEW_PASSWORD = "river stones and lanterns 7"
-
-
-@pytest.fixture(autouse=True)
-def _local_mailbox(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
 
 
 def welcome_links(tab: Any) -> list[str]:
@@ -54,6 +50,7 @@ def confirm_dob(tab: Any, name: str, dob: Any) -> None:
 def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_them(
     page: Any, phone: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
+
     maple.phone, maple.email = "555-0100", "hello@maple.test"
     maple.save(update_fields=["phone", "email"])
     family = make_family(maple, owner)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import LazySettings
-from django.contrib.staticfiles.finders import get_finder
 from django.db import transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
@@ -27,14 +25,7 @@ from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import at
 from tests.mail.conftest import run_worker
 
-
-@pytest.fixture(autouse=True)
-def _local_mailbox(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
-    # The live server finds static files through the finders (as in test_portal.py).
-    settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
-    get_finder.cache_clear()  # type: ignore[attr-defined]
+pytestmark = pytest.mark.usefixtures("local_mailbox")
 
 
 def _deliver_invite(practice: Practice, client: Client, link: str) -> LocalMailboxMessage:
@@ -58,6 +49,7 @@ def _deliver_invite(practice: Practice, client: Client, link: str) -> LocalMailb
 def test_the_local_mailbox_lists_emails_and_their_links_can_be_followed(
     request: pytest.FixtureRequest, device: str, live_server: Any, maple: Practice, casey: Client
 ) -> None:
+
     tab = request.getfixturevalue(device)
     _deliver_invite(maple, casey, f"{live_server.url}/healthz")
     tab.goto("/mailbox/")

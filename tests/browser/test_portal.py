@@ -10,13 +10,8 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from portico.access.actions import send_invite
-from portico.access.registration import redeem_invite
 from portico.accounts.models import User
-from portico.audit.actor import Actor
-from portico.clients.models import Client
 from portico.mail.models import EmailKind, OutboundEmail
 from portico.practices.models import Practice
 from tests.browser.conftest import screenshot
@@ -27,15 +22,11 @@ NEW = "a fresh and long passphrase"
 
 
 @pytest.fixture
-def casey_account(maple: Practice, casey: Client, owner: User) -> User:
+def casey_account(maple: Practice, casey_account: User) -> User:
+    """Casey's account (tests/conftest.py), in a practice whose pages show its phone and email."""
     maple.phone, maple.email = "555-0100", "hello@maple.test"
     maple.save(update_fields=["phone", "email"])
-    sent = send_invite(casey, by=Actor.for_user(owner))
-    account = redeem_invite(
-        sent.link, by=Actor.system(), username="casey", password=PASSWORD, at=timezone.now()
-    )
-    assert account is not None
-    return account
+    return casey_account
 
 
 def sign_in(tab: Any, practice: Practice, identifier: str, password: str) -> None:

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import LazySettings
 
 from portico.accounts.models import User
 from portico.intake import actions
@@ -23,18 +22,16 @@ from tests.browser.test_access_flow import deliver_queued
 from tests.cast import PASSWORD, at, by, invite, make_family, register_new
 from tests.intake.helpers import about_you, consent
 
+pytestmark = pytest.mark.usefixtures("local_mailbox")
+
+
 NEW_PASSWORD = "river stones and lanterns 7"
-
-
-@pytest.fixture(autouse=True)
-def _local_mailbox(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
 
 
 def test_a_new_client_registers_and_is_led_through_the_two_intake_forms(
     page: Any, phone: Any, live_server: Any, maple: Practice, owner: User
 ) -> None:
+
     about_you(maple, owner, in_intake_set=True, intake_order=1)
     consent(maple, owner, in_intake_set=True, intake_order=2)
 

@@ -8,14 +8,10 @@ replies → the staff inbox shows the conversation unread.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import LazySettings
-from django.contrib.staticfiles.finders import get_finder
 from django.utils import timezone
 
 from portico.access.actions import send_invite
@@ -29,20 +25,11 @@ from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import PASSWORD, at
 from tests.mail.conftest import run_worker
 
+pytestmark = pytest.mark.usefixtures("local_mailbox")
+
+
 SECRET = "Your lab results came back normal"
 REPLY = "Thank you! See you on Thursday."
-VIEWPORTS: dict[str, dict[str, Any]] = {
-    "page": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
-
-
-@pytest.fixture(autouse=True)
-def _local_mailbox(settings: LazySettings) -> None:
-    settings.LOCAL_MAILBOX = True
-    settings.MAILERS = {"default": {"BACKEND": "portico.mail.backends.LocalMailboxBackend"}}
-    settings.STATICFILES_DIRS = [Path(settings.BASE_DIR) / "portico" / "static"]
-    get_finder.cache_clear()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -55,34 +42,20 @@ def casey_account(maple: Practice, casey: Client, owner: User) -> User:
     return account
 
 
-@pytest.fixture
-def staff_tab_factory(browser: Any, live_server: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make(device: str) -> Any:
-        context = browser.new_context(base_url=live_server.url, **VIEWPORTS[device])
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.parametrize("device", ["page", "phone"])
 def test_staff_write_the_client_is_emailed_reads_and_replies_and_staff_see_it_unread(
     request: pytest.FixtureRequest,
     device: str,
     live_server: Any,
-    staff_tab_factory: Any,
+    tab_factory: Any,
     maple: Practice,
     casey: Client,
     casey_account: User,
     clinician: User,
 ) -> None:
+
     # Clara writes to Casey.
-    staff = staff_tab_factory(device)
+    staff = tab_factory(device)
     sign_in_as(staff, live_server, clinician)
     staff.goto(at(maple, "staff_messages:conversation", casey.public_id))
     staff.get_by_label("Your message").fill(SECRET)

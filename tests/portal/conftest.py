@@ -65,12 +65,6 @@ def register(client: Client, owner: User, *, username: str, password: str = PASS
     return account
 
 
-@pytest.fixture
-def casey_account(casey: Client, owner: User) -> User:
-    """Casey's own portal account: username "casey", email casey@example.com."""
-    return register(casey, owner, username="casey")
-
-
 def signed_in(practice: Practice, identifier: str, password: str = PASSWORD) -> HttpClient:
     http = HttpClient()
     response = http.post(

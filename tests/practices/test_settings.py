@@ -51,7 +51,7 @@ BAD_FIELDS = [
     ("sign_in_identifier", "phone", "Choose email address or username."),
     ("portal_features", ["messages", "teleportation"], "Choose features from the list."),
     # Switches of features that do not exist yet are gone: nothing is listed that does not work.
-    ("portal_features", ["telehealth"], "Choose features from the list."),
+    ("portal_features", ["billing"], "Choose features from the list."),
     ("portal_features", ["demographics"], "Choose features from the list."),
     ("staff_idle_minutes", "4", "Use at least 5 minutes"),
     ("staff_idle_minutes", "241", "Use at most 240 minutes"),
@@ -132,7 +132,7 @@ def test_the_feature_switches_are_exactly_the_features_that_exist(maple: Practic
     values = [str(box.data["value"]) for box in form["portal_features"].subwidgets]
     assert values[:4] == ["forms", "messages", "profile", "insurance"]
     assert values == [feature.value for feature in PortalFeature]
-    for gone in ("telehealth", "billing", "demographics"):
+    for gone in ("billing", "demographics"):
         assert gone not in values
 
 

@@ -8,9 +8,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from portico.accounts.models import User
-from portico.clients.models import Client
 from portico.practices.models import PortalFeature, Practice
-from tests.portal.conftest import register, signed_in
+from tests.portal.conftest import signed_in
 
 
 def stored_paths(location: Path) -> list[Path]:
@@ -27,11 +26,6 @@ def turn_on(practice: Practice, *features: PortalFeature, reviewed: bool = True)
 def features_on(maple: Practice) -> Practice:
     turn_on(maple, PortalFeature.PROFILE, PortalFeature.INSURANCE)
     return maple
-
-
-@pytest.fixture
-def casey_account(casey: Client, owner: User) -> User:
-    return register(casey, owner, username="casey")
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ from portico.accounts.models import User, UserKind
 from portico.api.keys import replace_key
 from portico.api.models import KeyRole
 from portico.appointments.demo import seed_appointments_demo
+from portico.appointments.telehealth_demo import seed_telehealth_demo
 from portico.audit.actor import Actor
 from portico.clients.actions import archive_client
 from portico.clients.models import Client
+from portico.documents.demo import seed_documents_demo
 from portico.intake.demo import seed_forms_demo
 from portico.lib.urls import practice_base_url, practice_url
 from portico.messaging.demo import seed_messages_demo
@@ -37,6 +39,7 @@ from portico.operations.demo import (
 from portico.practices.actions import add_staff_member, create_practice
 from portico.practices.models import Practice, Role
 from portico.profiles.demo import seed_profile_demo
+from portico.scheduling.demo import seed_scheduling_demo
 
 SLUG = "lakeside"
 NAME = "Lakeside Therapy"
@@ -193,9 +196,18 @@ def with_a_family(demo: Demo) -> None:
 
 def with_portal_features(demo: Demo) -> None:
     """Forms waiting (one half filled in), messages unread on both sides, a profile change
-    waiting for review with an insurance card, and appointments today and this week."""
+    waiting for review with an insurance card, appointments today and this week, open times
+    to book, and a statement to open."""
     owner, parent = cast(User, demo.owner.user), cast(User, demo.parent)
-    for seed in (seed_forms_demo, seed_messages_demo, seed_profile_demo, seed_appointments_demo):
+    for seed in (
+        seed_forms_demo,
+        seed_messages_demo,
+        seed_profile_demo,
+        seed_appointments_demo,
+        seed_telehealth_demo,  # after the appointments: it books around them
+        seed_scheduling_demo,
+        seed_documents_demo,
+    ):
         seed(demo.practice, owner, demo.by_state, parent)
 
 
