@@ -139,14 +139,7 @@ def update_profile(
             asked = _ask(client, name=name, old=old, new=new, access=access, by=by, pending=pending)
             if asked and new != old:
                 outcome.pending.append(name)
-        if outcome.pending:
-            record(
-                Action.PROFILE_CHANGE_REQUESTED,
-                practice=practice,
-                actor=by,
-                client=client,
-                details={"fields": outcome.pending},
-            )
+        _audit_requested(client, by=by, fields=outcome.pending)
     else:
         wanted = {name: new for name, new in values.items() if str(getattr(client, name)) != new}
         outcome.applied = client_actions.update_client_details(client, by=by, **wanted)
@@ -277,14 +270,7 @@ def _save_insurance(
                 new_file=stored,
             )
             outcome.pending.append(key)
-        if outcome.pending:
-            record(
-                Action.PROFILE_CHANGE_REQUESTED,
-                practice=practice,
-                actor=by,
-                client=client,
-                details={"fields": outcome.pending},
-            )
+        _audit_requested(client, by=by, fields=outcome.pending)
         return outcome
     changes: dict[str, str | StoredFile] = {
         name: new
@@ -367,3 +353,15 @@ def reject_change(change: ProfileChange, *, by: Actor, reason: str = "") -> Prof
         details={"fields": [change.field], "reason_given": bool(change.reason)},
     )
     return change
+
+
+def _audit_requested(client: Client, *, by: Actor, fields: list[str]) -> None:
+    """One audit event for the fields a person asked to change (names only, never values)."""
+    if fields:
+        record(
+            Action.PROFILE_CHANGE_REQUESTED,
+            practice=client.practice,
+            actor=by,
+            client=client,
+            details={"fields": fields},
+        )
