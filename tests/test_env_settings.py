@@ -90,7 +90,9 @@ def start_portico(
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("PORTICO_") and key not in ("DATABASE_URL", "EMAIL_URL", "REDIS_URL")
+        if not key.startswith("PORTICO_")
+        # The browser tests allow async-unsafe calls in the test process; never in Portico's.
+        and key not in ("DATABASE_URL", "EMAIL_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env |= {"DJANGO_SETTINGS_MODULE": "portico.settings", "PORTICO_DATA_DIR": str(tmp_path)}
     env |= variables
