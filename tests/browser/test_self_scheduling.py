@@ -68,7 +68,7 @@ def test_a_client_self_books_gets_the_email_with_the_calendar_link_and_cancels(
     tab.get_by_role("heading", name="Book a time").wait_for()
     screenshot(tab, f"scheduling-portal-choose-{device}")
     tab.get_by_role("link", name=re.compile("Video session, 50 minutes")).click()
-    tab.get_by_role("heading", name=f"{day:%A, %B} {day.day}").wait_for()
+    tab.get_by_role("heading", name=f"{day:%A, %B} {day.day}", exact=True).wait_for()
     assert tab.get_by_text("America/New_York").first.is_visible()
     screenshot(tab, f"scheduling-portal-open-times-{device}")
     tab.get_by_role("link", name="9:50 AM").first.click()
