@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "portico.scheduling",
     "portico.documents",
     "portico.operations",
+    "portico.problems",
 ]
 
 MIDDLEWARE = [

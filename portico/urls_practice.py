@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/scheduling/", include("portico.scheduling.staff_urls")),
     path("staff/documents/", include("portico.documents.staff_urls")),
     path("staff/email/", include("portico.mail.urls")),
+    path("staff/access-problems/", include("portico.problems.urls")),
     path("staff/practice/webhooks/", include("portico.webhooks.urls")),
     path("staff/practice/api-keys/", include("portico.api.urls")),
     path("api/v1/", api_v1.urls),

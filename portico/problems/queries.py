@@ -1,0 +1,257 @@
+"""Access problems: every client or contact who cannot get in right now, and why.
+
+Nothing is stored: each problem is derived from the same facts as the client page's
+status (``portico.access.status.derive_status``), so a row disappears as soon as the
+problem is fixed. The whole list costs a constant number of queries whatever the
+size of the practice: one for the people who may have a problem, the status reads
+(``statuses_for``), one each for messages and forms sent to people whose access is
+off, and one for open coming-of-age reviews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
+
+from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
+from portico.access.status import AccessStatus
+from portico.access.status_reads import statuses_for
+from portico.accounts.lockout import is_locked
+from portico.clients.models import Client, ComingOfAgeReview, Contact
+from portico.intake.models import OPEN_STATUSES, Assignment
+from portico.lib.localtime import short_day_and_time
+from portico.mail.models import EmailStatus
+from portico.messaging.models import Message, Side
+from portico.practices.models import Practice
+
+# kind -> label shown in the filter and on each row
+KINDS = {
+    "bounced": "Invitation bounced",
+    "complained": "Invitation marked as spam",
+    "expired": "Invitation expired",
+    "dob_failures": "Wrong dates of birth",
+    "locked": "Account locked",
+    "temporary_password": "Temporary password expired",
+    "access_off": "Access off, but sent something",
+    "coming_of_age": "Turned adult, review open",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    client: Client
+    contact: Contact | None
+    since: datetime  # when the problem started (the list is newest first)
+    reason: str  # plain words for staff
+    fix_label: str
+    fix_url: str
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def person_name(self) -> str:
+        if self.contact is not None:
+            role = self.contact.get_relationship_display().lower()
+            return f"{self.contact.full_name} ({role} of {self.client.full_name})"
+        return self.client.full_name
+
+
+def _url(name: str, *args: object) -> str:
+    return reverse(name, urlconf=settings.PRACTICE_URLCONF, args=args)
+
+
+def _candidates(practice: Practice, at: datetime) -> list[PortalAccess]:
+    """Access rows that may have a problem (one query): the final word is ``derive_status``'s."""
+    # An unused invitation that went wrong; a pending one that is fine is no problem.
+    unused_invite = AccessLink.objects.filter(
+        access=OuterRef("pk"), purpose=LinkPurpose.CLIENT_INVITE, used_at=None
+    ).filter(
+        Q(revoked_at=None, expires_at__lte=at)
+        | Q(revoked_reason=RevokeReason.TOO_MANY_DOB_FAILURES)
+        | Q(emails__status__in=[EmailStatus.BOUNCED, EmailStatus.COMPLAINED])
+    )
+    return list(
+        PortalAccess.objects.filter(
+            practice=practice,
+            ended_at=None,
+            client__archived_at=None,
+        )
+        .filter(Q(contact=None) | Q(contact__removed_at=None))
+        .alias(has_invite=Exists(unused_invite))
+        .filter(
+            Q(enabled=False)
+            | Q(user__locked_until__gt=at)
+            | Q(user__must_change_password=True, user__temporary_password_expires_at__lte=at)
+            | Q(user=None, has_invite=True)
+        )
+        .select_related("client", "contact", "user")
+    )
+
+
+def _sent_while_off(practice: Practice, client_ids: list[int]) -> dict[int, tuple[datetime, str]]:
+    """Per client: the latest message or open form the practice sent (two queries)."""
+    sent: dict[int, tuple[datetime, str]] = {}
+    if not client_ids:
+        return sent
+    messages = (
+        Message.objects.filter(
+            practice=practice, side=Side.STAFF, conversation__client_id__in=client_ids
+        )
+        .values("conversation__client_id")
+        .annotate(last=Max("created_at"))
+    )
+    for row in messages:
+        sent[row["conversation__client_id"]] = (row["last"], "a message")
+    forms = (
+        Assignment.objects.filter(
+            practice=practice, client_id__in=client_ids, status__in=OPEN_STATUSES
+        )
+        .values("client_id")
+        .annotate(last=Max("created_at"))
+    )
+    for form in forms:
+        previous = sent.get(form["client_id"])
+        if previous is None or form["last"] > previous[0]:
+            sent[form["client_id"]] = (form["last"], "a form")
+    return sent
+
+
+def _fix_for(status: AccessStatus, label: str) -> tuple[str, str]:
+    """Where the fix lives: the client's page, or the People tab for a contact."""
+    client = status.client
+    if status.contact is not None:
+        return label, _url("clients:people", client.public_id)
+    return label, _url("clients:detail", client.public_id)
+
+
+def _from_status(status: AccessStatus, practice: Practice, at: datetime) -> Problem | None:
+    link, email, account = status.link, status.email, status.account
+    who = status.contact.full_name if status.contact is not None else status.client.full_name
+    problem: tuple[str, datetime, str, str] | None = None
+    invitation_pending = status.state in ("invited", "invite_expired", "invite_revoked")
+    if status.state in ("disabled", "access_off") or status.access is None:
+        return None  # handled with what was sent to them
+    if (
+        invitation_pending
+        and email is not None
+        and email.status in (EmailStatus.BOUNCED, EmailStatus.COMPLAINED)
+    ):
+        detail = email.status_detail.strip().rstrip(".")
+        if email.status == EmailStatus.BOUNCED:
+            reason = f"Invitation to {email.to_address} bounced"
+            reason += f": {detail}" if detail else ""
+            problem = (
+                "bounced",
+                email.status_changed_at,
+                reason + " — fix the address",
+                "Fix the address",
+            )
+        else:
+            reason = (
+                f"Invitation to {email.to_address} was marked as spam by the recipient — "
+                "check the address with them before sending again"
+            )
+            problem = ("complained", email.status_changed_at, reason, "Check the address")
+    elif status.state == "invite_expired" and link is not None:
+        reason = (
+            f"Invitation to {link.email} expired on "
+            f"{short_day_and_time(practice, link.expires_at)} and was not resent"
+        )
+        problem = ("expired", link.expires_at, reason, "Resend the invitation")
+    elif (
+        status.state == "invite_revoked"
+        and link is not None
+        and link.revoked_reason == RevokeReason.TOO_MANY_DOB_FAILURES
+    ):
+        reason = (
+            "Registration cancelled after too many wrong dates of birth — check the date of "
+            "birth on file, then resend the invitation"
+        )
+        problem = ("dob_failures", link.revoked_at or link.created_at, reason, "Check and resend")
+    elif account is not None and is_locked(account, at) and account.locked_until is not None:
+        reason = (
+            f"{who}'s account {account.username} is locked after {account.failed_sign_ins} "
+            f"wrong passwords, until {short_day_and_time(practice, account.locked_until)}"
+        )
+        label = "Unlock" if status.contact is None else "See their access"
+        problem = ("locked", account.locked_until, reason, label)
+    elif (
+        account is not None
+        and account.must_change_password
+        and account.temporary_password_expires_at is not None
+        and account.temporary_password_expires_at <= at
+    ):
+        expires = account.temporary_password_expires_at
+        reason = (
+            f"The temporary password of {account.username} expired unused on "
+            f"{short_day_and_time(practice, expires)} — set a new one or send a reset"
+        )
+        problem = ("temporary_password", expires, reason, "Set a new password")
+    if problem is None:
+        return None
+    kind, since, reason, label = problem
+    fix_label, fix_url = _fix_for(status, label)
+    return Problem(kind, status.client, status.contact, since, reason, fix_label, fix_url)
+
+
+def access_problems(practice: Practice, at: datetime, *, kind: str = "") -> list[Problem]:
+    """Every person of the practice who cannot get in now, newest problem first."""
+    accesses = _candidates(practice, at)
+    for access in accesses:
+        if access.contact is not None:
+            access.contact.client = access.client
+    people = [(a.client, a.contact, a) for a in accesses]
+    problems: list[Problem] = []
+    statuses = statuses_for(practice, people, at) if people else []
+    # The client's own access only: a contact switched off on purpose is not stuck
+    # because the practice wrote to the client.
+    off = [s for s in statuses if s.state == "disabled" and s.contact is None]
+    sent = _sent_while_off(practice, sorted({s.client.pk for s in off}))
+    for status in statuses:
+        problem = _from_status(status, practice, at)
+        if problem is not None:
+            problems.append(problem)
+    for status in off:
+        if status.client.pk not in sent:
+            continue
+        when, what = sent[status.client.pk]
+        who = status.contact.full_name if status.contact is not None else status.client.full_name
+        reason = (
+            f"The practice sent {what} on {short_day_and_time(practice, when)}, but portal "
+            f"access is off for {who}, so they cannot read it — turn access on"
+        )
+        label, url = _fix_for(status, "Turn access on")
+        problems.append(
+            Problem("access_off", status.client, status.contact, when, reason, label, url)
+        )
+    reviews = ComingOfAgeReview.objects.filter(
+        practice=practice, resolved_at=None, client__archived_at=None
+    ).select_related("client")
+    for review in reviews:
+        reason = (
+            f"{review.client.full_name} turned {practice.age_of_majority} on "
+            f"{review.came_of_age_on:%b %-d, %Y}; their portal access waits for your review"
+        )
+        url = _url("clients:coming_of_age_review", review.client.public_id)
+        problems.append(
+            Problem(
+                "coming_of_age",
+                review.client,
+                None,
+                review.created_at,
+                reason,
+                "Review access",
+                url,
+            )
+        )
+    if kind:
+        problems = [p for p in problems if p.kind == kind]
+    problems.sort(key=lambda p: p.since, reverse=True)
+    return problems
