@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from portico.access.models import PortalAccess
     from portico.accounts.models import User
     from portico.audit.actor import Actor
+    from portico.clients.models import Client
     from portico.scheduling.models import BookableType
 
 
@@ -114,6 +115,7 @@ def self_book(
     if not access.enabled or access.ended_at is not None or client.archived_at is not None:
         raise PermissionDenied("This portal access is off.")
     _check_bookable(bookable, clinician, starts_at)
+    _refuse_hoarding(client)
     slot = Slot(
         clinician=clinician,
         starts_at=starts_at,
@@ -153,6 +155,27 @@ def self_book(
     if not requested:
         send_appointment_email(appointment, EmailKind.APPOINTMENT_BOOKED)
     return appointment
+
+
+# One client's side cannot take every open time of a practice: beyond this many upcoming
+# self-booked (or requested) appointments, they call the practice.
+MAX_UPCOMING_SELF_BOOKED = 3
+
+
+def _refuse_hoarding(client: Client) -> None:
+    upcoming = Appointment.objects.filter(
+        client=client,
+        booked_through__isnull=False,
+        status__in=[AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED],
+        starts_at__gt=timezone.now(),
+    ).count()
+    if upcoming >= MAX_UPCOMING_SELF_BOOKED:
+        practice = client.practice
+        phone = f" at {practice.phone}" if practice.phone else ""
+        raise NotBookable(
+            f"You already have {upcoming} upcoming appointments booked here. To book another, "
+            f"call {practice.name}{phone}."
+        )
 
 
 def _lock_request(appointment: Appointment, by: Actor) -> Appointment:

@@ -348,3 +348,17 @@ def test_a_request_is_shown_waiting_not_cancelled_and_can_be_withdrawn(
     casey_http.post(withdraw)
     requested.refresh_from_db()
     assert requested.status == AppointmentStatus.CANCELLED
+
+
+def test_one_client_cannot_take_every_open_time_the_fourth_is_refused_in_words(
+    maple: Practice, session_type: BookableType, casey_http: HttpClient
+) -> None:
+    for minutes in (-100, -50, 0):
+        start = TUESDAY_10_40 + timedelta(minutes=minutes)
+        assert casey_http.post(confirm_url(maple), booking(session_type, start)).status_code == 302
+    fourth = casey_http.post(
+        confirm_url(maple), booking(session_type, TUESDAY_10_40 + timedelta(minutes=50))
+    )
+    assert fourth.status_code == 400
+    assert "You already have 3 upcoming appointments booked here" in fourth.content.decode()
+    assert Appointment.objects.count() == 3
