@@ -71,7 +71,12 @@ def test_a_client_updates_the_address_and_a_card_and_staff_accept_one_and_reject
     assert tab.get_by_text("Maple Counseling will review your changes").is_visible()
     photo = tab.get_by_role("img", name="New insurance card photo, front")
     assert photo.is_visible()
-    assert photo.evaluate("img => img.naturalWidth") == 344  # served through the checked view
+    # Served through the checked view; wait for it to load (a busy machine is slow).
+    loaded_width = (
+        "img => img.complete && img.naturalWidth ? img.naturalWidth"
+        " : new Promise(done => { img.onload = () => done(img.naturalWidth); })"
+    )
+    assert photo.evaluate(loaded_width) == 344
     screenshot(tab, f"portal-insurance-waiting-{tab_name}")
 
     # Staff review: accept the street, reject the city.
