@@ -76,6 +76,9 @@ def install() -> None:
             "`uv sync --locked` failed. If you changed pyproject.toml, run "
             "`.venv/bin/uv lock` and commit uv.lock."
         )
+    # The translation catalogues (.po in the repository, .mo compiled here, not committed).
+    if subprocess.run([str(PYTHON), "-m", "portico.lib.catalogues"], cwd=ROOT).returncode != 0:
+        raise Failed("Compiling the translation catalogues failed (see the error above).")
 
 
 def ensure_venv() -> None:

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "portico.documents",
     "portico.operations",
     "portico.problems",
+    "portico.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -429,9 +430,15 @@ elif _s3_other:
         "PORTICO_S3_BUCKET is not: set the bucket too, or unset them to keep files on disk."
     )
 WHITENOISE_USE_FINDERS = True
-LANGUAGE_CODE = "en-us"
+# Client-facing pages and emails speak English or Spanish (the person's language once
+# known, the browser's before); staff pages are English, their strings marked for later.
+# Catalogues: portico/locale and each app's locale/, compiled at install by
+# `python -m portico.lib.catalogues` (pure Python: no gettext tools needed).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "portico" / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 # --- logging: never tokens, passwords or dates of birth ---------------------------------

@@ -45,6 +45,7 @@ FEATURE_PAGE_VALUES = (
     "tests.appointments.staff_page_values",
     "tests.scheduling.staff_page_values",
     "tests.documents.staff_page_values",
+    "tests.twofactor.staff_page_values",
 )
 _CONVERTER = re.compile(r"<(?:(?P<type>\w+):)?(?P<name>\w+)>")
 

@@ -142,6 +142,10 @@ class Action(StrEnum):
     INSURANCE_CARD_UPLOADED = "insurance.card.uploaded"
     FILE_VIEWED = "files.viewed"
     FILE_DOWNLOADED = "files.downloaded"
+    # --- access problems (portico.problems) ---
+    # --- languages (client language, email overrides per language) ---
+    # --- the practice's brand (logo, accent colour) ---
+    # --- two-factor sign-in and re-authentication (portico.twofactor) ---
 
 
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
@@ -502,4 +506,8 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
     Action.FILE_DOWNLOADED: lambda e: (
         f"File downloaded: {_d(e, 'purpose', 'a file').replace('_', ' ')}"
     ),
+    # --- access problems (portico.problems) ---
+    # --- languages (client language, email overrides per language) ---
+    # --- the practice's brand (logo, accent colour) ---
+    # --- two-factor sign-in and re-authentication (portico.twofactor) ---
 }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -39,6 +40,16 @@ class Client(models.Model):
     telehealth_consent_at = models.DateTimeField(null=True, blank=True)
     telehealth_consent_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The language of this client's portal pages and emails (settings.LANGUAGES).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # The clinician who sees this client, if one is named (filters, e.g. Access problems).
+    clinician = models.ForeignKey(
+        "practices.StaffMembership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clients",
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,6 +147,8 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
     email_notifications_enabled = models.BooleanField(default=True)
+    # The language of this contact's portal pages and emails (settings.LANGUAGES).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     # Consent is recorded by staff: when, and by whom. Cleared when withdrawn (the
     # audit log keeps the history).
     telehealth_consent_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -18,6 +19,8 @@ class EmailKind(models.TextChoices):
     DOCUMENT_WAITING = "document_waiting", "Document waiting"
     DOCUMENT_REQUESTED = "document_requested", "Document requested"
     TEST = "test", "Test email"
+    ACCESS_SUMMARY = "access_summary", "Weekly access problems summary"  # portico.problems
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"  # portico.twofactor
 
 
 class EmailStatus(models.TextChoices):
@@ -91,6 +94,9 @@ class EmailTemplateOverride(models.Model):
         "practices.Practice", on_delete=models.CASCADE, related_name="email_templates"
     )
     kind = models.CharField(max_length=24, choices=EmailKind.choices)
+    # Each language has its own override; none in a language means Portico's default
+    # text in that language (the editor says so), never another language's override.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     updated_at = models.DateTimeField()
@@ -100,7 +106,9 @@ class EmailTemplateOverride(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint("practice", "kind", name="one_template_override_per_kind")
+            models.UniqueConstraint(
+                "practice", "kind", "language", name="one_template_override_per_kind_language"
+            )
         ]
 
     def __str__(self) -> str:

@@ -105,6 +105,10 @@ SETTINGS_FIELDS = (
     "age_of_majority",
     "sender_name",
     "reply_to",
+    "unopened_invitation_days",
+    "weekly_access_summary",
+    "require_staff_two_factor",
+    "require_client_two_factor",
 )
 
 

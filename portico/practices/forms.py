@@ -210,6 +210,38 @@ class PracticeSettingsForm(PlainForm):
         "Leave blank to use the email shown to clients.",
     )
 
+    unopened_invitation_days = forms.IntegerField(
+        label="List an invitation delivered but not opened after this many days",
+        min_value=1,
+        max_value=60,
+        help_text="Between 1 and 60. Such clients appear on Access problems, "
+        "so someone can call them or check the address.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter a number of days between 1 and 60.",
+            "invalid": "Enter the number of days as a whole number, for example 7.",
+            "min_value": "Enter a number of days between 1 and 60.",
+            "max_value": "Enter a number of days between 1 and 60.",
+        },
+    )
+    weekly_access_summary = forms.BooleanField(
+        label="Email owners and administrators a weekly count of clients who cannot sign in",
+        required=False,
+        help_text="Monday morning, only when someone is stuck. It holds a count and a link, "
+        "never names.",
+    )
+    require_staff_two_factor = forms.BooleanField(
+        label="Require two-factor sign-in for staff",
+        required=False,
+        help_text="Staff confirm each sign-in with a passkey, a security key or an "
+        "authenticator app. Staff without one set it up right after their password.",
+    )
+    require_client_two_factor = forms.BooleanField(
+        label="Require two-factor sign-in for clients and contacts",
+        required=False,
+        help_text="Off: clients may still turn it on for themselves in the portal.",
+    )
+
     @classmethod
     def for_practice(cls, practice: Practice, data: Any = None) -> PracticeSettingsForm:
         initial = {name: getattr(practice, name) for name in cls.base_fields}

@@ -109,6 +109,30 @@ class Practice(models.Model):
         help_text="Leave blank to use the practice name.",
     )
     reply_to = models.EmailField("replies to emails go to", blank=True)
+    # --- access problems (portico.problems) ---
+    unopened_invitation_days = models.PositiveSmallIntegerField(
+        "list an invitation delivered but not opened after this many days",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    weekly_access_summary = models.BooleanField(
+        "email owners and admins a weekly count of clients who cannot sign in", default=True
+    )
+    # --- the practice's brand (portico.practices branding) ---
+    # The logo lives in STORAGES["private"] under a random name, served by a checked
+    # view; blank: no logo. ``logo_type`` is image/png or image/svg+xml (sanitized).
+    logo_name = models.CharField(max_length=200, blank=True)
+    logo_type = models.CharField(max_length=40, blank=True)
+    logo_updated_at = models.DateTimeField(null=True, blank=True)
+    # "#RRGGBB"; blank: Portico's own accent. Contrast against white >= 4.5:1.
+    accent_colour = models.CharField("accent colour", max_length=7, blank=True)
+    # --- two-factor sign-in (portico.twofactor) ---
+    require_staff_two_factor = models.BooleanField(
+        "require two-factor sign-in for staff", default=True
+    )
+    require_client_two_factor = models.BooleanField(
+        "require two-factor sign-in for clients and contacts", default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
