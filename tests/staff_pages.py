@@ -132,6 +132,7 @@ class Objects:
             "email_id": str(self.client.emails.values_list("pk", flat=True).first()),
             "user_id": str(self.staff_member.pk),
             "kind": "invite",
+            "language": "es",  # the email template editor's Spanish text (not an object)
             "bulk_id": str(self.bulk_invite.public_id),
             "endpoint_id": str(self.webhook_endpoint.public_id if self.webhook_endpoint else ""),
             "key_id": str(self.api_key.public_id if self.api_key else ""),

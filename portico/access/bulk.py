@@ -57,6 +57,7 @@ from portico.clients.models import Client, ClientEmail
 from portico.mail.models import EmailKind
 from portico.mail.outbox import EmailToQueue, queue_emails
 from portico.mail.rendering import Hole, RenderedEmail, render_filled
+from portico.portal.language import access_language
 from portico.practices.models import Practice
 from portico.practices.roles import Can, staff_can
 
@@ -249,9 +250,13 @@ def run_bulk_invite(bulk_id: int) -> str:
 
 
 def _only(bulk: BulkInvite) -> Q | None:
-    """ "Invite everyone imported" (portico.imports) reaches that import's clients only."""
+    """ "Invite everyone imported" (portico.imports) reaches that import's clients only;
+    "Resend all expired invitations" (portico.problems) the clients it listed."""
     source = getattr(bulk, "client_import", None)
-    return None if source is None else Q(pk__in=source.rows.values("client_id"))
+    if source is not None:
+        return Q(pk__in=source.rows.values("client_id"))
+    resend = getattr(bulk, "expired_resend", None)
+    return None if resend is None else Q(pk__in=resend.clients.values("pk"))
 
 
 def process_bulk_invite(bulk_id: int) -> str:
@@ -375,20 +380,30 @@ def _render_invites(
     """
     if not chosen:
         return []
-    name, token = Hole.new(), Hole.new(in_url=True)
-    context = link_email_context(chosen[0], token.marker, links[0])
-    context["greeting_name"] = name.marker
-    return render_filled(
-        chosen[0].client.practice,
-        EmailKind.INVITE,
-        context,
-        holes=[name, token],
-        fills=[
-            # The client's own access only (the chunk's lock takes no contact's row).
-            [access.client.greeting_name, raw]
-            for access, raw in zip(chosen, tokens, strict=True)
-        ],
-    )
+    # One rendering per language in the chunk: each client reads theirs.
+    by_language: dict[str, list[int]] = {}
+    for index, access in enumerate(chosen):
+        by_language.setdefault(access_language(access), []).append(index)
+    rendered: list[RenderedEmail | None] = [None] * len(chosen)
+    for language, indexes in by_language.items():
+        name, token = Hole.new(), Hole.new(in_url=True)
+        context = link_email_context(chosen[indexes[0]], token.marker, links[indexes[0]])
+        context["greeting_name"] = name.marker
+        emails = render_filled(
+            chosen[0].client.practice,
+            EmailKind.INVITE,
+            context,
+            holes=[name, token],
+            fills=[
+                # The client's own access only (the chunk's lock takes no contact's row).
+                [chosen[i].client.greeting_name, tokens[i]]
+                for i in indexes
+            ],
+            language=language,
+        )
+        for i, email in zip(indexes, emails, strict=True):
+            rendered[i] = email
+    return [email for email in rendered if email is not None]
 
 
 def _audit_chunk(

@@ -6,20 +6,27 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from portico.accounts.forms import NewPasswordForm
 from portico.accounts.models import User
-from portico.clients.forms import DOB_FORMAT_HELP, parse_date_of_birth
+from portico.clients.forms import parse_date_of_birth
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
+
+# The expected format, in words, in the visitor's language (the numbers are typed the
+# same way in every language: month first, as the practice tells its clients).
+DOB_HELP = gettext_lazy("Use MM/DD/YYYY, for example 07/04/1985.")
+DOB_ERROR = gettext_lazy("Enter the date of birth as MM/DD/YYYY, for example 07/04/1985.")
 
 
 class DateOfBirthForm(forms.Form):
     """The welcome journey's identity check: the client's date of birth, whoever types it."""
 
     date_of_birth = forms.CharField(
-        label="Your date of birth",
-        help_text=f"Use {DOB_FORMAT_HELP}",
+        label=gettext_lazy("Your date of birth"),
+        help_text=DOB_HELP,
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "text"}),
     )
@@ -29,22 +36,27 @@ class DateOfBirthForm(forms.Form):
         super().__init__(*args, **kwargs)
         if name:
             # The check a practice makes on the phone, and one the invited person can answer.
-            self.fields["date_of_birth"].label = f"{name}'s date of birth"
+            self.fields["date_of_birth"].label = _("%(name)s's date of birth") % {"name": name}
 
     def clean_date_of_birth(self) -> date:
         try:
             return parse_date_of_birth(self.cleaned_data["date_of_birth"])
         except ValidationError:
             # Never echo what was typed: it may be close to the date on file.
-            raise ValidationError(f"Enter the date of birth as {DOB_FORMAT_HELP}") from None
+            raise ValidationError(DOB_ERROR) from None
 
     def wrong_answer(self, tries_left: int) -> DateOfBirthForm:
         """Say the answer was wrong, and empty the field: the typed date is never echoed."""
-        plural = "try" if tries_left == 1 else "tries"
         self.add_error(
             "date_of_birth",
-            "That date of birth does not match our records. Check it and try again. "
-            f"You have {tries_left} {plural} left.",
+            ngettext(
+                "That date of birth does not match our records. Check it and try again. "
+                "You have %(count)d try left.",
+                "That date of birth does not match our records. Check it and try again. "
+                "You have %(count)d tries left.",
+                tries_left,
+            )
+            % {"count": tries_left},
         )
         data = dict(self.data.items())
         data["date_of_birth"] = ""
@@ -56,9 +68,11 @@ class CredentialsForm(NewPasswordForm):
     """Registration: a username (when the practice uses them) and the password, twice."""
 
     username = forms.CharField(
-        label="Choose a username",
+        label=gettext_lazy("Choose a username"),
         max_length=40,
-        help_text="3 to 40 letters, digits, dots, dashes or underscores. You will sign in with it.",
+        help_text=gettext_lazy(
+            "3 to 40 letters, digits, dots, dashes or underscores. You will sign in with it."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     field_order = ["username", "new_password", "confirm_password"]
@@ -69,8 +83,8 @@ class CredentialsForm(NewPasswordForm):
         # ``person`` is an unsaved stand-in, so the similarity rule sees the names.
         super().__init__(*args, user=person, **kwargs)
         self.username_free = username_free
-        self.fields["new_password"].label = "Choose a password"
-        self.fields["confirm_password"].label = "Type the password again"
+        self.fields["new_password"].label = gettext_lazy("Choose a password")
+        self.fields["confirm_password"].label = gettext_lazy("Type the password again")
         if not wants_username:
             del self.fields["username"]
 
@@ -78,11 +92,13 @@ class CredentialsForm(NewPasswordForm):
         username = str(self.cleaned_data["username"]).strip()
         if not USERNAME_PATTERN.match(username):
             raise ValidationError(
-                "Use 3 to 40 letters, digits, dots, dashes or underscores, starting with a "
-                "letter or digit."
+                _(
+                    "Use 3 to 40 letters, digits, dots, dashes or underscores, starting with a "
+                    "letter or digit."
+                )
             )
         if not self.username_free(username):
-            raise ValidationError("That username is already taken. Please choose another.")
+            raise ValidationError(_("That username is already taken. Please choose another."))
         if self.user is not None:
             self.user.username = username  # checked for similarity with the password next
         return username
@@ -103,17 +119,19 @@ class ExistingAccountForm(forms.Form):
     """ "I already have a portal account": its sign-in name and password."""
 
     identifier = forms.CharField(
-        label="Your email address or username",
+        label=gettext_lazy("Your email address or username"),
         max_length=254,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter the email address or username you sign in with."},
+        error_messages={
+            "required": gettext_lazy("Enter the email address or username you sign in with.")
+        },
     )
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": gettext_lazy("Enter your password.")},
     )

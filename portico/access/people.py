@@ -24,6 +24,7 @@ from portico.access.actions import (
     give_access,
     send_invite,
 )
+from portico.access.languages import check_language, set_language
 from portico.access.limits import lock_access
 from portico.access.links import live_links, revoke_live_links
 from portico.access.models import AccessLink, PortalAccess, RevokeReason
@@ -67,6 +68,7 @@ def add_client(
     tests). The invitation is sent in this same transaction, so a failed add
     sends nothing.
     """
+    language = details.pop("language", None)
     client = client_actions.add_client(
         practice,
         by=by,
@@ -76,6 +78,10 @@ def add_client(
         emails=emails,
         **details,
     )
+    if language and language != client.language:
+        # Before the invitation below, which is written in the client's language.
+        client.language = check_language(language)
+        client.save(update_fields=["language"])
     if portal_access_enabled is None:
         portal_access_enabled = not is_minor(client, practice_today(practice))
     if portal_access_enabled:
@@ -90,10 +96,13 @@ def add_client(
 def update_client_details(client: Client, *, by: Actor, **changes: Any) -> list[str]:
     """The Personal information form: details, and the portal access switch with them."""
     wanted = changes.pop(PORTAL_FIELD, None)
+    language = changes.pop("language", None)
     switched = wanted is not None and bool(wanted) != access_is_on(client)
     if switched:
         (enable_portal_access if wanted else disable_portal_access)(client, by=by)
     also = [PORTAL_FIELD] if switched else []
+    if language and set_language(client, language=language, by=by, where="staff"):
+        also.append("language")
     return client_actions.update_client_details(client, by=by, also_changed=also, **changes)
 
 
@@ -121,6 +130,7 @@ def add_contact(
     client: Client, *, by: Actor, portal_access_enabled: bool = False, **values: Any
 ) -> Contact:
     """Add a contact, with portal access given when it is on (nothing is sent yet)."""
+    language = values.pop("language", None)
     contact = contact_actions.add_contact(
         client,
         by=by,
@@ -128,6 +138,8 @@ def add_contact(
         audit_extra={"portal_access": portal_access_enabled},
         **values,
     )
+    if language:
+        set_language(contact, language=language, by=by, where="staff")
     if portal_access_enabled:
         give_access(client, contact=contact, at=timezone.now())
     return contact
@@ -138,6 +150,10 @@ def update_contact(contact: Contact, *, by: Actor, **changes: Any) -> list[str]:
     """Change a contact; a new address ends the links sent to the old one, and access
     switched off ends their access to this client (links and account alike)."""
     wanted = changes.pop(PORTAL_FIELD, None)
+    language = changes.pop("language", None)
+    language_changed = bool(language) and set_language(
+        contact, language=language, by=by, where="staff"
+    )
     was_on = access_is_on(contact)
     on = was_on if wanted is None else bool(wanted)
     if on and not was_on:
@@ -157,7 +173,10 @@ def update_contact(contact: Contact, *, by: Actor, **changes: Any) -> list[str]:
         contact,
         by=by,
         needs_email=on,
-        also_changed=[PORTAL_FIELD] if on != was_on else [],
+        also_changed=[
+            *([PORTAL_FIELD] if on != was_on else []),
+            *(["language"] if language_changed else []),
+        ],
         after_change=after_change,
         **changes,
     )

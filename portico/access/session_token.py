@@ -53,6 +53,13 @@ def stashed_link(request: HttpRequest, practice: Practice, purpose: str) -> Acce
     )
 
 
+def link_digest(request: HttpRequest, purpose: str) -> str | None:
+    """The SHA-256 of the link this session carries for ``purpose``, if any."""
+    session = getattr(request, "session", None)
+    digest = session.get(_KEY.format(purpose)) if session is not None else None
+    return digest if isinstance(digest, str) and digest else None
+
+
 def carries_a_link(request: HttpRequest) -> bool:
     """True while this session is in the middle of a welcome, reset or staff-invite journey."""
     session = getattr(request, "session", None)

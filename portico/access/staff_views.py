@@ -41,6 +41,7 @@ from portico.clients.queries import get_client_for_staff
 from portico.lib.localtime import short_day_and_time
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
+from portico.twofactor.reauth import recent_authentication_required
 
 
 def _after_lookup(
@@ -154,6 +155,7 @@ reset_and_resend_welcome = _send_view(actions.reset_password_and_resend_welcome)
 @staff_required()
 @_after_lookup(require_http_methods(["GET", "POST"]))
 @needs(Can.SET_TEMPORARY_PASSWORD)
+@recent_authentication_required(methods=["POST"])
 def temporary_password(request: SignedInRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id, Can.SET_TEMPORARY_PASSWORD)
     form = TemporaryPasswordForm(request.POST or None)

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portico.access import registration
@@ -32,7 +33,7 @@ from portico.access.session_token import (
 )
 from portico.accounts.devices import set_device_cookie
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import NO_MATCH, Outcome, check_credentials
+from portico.accounts.signin import Outcome, check_credentials, no_match_message
 from portico.audit.actor import Actor, client_ip
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
@@ -42,7 +43,6 @@ from portico.practices.http import PracticeRequest
 PURPOSE = LinkPurpose.CLIENT_INVITE
 DOB_OK = "portico_welcome_dob_ok"
 BACKEND = "portico.accounts.backends.PracticeBackend"
-TAKEN = "That username was just taken. Please choose another."
 
 
 def _live_link(request: PracticeRequest) -> tuple[AccessLink, PortalAccess] | HttpResponse:
@@ -183,10 +183,12 @@ class _AccountStage:
         try:
             account = self._redeem(by)
         except registration.UsernameTaken:
-            self.new_form.add_error("username", TAKEN)
+            self.new_form.add_error(
+                "username", _("That username was just taken. Please choose another.")
+            )
             return None
         except registration.CannotAttach:
-            self.existing_error = NO_MATCH
+            self.existing_error = no_match_message()
             return None
         if account is False:
             self.link.refresh_from_db()

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.models import User
 
@@ -46,18 +48,18 @@ class NewPasswordForm(PlainForm):
     """
 
     new_password = forms.CharField(
-        label="New password",
+        label=_("New password"),
         max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a password."},
+        error_messages={"required": _("Choose a password.")},
     )
     confirm_password = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the same password again."},
+        error_messages={"required": _("Type the same password again.")},
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -74,7 +76,9 @@ class NewPasswordForm(PlainForm):
         cleaned = super().clean() or {}
         first, second = cleaned.get("new_password"), cleaned.get("confirm_password")
         if first and second and first != second:
-            self.add_error("confirm_password", "The two passwords are different. Type them again.")
+            self.add_error(
+                "confirm_password", gettext("The two passwords are different. Type them again.")
+            )
         return cleaned
 
 
@@ -82,4 +86,4 @@ def password_rules_html() -> str:
     items = "".join(
         f"<li>{text}</li>" for text in password_validation.password_validators_help_texts()
     )
-    return f"Your password must follow these rules:<ul>{items}</ul>"
+    return gettext("Your password must follow these rules:") + f"<ul>{items}</ul>"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class MaximumLengthValidator:
@@ -14,9 +15,12 @@ class MaximumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
-                f"This password is too long. It can have at most {self.max_length} characters.",
+                gettext("This password is too long. It can have at most %(max_length)d characters.")
+                % {"max_length": self.max_length},
                 code="password_too_long",
             )
 
     def get_help_text(self) -> str:
-        return f"Your password can have up to {self.max_length} characters."
+        return gettext("Your password can have up to %(max_length)d characters.") % {
+            "max_length": self.max_length
+        }

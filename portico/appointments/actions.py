@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from portico.appointments.emails import send_appointment_email
 from portico.appointments.models import (
@@ -122,13 +123,14 @@ def _reminder_already_due(practice: Practice, starts_at: datetime, now: datetime
 
 def _details(appointment: Appointment) -> dict[str, str]:
     clinician = appointment.clinician
-    return {
-        "appointment": str(appointment.public_id),
-        "when": day_and_time_with_zone(appointment.practice, appointment.starts_at),
-        "minutes": str(appointment.duration_minutes),
-        "kind": AppointmentKind(appointment.kind).label.lower(),
-        "clinician": clinician.full_name or clinician.username,
-    }
+    with translation.override("en"):  # the audit log reads the same whoever acted
+        return {
+            "appointment": str(appointment.public_id),
+            "when": day_and_time_with_zone(appointment.practice, appointment.starts_at),
+            "minutes": str(appointment.duration_minutes),
+            "kind": AppointmentKind(appointment.kind).label.lower(),
+            "clinician": clinician.full_name or clinician.username,
+        }
 
 
 @transaction.atomic
@@ -283,7 +285,7 @@ def cancel_appointment(appointment: Appointment, *, by: Actor) -> Appointment:
     if sees_only_own(staff) and appointment.clinician_id != staff.pk:
         raise PermissionDenied("Clinicians cancel their own appointments only.")
     if not appointment.is_booked:
-        raise ValidationError("This appointment is already cancelled.")
+        raise ValidationError(gettext("This appointment is already cancelled."))
     if appointment.ends_at <= now:
         raise ValidationError("This appointment is over and can no longer be cancelled.")
     _cancel(appointment, by=by, side=CancelledBy.PRACTICE, now=now)
@@ -300,12 +302,15 @@ def cancel_appointment_as_client(
         raise PermissionDenied("No such appointment.")
     now = timezone.now()
     if appointment.is_cancelled:
-        raise ValidationError("This appointment is already cancelled.")
+        raise ValidationError(gettext("This appointment is already cancelled."))
     rules = settings_of(appointment.practice)
     if not client_may_cancel(appointment, rules, now):
         raise ValidationError(
-            f"It is too late to cancel here: {appointment.practice.name} asks for "
-            f"{rules.cancellation_notice_hours} hours' notice. Please call the practice."
+            gettext(
+                "It is too late to cancel here: %(practice)s asks for %(hours)s hours' notice. "
+                "Please call the practice."
+            )
+            % {"practice": appointment.practice.name, "hours": rules.cancellation_notice_hours}
         )
     _cancel(appointment, by=by, side=CancelledBy.CLIENT, now=now)
     return appointment

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext
+
 from portico.appointments.models import Appointment, AppointmentKind
 from portico.mail.outbox import message_id_domain
 
@@ -61,9 +63,14 @@ def calendar_file(appointment: Appointment) -> str:
     practice = appointment.practice
     cancelled = not appointment.is_booked
     where = appointment.location or (
-        "Video" if appointment.kind == AppointmentKind.VIDEO else practice.name
+        gettext("Video") if appointment.kind == AppointmentKind.VIDEO else practice.name
     )
-    kind_words = "Video appointment" if appointment.is_video else "In-person appointment"
+    kind_words = (
+        gettext("Video appointment. Details are in your portal.")
+        if appointment.is_video
+        else gettext("In-person appointment. Details are in your portal.")
+    )
+    summary = gettext("Appointment with %(practice)s") % {"practice": practice.name}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -77,9 +84,9 @@ def calendar_file(appointment: Appointment) -> str:
         f"DTEND:{utc_stamp(appointment.ends_at)}",
         f"SEQUENCE:{appointment.sequence}",
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        f"SUMMARY:{escape_text(f'Appointment with {practice.name}')}",
+        f"SUMMARY:{escape_text(summary)}",
         f"LOCATION:{escape_text(where)}",
-        f"DESCRIPTION:{escape_text(kind_words + '. Details are in your portal.')}",
+        f"DESCRIPTION:{escape_text(kind_words)}",
     ]
     if practice.email:
         lines.append(f"ORGANIZER;CN={_param(practice.name)}:mailto:{practice.email}")

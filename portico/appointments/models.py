@@ -16,14 +16,15 @@ from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MAX_DURATION_MINUTES = 8 * 60
 MAX_CLIENT_NOTE = 500
 
 
 class AppointmentKind(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
 
 
 class AppointmentStatus(models.TextChoices):

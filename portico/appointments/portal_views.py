@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from portico.appointments.actions import cancel_appointment_as_client
@@ -68,9 +69,11 @@ def cancel(http_request: HttpRequest, appointment_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your appointment of "
-                f"{day_and_time_with_zone(request.practice, appointment.starts_at)} is cancelled. "
-                f"{request.practice.name} has been told.",
+                gettext("Your appointment of %(when)s is cancelled. %(practice)s has been told.")
+                % {
+                    "when": day_and_time_with_zone(request.practice, appointment.starts_at),
+                    "practice": request.practice.name,
+                },
             )
             return redirect("portal_appointments:list")
     context = {

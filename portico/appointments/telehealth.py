@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext
 
 from portico.appointments.models import Appointment, AppointmentSettings, AppointmentStatus
 from portico.appointments.rooms import room_for, rooms_of
@@ -122,10 +124,16 @@ def _url(name: str, *args: object) -> str:
 
 def call_the_practice(practice: Practice) -> str:
     if practice.phone:
-        return f"Call {practice.name} at {practice.phone}."
+        return gettext("Call %(practice)s at %(phone)s.") % {
+            "practice": practice.name,
+            "phone": practice.phone,
+        }
     if practice.email:
-        return f"Email {practice.name} at {practice.email}."
-    return f"Please contact {practice.name}."
+        return gettext("Email %(practice)s at %(email)s.") % {
+            "practice": practice.name,
+            "email": practice.email,
+        }
+    return gettext("Please contact %(practice)s.") % {"practice": practice.name}
 
 
 def _opens_text(practice: Practice, opens_at: datetime, now: datetime) -> str:
@@ -133,8 +141,18 @@ def _opens_text(practice: Practice, opens_at: datetime, now: datetime) -> str:
     day = local(practice, opens_at)
     when = clock(practice, opens_at)
     if day.date() != local(practice, now).date():
-        when += f" on {day:%A}, {day:%B} {day.day}"
-    return f"You can join from {when} ({minutes} minutes before)."
+        # "Sunday, November 22" / "domingo 22 de noviembre"
+        on_day = dateformat.format(day, gettext("l, F j"))
+        when = gettext("%(time)s on %(day)s") % {"time": when, "day": on_day}
+    return gettext("You can join from %(when)s (%(minutes)s minutes before).") % {
+        "when": when,
+        "minutes": minutes,
+    }
+
+
+def _then(reason: str, call: str) -> str:
+    """A reason, then how to reach the practice: two sentences."""
+    return f"{reason} {call}"
 
 
 def _person(access: PortalAccess) -> str:
@@ -197,7 +215,7 @@ def _before_anyone(appointment: Appointment, facts: TelehealthFacts, now: dateti
         return JoinState(
             False,
             Blocked.FEATURE_OFF,
-            reason=f"Video sessions are not available in the portal. {call}",
+            reason=_then(gettext("Video sessions are not available in the portal."), call),
             staff_reason="Telehealth is off for the portal: nobody can join from it.",
             fix=Fix("Turn on telehealth", _url("practices:settings"), Can.MANAGE_SETTINGS, "get"),
         )
@@ -207,15 +225,19 @@ def _before_anyone(appointment: Appointment, facts: TelehealthFacts, now: dateti
             False,
             Blocked.NOT_BOOKED,
             reason=(
-                "This appointment is cancelled."
+                gettext("This appointment is cancelled.")
                 if cancelled
-                else f"You can join once {facts.practice.name} confirms this appointment."
+                else gettext("You can join once %(practice)s confirms this appointment.")
+                % {"practice": facts.practice.name}
             ),
             staff_reason="Cancelled." if cancelled else "Not confirmed yet.",
         )
     if _minute(now) > _minute(appointment.ends_at):
         return JoinState(
-            False, Blocked.OVER, reason="This appointment is over.", staff_reason="Over."
+            False,
+            Blocked.OVER,
+            reason=gettext("This appointment is over."),
+            staff_reason="Over.",
         )
     return JoinState(True)
 
@@ -239,7 +261,11 @@ def join_state(
     call = call_the_practice(facts.practice)
     who = _person(access)
     if access.client_id != appointment.client_id:
-        return JoinState(False, Blocked.ACCESS_OFF, reason=f"This is not your appointment. {call}")
+        return JoinState(
+            False,
+            Blocked.ACCESS_OFF,
+            reason=_then(gettext("This is not your appointment."), call),
+        )
     contact = access.contact
     if (
         not access.enabled
@@ -249,7 +275,7 @@ def join_state(
         return JoinState(
             False,
             Blocked.ACCESS_OFF,
-            reason=f"Your portal access is turned off. {call}",
+            reason=_then(gettext("Your portal access is turned off."), call),
             staff_reason=f"{who}'s portal access is off: they cannot join.",
             fix=_access_fix(access) if access.ended_at is None else None,
         )
@@ -257,7 +283,7 @@ def join_state(
         return JoinState(
             False,
             Blocked.NO_ACCOUNT,
-            reason=f"Set up your portal account first. {call}",
+            reason=_then(gettext("Set up your portal account first."), call),
             staff_reason=f"{who} has not set up a portal account yet.",
             fix=Fix(
                 "Send the invitation",
@@ -273,8 +299,9 @@ def join_state(
         return JoinState(
             False,
             Blocked.CONSENT,
-            reason=(
-                "Your practice needs your consent for video sessions before you can join. " + call
+            reason=_then(
+                gettext("Your practice needs your consent for video sessions before you can join."),
+                call,
             ),
             staff_reason=f"No telehealth consent recorded for {who}: they cannot join.",
             fix=_consent_fix(access),
@@ -285,7 +312,7 @@ def join_state(
         return JoinState(
             False,
             Blocked.NO_ROOM,
-            reason=f"The video room for this appointment is not ready yet. {call}",
+            reason=_then(gettext("The video room for this appointment is not ready yet."), call),
             staff_reason=(
                 f"No video room address for {clinician} or the practice "
                 "(a clinician can set their own under My video room)."

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portico.appointments.telehealth import join_state
 from portico.audit.actor import Actor
@@ -30,9 +30,11 @@ def join_video_appointment(appointment: Appointment, *, access: PortalAccess, by
     state = join_state(appointment, access, now)
     if not state.can_join:
         raise ValidationError(state.reason)
+    with translation.override("en"):  # the audit log reads the same whoever acted
+        when = day_and_time_with_zone(appointment.practice, appointment.starts_at)
     details = {
         "appointment": str(appointment.public_id),
-        "when": day_and_time_with_zone(appointment.practice, appointment.starts_at),
+        "when": when,
         "person": access.contact.full_name if access.contact else appointment.client.full_name,
         "side": "contact" if access.contact else "client",
     }

@@ -143,9 +143,24 @@ class Action(StrEnum):
     FILE_VIEWED = "files.viewed"
     FILE_DOWNLOADED = "files.downloaded"
     # --- access problems (portico.problems) ---
+    EXPIRED_RESEND_STARTED = "problems.expired_resend.started"
+    ACCESS_SUMMARY_SENT = "problems.summary.sent"
     # --- languages (client language, email overrides per language) ---
+    LANGUAGE_CHANGED = "language.changed"
     # --- the practice's brand (logo, accent colour) ---
+    BRAND_LOGO_CHANGED = "practice.brand.logo_changed"
+    BRAND_LOGO_REMOVED = "practice.brand.logo_removed"
+    BRAND_ACCENT_CHANGED = "practice.brand.accent_changed"
     # --- two-factor sign-in and re-authentication (portico.twofactor) ---
+    SECOND_STEP_ASKED = "signin.second_step.asked"
+    SECOND_FACTOR_FAILED = "signin.second_factor.failed"
+    AUTHENTICATOR_APP_ADDED = "signin.app.added"
+    AUTHENTICATOR_APP_REMOVED = "signin.app.removed"
+    RECOVERY_CODES_CREATED = "signin.recovery_codes.created"
+    TWO_FACTOR_RESET = "signin.two_factor.reset"
+    REAUTHENTICATED = "signin.reauthenticated"
+    PASSKEY_ADDED = "twofactor.passkey.added"
+    PASSKEY_REMOVED = "twofactor.passkey.removed"
 
 
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
@@ -507,7 +522,47 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
         f"File downloaded: {_d(e, 'purpose', 'a file').replace('_', ' ')}"
     ),
     # --- access problems (portico.problems) ---
+    Action.EXPIRED_RESEND_STARTED: lambda e: (
+        f"New invitations started for {_d(e, 'clients', 'the')} clients whose invitation "
+        "expired (Access problems)"
+    ),
+    Action.ACCESS_SUMMARY_SENT: lambda e: (
+        f"Weekly access summary emailed to {_d(e, 'recipients', 'the')} owners and "
+        f"administrators: {_d(e, 'count', 'some')} people could not sign in"
+    ),
     # --- languages (client language, email overrides per language) ---
+    Action.LANGUAGE_CHANGED: lambda e: (
+        f"Language changed from {_d(e, 'previous', '?')} to {_d(e, 'language', '?')}"
+        f" for {_d(e, 'person', 'the client')}"
+        + (" in the portal" if _d(e, "where") == "portal" else "")
+    ),
     # --- the practice's brand (logo, accent colour) ---
+    Action.BRAND_LOGO_CHANGED: lambda e: (
+        f"Logo {'replaced' if _d(e, 'replaced') == 'True' else 'added'}: "
+        f"{_d(e, 'format', 'an image')}, {_d(e, 'size_kb', '?')} KB"
+    ),
+    Action.BRAND_LOGO_REMOVED: lambda e: "Logo removed",
+    Action.BRAND_ACCENT_CHANGED: lambda e: (
+        f"Accent colour changed from {_d(e, 'old') or 'Portico’s own'} "
+        f"to {_d(e, 'new') or 'Portico’s own'}"
+    ),
     # --- two-factor sign-in and re-authentication (portico.twofactor) ---
+    Action.SECOND_STEP_ASKED: lambda e: f"Password accepted, second step asked: {_who(e)}",
+    Action.SECOND_FACTOR_FAILED: lambda e: (
+        f"Sign-in failed for {_who(e)}: wrong {_d(e, 'method', 'code').replace('_', ' ')}"
+    ),
+    Action.AUTHENTICATOR_APP_ADDED: lambda e: f"Authenticator app set up: {_who(e)}",
+    Action.AUTHENTICATOR_APP_REMOVED: lambda e: f"Authenticator app removed: {_who(e)}",
+    Action.RECOVERY_CODES_CREATED: lambda e: f"New recovery codes made: {_who(e)}",
+    Action.TWO_FACTOR_RESET: lambda e: (
+        f"Two-step sign-in reset for {_who(e)}"
+        + (
+            f" (identity checked: {_d(e, 'verified_by').replace('_', ' ')})"
+            if _d(e, "verified_by")
+            else ""
+        )
+    ),
+    Action.REAUTHENTICATED: lambda e: f"Confirmed it was them (re-authentication): {_who(e)}",
+    Action.PASSKEY_ADDED: lambda e: f"Passkey “{_d(e, 'name', 'unnamed')}” added",
+    Action.PASSKEY_REMOVED: lambda e: f"Passkey “{_d(e, 'name', 'unnamed')}” removed",
 }

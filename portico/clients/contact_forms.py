@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from portico.clients.contact_actions import CONSENT_KINDS, NEEDS_EMAIL
@@ -54,6 +55,13 @@ class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
         required=False,
         initial=True,
         help_text="Off: no notification emails (new messages, reminders) go to this person.",
+    )
+    language = forms.ChoiceField(
+        label="Language",
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,  # left out (the API): unchanged
+        help_text="The language of this person's portal and emails. They can change it.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

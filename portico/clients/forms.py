@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from portico.clients.actions import DETAIL_FIELDS
@@ -205,6 +206,14 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
         label="Email notifications enabled",
         help_text="Off: no notification emails (new messages, reminders) go to the client.",
     )
+    # The client's portal pages and emails (portico.portal.language); staff pages stay English.
+    language = forms.ChoiceField(
+        label="Language",
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,  # left out (the API): unchanged
+        help_text="The language of the client's portal and emails. The client can change it.",
+    )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,7 +234,10 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
         return clean_phone(str(self.cleaned_data.get("phone", "")))
 
     def details(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in (*DETAIL_FIELDS, PORTAL_FIELD)}
+        language = self.cleaned_data.get("language")
+        return {name: self.cleaned_data[name] for name in (*DETAIL_FIELDS, PORTAL_FIELD)} | (
+            {"language": language} if language else {}
+        )
 
 
 class AddClientForm(EmailHintMixin, ClientDetailsForm):

@@ -162,6 +162,7 @@ def personal_information(request: SignedInRequest, public_id: str) -> HttpRespon
     fields = (*actions.DETAIL_FIELDS, *actions.PROFILE_FIELDS)
     initial = {name: getattr(client, name) for name in fields}
     initial["portal_access_enabled"] = access_is_on(client)
+    initial["language"] = client.language
     form = PersonalInformationForm(
         request.POST or None, initial=initial, today=practice_today(request.practice)
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portico.access.models import PortalAccess
 from portico.audit.actor import Actor
@@ -27,7 +28,7 @@ from portico.mail.models import EmailKind
 from portico.portal.features import feature_on
 from portico.practices.models import PortalFeature, Practice
 
-REQUEST_GONE = "This request was cancelled or already answered."
+REQUEST_GONE = _("This request was cancelled or already answered.")
 
 
 @dataclass(frozen=True)

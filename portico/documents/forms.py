@@ -7,15 +7,20 @@ of documents, not photos.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.documents.models import TITLE_LIMIT, Category
 from portico.files.kinds import JPEG, PDF, PNG, FileKind, kinds_in_words
 from portico.files.uploads import MB, CheckedUpload, check_upload, sanitize_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCUMENT_LIMIT = 20 * MB
 SHARE_KINDS: tuple[FileKind, ...] = (PDF,)
@@ -30,23 +35,29 @@ def check_document(uploaded: UploadedFile[bytes], *, kinds: tuple[FileKind, ...]
         return check_upload(uploaded, kinds=kinds, max_bytes=DOCUMENT_LIMIT)
     except ValidationError as exc:
         if exc.code == "too_big":
-            message = f"{name} is larger than the limit of 20 MB. Choose a smaller file."
+            message = gettext("%(name)s is larger than the limit of 20 MB. Choose a smaller file.")
         elif exc.code == "empty":
-            message = f"{name} is empty. Choose the file again."
+            message = gettext("%(name)s is empty. Choose the file again.")
         else:
-            message = (
-                f"{name} is not a {allowed} file (we check what is inside, not the name). "
-                f"Choose a {allowed} file."
+            message = gettext(
+                "%(name)s is not a %(kinds)s file (we check what is inside, not the name). "
+                "Choose a %(kinds)s file."
             )
+        message %= {"name": name, "kinds": allowed}
         raise ValidationError(message, code=exc.code) from None
 
 
-def _file_field(label: str, kinds: tuple[FileKind, ...], accept: str) -> forms.FileField:
+def _file_help(kinds: tuple[FileKind, ...]) -> str:
+    """ "PDF, JPEG or PNG, up to 20 MB." in the language of the request."""
+    return gettext("%(kinds)s, up to 20 MB.") % {"kinds": kinds_in_words(kinds)}
+
+
+def _file_field(label: StrOrPromise, accept: str) -> forms.FileField:
+    """The help text (kinds and limit) is set by each form when it is made."""
     return forms.FileField(
         label=label,
-        help_text=f"{kinds_in_words(kinds)}, up to 20 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": accept}),
-        error_messages={"required": "Choose a file to upload."},
+        error_messages={"required": _("Choose a file to upload.")},
     )
 
 
@@ -62,11 +73,12 @@ class ShareForm(forms.Form):
         help_text="Shown to staff and to the client in the portal; never put in emails.",
         error_messages={"required": "Give the document a title, such as “Statement for March”."},
     )
-    file = _file_field("PDF file", SHARE_KINDS, "application/pdf,.pdf")
+    file = _file_field("PDF file", "application/pdf,.pdf")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "share_%s")  # the request form on the same page has a title
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help(SHARE_KINDS)
 
     def clean_title(self) -> str:
         return " ".join(str(self.cleaned_data.get("title") or "").split())
@@ -99,13 +111,14 @@ class RequestForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = _file_field(
-        "Your document", UPLOAD_KINDS, "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+        _("Your document"), "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
     )
 
     def __init__(self, *args: Any, prefix_id: str = "", **kwargs: Any) -> None:
         if prefix_id:
             kwargs.setdefault("auto_id", f"id_{prefix_id}_%s")
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help(UPLOAD_KINDS)
 
     def clean_file(self) -> CheckedUpload:
         return check_document(self.cleaned_data["file"], kinds=UPLOAD_KINDS)

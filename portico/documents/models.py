@@ -19,16 +19,17 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 TITLE_LIMIT = 120
 
 
 class Category(models.TextChoices):
-    STATEMENT = "statement", "Statement"
-    RECEIPT = "receipt", "Receipt"
-    SIGNED_FORM = "signed_form", "Signed form"
-    LETTER = "letter", "Letter"
-    OTHER = "other", "Other"
+    STATEMENT = "statement", _("Statement")
+    RECEIPT = "receipt", _("Receipt")
+    SIGNED_FORM = "signed_form", _("Signed form")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other")
 
 
 class Document(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portico.documents.queries import counts_for
 from portico.practices.models import PortalFeature
@@ -45,7 +46,12 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                 feature=PortalFeature.DOCUMENTS,
                 rank=UPLOAD_RANK,
                 count=asked,
-                portal_text=f"Upload {asked} requested document{_plural(asked)}",
+                portal_text=ngettext(
+                    "Upload %(count)d requested document",
+                    "Upload %(count)d requested documents",
+                    asked,
+                )
+                % {"count": asked},
                 staff_text=f"{asked} requested document{_plural(asked)} not uploaded yet",
                 url=url,
             )
@@ -56,7 +62,10 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                 feature=PortalFeature.DOCUMENTS,
                 rank=OPEN_RANK,
                 count=new,
-                portal_text=f"Open {new} new document{_plural(new)}",
+                portal_text=ngettext(
+                    "Open %(count)d new document", "Open %(count)d new documents", new
+                )
+                % {"count": new},
                 staff_text=f"{new} shared document{_plural(new)} not opened yet",
                 url=url,
             )

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.audit.actor import Actor
@@ -101,7 +102,9 @@ def upload(http_request: HttpRequest, request_id: str) -> HttpResponse:
             form.add_error("file", exc)
         else:
             messages.success(
-                request, f"Thank you. {request.practice.name} can see your document now."
+                request,
+                gettext("Thank you. %(practice)s can see your document now.")
+                % {"practice": request.practice.name},
             )
             return redirect("portal_documents:list")
     return _page(request, access, failed=(str(asked.public_id), form))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -55,4 +57,4 @@ def kinds_in_words(kinds: tuple[FileKind, ...]) -> str:
     labels = list(dict.fromkeys(kind.label for kind in kinds))
     if len(labels) == 1:
         return labels[0]
-    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}

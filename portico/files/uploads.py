@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from portico.files.kinds import HEAD_BYTES, FileKind, detect_kind, kinds_in_words
 
@@ -51,7 +53,9 @@ def sanitize_name(raw: str | None, *, fallback: str = "upload") -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / MB:.1f}".removesuffix(".0")
+    """ "11.2" (or "11,2" in Spanish); "10", not "10.0"."""
+    tenths = round(size / MB, 1)
+    return number_format(tenths, decimal_pos=0 if tenths == int(tenths) else 1)
 
 
 def check_upload(
@@ -62,23 +66,33 @@ def check_upload(
     size = uploaded.size or 0
     if size > max_bytes:
         raise ValidationError(
-            f"{name} is {_megabytes(size)} MB; the limit is {_megabytes(max_bytes)} MB. "
-            "Choose a smaller photo (or take it again at a lower resolution).",
+            gettext(
+                "%(name)s is %(size)s MB; the limit is %(limit)s MB. "
+                "Choose a smaller photo (or take it again at a lower resolution)."
+            )
+            % {"name": name, "size": _megabytes(size), "limit": _megabytes(max_bytes)},
             code="too_big",
         )
     uploaded.seek(0)
     data = uploaded.read(max_bytes + 1)
     if len(data) > max_bytes:  # the size the browser sent was not the real one
         raise ValidationError(
-            f"{name} is larger than the limit of {_megabytes(max_bytes)} MB.", code="too_big"
+            gettext("%(name)s is larger than the limit of %(limit)s MB.")
+            % {"name": name, "limit": _megabytes(max_bytes)},
+            code="too_big",
         )
     if not data:
-        raise ValidationError(f"{name} is empty. Choose the photo again.", code="empty")
+        raise ValidationError(
+            gettext("%(name)s is empty. Choose the photo again.") % {"name": name}, code="empty"
+        )
     kind = detect_kind(data[:HEAD_BYTES])
     if kind is None or kind not in kinds:
         raise ValidationError(
-            f"{name} is not a {kinds_in_words(kinds)} file. Upload a photo in one of those "
-            "formats (phones save photos as JPEG or HEIC).",
+            gettext(
+                "%(name)s is not a %(kinds)s file. Upload a photo in one of those "
+                "formats (phones save photos as JPEG or HEIC)."
+            )
+            % {"name": name, "kinds": kinds_in_words(kinds)},
             code="wrong_kind",
         )
     return CheckedUpload(data=data, kind=kind, name=name, sha256=hashlib.sha256(data).hexdigest())

@@ -15,6 +15,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.intake.models import Question, QuestionKind
 
@@ -24,21 +27,25 @@ SIGNATURE_NAME_MAX = 200
 NUMBER_LIMIT = Decimal("999999999")
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def field_name(question: Question) -> str:
     return f"q{question.pk}"
 
 
-def _too_long(limit: int) -> dict[str, str]:
-    return {"max_length": f"Keep this under {limit} characters (it has %(show_value)d)."}
+# Django fills in limit_value and show_value when it shows the message.
+TOO_LONG = _("Keep this under %(limit_value)d characters (it has %(show_value)d).")
+
+
+def _too_long() -> dict[str, Any]:
+    return {"max_length": TOO_LONG}
 
 
 def _text(question: Question, *, required: bool, limit: int, long: bool) -> forms.Field:
     widget: forms.Widget = forms.Textarea(attrs={"rows": 6}) if long else forms.TextInput()
     return forms.CharField(
-        max_length=limit, required=required, widget=widget, error_messages=_too_long(limit)
+        max_length=limit, required=required, widget=widget, error_messages=_too_long()
     )
 
 
@@ -46,7 +53,7 @@ class _DateField(forms.DateField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value and not (EARLIEST_DATE <= value <= LATEST_DATE):
-            raise ValidationError("Enter a date between 1900 and 2100.", code="out_of_range")
+            raise ValidationError(_("Enter a date between 1900 and 2100."), code="out_of_range")
 
 
 def _field_for(question: Question, *, required: bool) -> forms.Field:
@@ -60,28 +67,28 @@ def _field_for(question: Question, *, required: bool) -> forms.Field:
             choices=[(c, c) for c in question.choices],
             required=required,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose one of the options listed."},
+            error_messages={"invalid_choice": _("Choose one of the options listed.")},
         )
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return forms.MultipleChoiceField(
             choices=[(c, c) for c in question.choices],
             required=required,
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"invalid_choice": "Choose among the options listed."},
+            error_messages={"invalid_choice": _("Choose among the options listed.")},
         )
     if kind == QuestionKind.DATE:
         return _DateField(
             required=required,
             input_formats=["%Y-%m-%d", "%m/%d/%Y"],
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": "Enter a date as MM/DD/YYYY, for example 04/12/1990."},
+            error_messages={"invalid": _("Enter a date as MM/DD/YYYY, for example 04/12/1990.")},
         )
     if kind == QuestionKind.YES_NO:
         return forms.ChoiceField(
             choices=YES_NO,
             required=required,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose Yes or No."},
+            error_messages={"invalid_choice": _("Choose Yes or No.")},
         )
     if kind == QuestionKind.NUMBER:
         return forms.DecimalField(
@@ -91,10 +98,10 @@ def _field_for(question: Question, *, required: bool) -> forms.Field:
             max_value=NUMBER_LIMIT,
             widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             error_messages={
-                "invalid": "Enter a number, for example 3 or 2.5.",
-                "max_value": "Enter a number under one billion.",
-                "min_value": "Enter a number above minus one billion.",
-                "max_decimal_places": "Use at most 4 digits after the decimal point.",
+                "invalid": _("Enter a number, for example 3 or 2.5."),
+                "max_value": _("Enter a number under one billion."),
+                "min_value": _("Enter a number above minus one billion."),
+                "max_decimal_places": _("Use at most 4 digits after the decimal point."),
             },
         )
     raise ValueError(f"No field for question kind {kind!r}")
@@ -116,24 +123,28 @@ class AnswersForm(forms.Form):
             name = field_name(question)
             if question.kind == QuestionKind.SIGNATURE:
                 self.fields[f"{name}_name"] = forms.CharField(
-                    label="Type your full name",
+                    label=_("Type your full name"),
                     max_length=SIGNATURE_NAME_MAX,
                     required=required,
                     error_messages={
-                        **_too_long(SIGNATURE_NAME_MAX),
-                        "required": "Type your full name to sign.",
+                        **_too_long(),
+                        "required": _("Type your full name to sign."),
                     },
                 )
                 self.fields[f"{name}_agree"] = forms.BooleanField(
-                    label="I agree",
+                    label=_("I agree"),
                     required=required,
-                    error_messages={"required": "Tick “I agree” to sign."},
+                    error_messages={"required": _("Tick “I agree” to sign.")},
                 )
                 continue
             field = _field_for(question, required=required)
-            field.label = question.label if question.required else f"{question.label} (optional)"
+            field.label = (
+                question.label
+                if question.required
+                else _("%(question)s (optional)") % {"question": question.label}
+            )
             field.help_text = question.help_text
-            field.error_messages["required"] = "Please answer this question."
+            field.error_messages["required"] = _("Please answer this question.")
             self.fields[name] = field
 
     def clean(self) -> dict[str, Any]:
@@ -144,7 +155,7 @@ class AnswersForm(forms.Form):
             name = field_name(question)
             typed, agreed = cleaned.get(f"{name}_name"), cleaned.get(f"{name}_agree")
             if agreed and not typed and f"{name}_name" not in self.errors:
-                self.add_error(f"{name}_name", "Type your full name to sign.")
+                self.add_error(f"{name}_name", _("Type your full name to sign."))
         return cleaned
 
     def items(self) -> list[FormItem]:
@@ -236,10 +247,11 @@ def shown_answers(questions: list[Question], answers: dict[str, Any]) -> list[Sh
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         elif question.kind == QuestionKind.YES_NO:
-            text = dict(YES_NO).get(str(value), str(value))
+            text = str(dict(YES_NO).get(str(value), str(value)))
         elif question.kind == QuestionKind.DATE:
             try:
-                text = date.fromisoformat(str(value)).strftime("%m/%d/%Y")
+                # "04/12/1990"; Spanish "12 de abril de 1990" (no day/month doubt)
+                text = dateformat.format(date.fromisoformat(str(value)), gettext("m/d/Y"))
             except ValueError:
                 text = str(value)
         else:

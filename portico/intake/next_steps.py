@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portico.intake.queries import outstanding
 from portico.practices.models import PortalFeature
@@ -29,7 +30,8 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
             feature=PortalFeature.FORMS,
             rank=10,
             count=count,
-            portal_text=f"Complete {forms}",
+            portal_text=ngettext("Complete %(count)d form", "Complete %(count)d forms", count)
+            % {"count": count},
             staff_text=f"{forms} not submitted yet",
             url=reverse("portal_forms:fill", args=[waiting[0]]),
         )

@@ -12,6 +12,7 @@ from typing import cast
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portico.access.models import PortalAccess
@@ -64,9 +65,15 @@ def fill(request: SignedInRequest, assignment_id: str) -> HttpResponse:
     if not answers_form.is_valid():
         messages.error(
             request,
-            "Some answers need a change (marked below). Nothing was "
-            + ("sent" if submitting else "saved")
-            + " yet; what you typed is still here.",
+            gettext(
+                "Some answers need a change (marked below). Nothing was sent yet; "
+                "what you typed is still here."
+            )
+            if submitting
+            else gettext(
+                "Some answers need a change (marked below). Nothing was saved yet; "
+                "what you typed is still here."
+            ),
         )
         return _fill_page(request, assignment, answers_form)
     by = Actor.from_request(request)
@@ -74,7 +81,10 @@ def fill(request: SignedInRequest, assignment_id: str) -> HttpResponse:
         if actions.save_draft(assignment, access=grant, by=by, answers=answers_form.answers()):
             messages.success(
                 request,
-                "Your answers are saved. You can come back to finish, on this device or another.",
+                gettext(
+                    "Your answers are saved. You can come back to finish, "
+                    "on this device or another."
+                ),
             )
         else:
             _already_submitted(request, assignment)
@@ -89,13 +99,27 @@ def fill(request: SignedInRequest, assignment_id: str) -> HttpResponse:
 
 
 def _after_submit(request: SignedInRequest, assignment: Assignment) -> HttpResponse:
-    thanks = f"Thank you: “{assignment.form.title}” was sent to {request.practice.name}."
+    sent = {"title": assignment.form.title, "practice": request.practice.name}
     remaining = outstanding(assignment.client)
     if remaining:
         left = len(remaining)
-        messages.success(request, f"{thanks} {left} more form{'s' if left > 1 else ''} to go.")
+        messages.success(
+            request,
+            ngettext(
+                "Thank you: “%(title)s” was sent to %(practice)s. %(count)d more form to go.",
+                "Thank you: “%(title)s” was sent to %(practice)s. %(count)d more forms to go.",
+                left,
+            )
+            % {**sent, "count": left},
+        )
         return redirect("portal_forms:fill", remaining[0])
-    messages.success(request, f"{thanks} You have no more forms to fill in.")
+    messages.success(
+        request,
+        gettext(
+            "Thank you: “%(title)s” was sent to %(practice)s. You have no more forms to fill in."
+        )
+        % sent,
+    )
     return redirect("portal_forms:list")
 
 
@@ -108,7 +132,10 @@ def _already_submitted(request: SignedInRequest, assignment: Assignment) -> None
     )
     messages.info(
         request,
-        f"This form was already submitted{f' ({when})' if when else ''}; it was recorded once.",
+        gettext("This form was already submitted (%(when)s); it was recorded once.")
+        % {"when": when}
+        if when
+        else gettext("This form was already submitted; it was recorded once."),
     )
 
 

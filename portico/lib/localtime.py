@@ -2,6 +2,10 @@
 
 Every page, email and message that shows a moment goes through here, so a
 practice in Denver never sees New York's clock and "3:05 PM" is written one way.
+
+Each language has its usual form, chosen by the active language (the page's or the
+email's): English "Tuesday, December 1 at 2:00 PM"; Spanish "martes, 1 de diciembre,
+2:00 p. m." (day before month, lowercase names, "p. m.").
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import zoneinfo
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 
 if TYPE_CHECKING:
     from portico.practices.models import Practice
@@ -29,17 +34,34 @@ def practice_today(practice: Practice) -> date:
     return timezone.localdate(timezone=practice_zone(practice))
 
 
+def _spanish() -> bool:
+    return (translation.get_language() or "en").startswith("es")
+
+
 def clock(practice: Practice, moment: datetime) -> str:
-    """ "3:05 PM" """
+    """ "3:05 PM"; Spanish "3:05 p. m." """
     moment = local(practice, moment)
     hour = moment.hour % 12 or 12
+    if _spanish():
+        return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def day_and_time(practice: Practice, moment: datetime) -> str:
-    """ "Sunday, November 22 at 3:05 PM" """
+    """ "Sunday, November 22 at 3:05 PM"; Spanish "domingo, 22 de noviembre, 3:05 p. m." """
     day = local(practice, moment)
+    if _spanish():
+        return f"{WEEKDAYS[day.weekday()]}, {long_date(day)}, {clock(practice, moment)}"
     return f"{day:%A}, {day:%B} {day.day} at {clock(practice, moment)}"
+
+
+def long_date(day: date, *, year: bool = False) -> str:
+    """ "November 22" ("November 22, 2026"); Spanish "22 de noviembre" ("… de 2026")."""
+    if _spanish():
+        text = f"{day.day} de {MONTHS[day.month]}"
+        return f"{text} de {day.year}" if year else text
+    text = f"{day:%B} {day.day}"
+    return f"{text}, {day.year}" if year else text
 
 
 def day_and_time_with_zone(practice: Practice, moment: datetime) -> str:
@@ -48,8 +70,10 @@ def day_and_time_with_zone(practice: Practice, moment: datetime) -> str:
 
 
 def short_day_and_time(practice: Practice, moment: datetime) -> str:
-    """ "Nov 22 at 3:05 PM" """
+    """ "Nov 22 at 3:05 PM"; Spanish "22 nov., 3:05 p. m." """
     day = local(practice, moment)
+    if _spanish():
+        return f"{day.day} {MONTHS_3[day.month]}., {clock(practice, moment)}"
     return f"{day:%b} {day.day} at {clock(practice, moment)}"
 
 

@@ -38,9 +38,16 @@ def template_problems(
 
 @transaction.atomic
 def save_template_override(
-    practice: Practice, *, kind: str, subject: str, body_text: str, by: Actor
+    practice: Practice,
+    *,
+    kind: str,
+    subject: str,
+    body_text: str,
+    by: Actor,
+    language: str = "en",
 ) -> EmailTemplateOverride:
-    """Save the practice's own subject and body for ``kind``.
+    """Save the practice's own subject and body for ``kind`` in ``language`` (the emails
+    to people who read that language; the other languages keep their own text).
 
     Raises InvalidTemplate (with where and why) and saves nothing when they are not valid.
     """
@@ -52,6 +59,7 @@ def save_template_override(
     override, created = EmailTemplateOverride.objects.update_or_create(
         practice=practice,
         kind=kind,
+        language=language,
         defaults={
             "subject": subject,
             "body_text": body_text,
@@ -63,33 +71,44 @@ def save_template_override(
         Action.MAIL_TEMPLATE_CHANGED,
         practice=practice,
         actor=by,
-        details={"kind": kind, "change": "customised" if created else "edited"},
+        details={
+            "kind": kind,
+            "change": "customised" if created else "edited",
+            "language": language,
+        },
     )
     return override
 
 
 @transaction.atomic
-def reset_template_override(practice: Practice, *, kind: str, by: Actor) -> bool:
-    """Go back to Portico's default for ``kind``. False if the practice had not customised it."""
-    deleted, _ = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).delete()
+def reset_template_override(
+    practice: Practice, *, kind: str, by: Actor, language: str = "en"
+) -> bool:
+    """Go back to Portico's default for ``kind`` in ``language``. False if the practice had
+    not customised it in that language."""
+    deleted, _ = EmailTemplateOverride.objects.filter(
+        practice=practice, kind=kind, language=language
+    ).delete()
     if deleted:
         record(
             Action.MAIL_TEMPLATE_CHANGED,
             practice=practice,
             actor=by,
-            details={"kind": kind, "change": "restored default"},
+            details={"kind": kind, "change": "restored default", "language": language},
         )
     return bool(deleted)
 
 
 @transaction.atomic
-def send_test_email(practice: Practice, *, kind: str, to: str, by: Actor) -> OutboundEmail:
+def send_test_email(
+    practice: Practice, *, kind: str, to: str, by: Actor, language: str = "en"
+) -> OutboundEmail:
     """Queue ``kind`` as the practice sends it now, filled with sample values, to ``to``.
 
     It goes through the outbox like any email (kind "test"), so it also shows
     whether email reaches the staff member at all. The sample link leads nowhere.
     """
-    rendered = preview_email(practice, kind)
+    rendered = preview_email(practice, kind, language=language)
     rendered = replace(rendered, subject=f"Test: {rendered.subject}"[:300])
     email = queue_email(
         practice=practice, kind=EmailKind.TEST, to=to, context={}, rendered=rendered
@@ -98,6 +117,6 @@ def send_test_email(practice: Practice, *, kind: str, to: str, by: Actor) -> Out
         Action.MAIL_TEST_SENT,
         practice=practice,
         actor=by,
-        details={"kind": kind, "email": email.message_id},
+        details={"kind": kind, "email": email.message_id, "language": language},
     )
     return email

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from portico.mail.language import Recipient, recipient_languages
 from portico.mail.models import EmailKind, EmailStatus, OutboundEmail
 from portico.mail.rendering import RenderedEmail, render_email, render_emails
 
@@ -59,6 +60,7 @@ def queue_email(
     client: Client | None = None,
     link: AccessLink | None = None,
     rendered: RenderedEmail | None = None,
+    language: str | None = None,
 ) -> OutboundEmail:
     """Render and queue one email. Call inside the transaction of the change that causes it.
 
@@ -66,13 +68,20 @@ def queue_email(
     link_expires (aware datetime), practice_phone, practice_email and username;
     anything else is ignored by the renderer, so no record can leak into an email.
     ``rendered`` (test emails only) is sent as given instead of rendering ``kind``.
+
+    The email is written in the recipient's language (``language``, else the language
+    of the person the link is for, or of the client or contact at ``to``: see
+    ``portico.mail.language``). It is rendered here, at queue time, so the worker
+    sends exactly these bytes and needs no language of its own.
     """
     if not connection.in_atomic_block:
         raise RuntimeError(
             "queue_email() must run inside the transaction of the change that causes the email."
         )
     if rendered is None:
-        rendered = render_email(practice, kind, context)
+        if language is None:
+            language = recipient_languages(kind, [Recipient(to, client, link)])[0]
+        rendered = render_email(practice, kind, context, language=language)
     email = _outbound_email(practice, kind, to, rendered, client=client, link=link)
     email.save(force_insert=True)
     ensure_delivery_task()
@@ -87,6 +96,7 @@ class EmailToQueue:
     context: dict[str, Any]
     client: Client | None = None
     link: AccessLink | None = None
+    language: str | None = None  # None: the recipient's (``portico.mail.language``)
 
 
 def queue_emails(
@@ -110,7 +120,11 @@ def queue_emails(
     if not emails:
         return []
     if rendered is None:
-        rendered = render_emails(practice, kind, [email.context for email in emails])
+        found = recipient_languages(kind, [Recipient(e.to, e.client, e.link) for e in emails])
+        languages = [e.language or lang for e, lang in zip(emails, found, strict=True)]
+        rendered = render_emails(
+            practice, kind, [email.context for email in emails], languages=languages
+        )
     rows = OutboundEmail.objects.bulk_create(
         _outbound_email(practice, kind, email.to, body, client=email.client, link=email.link)
         for email, body in zip(emails, rendered, strict=True)

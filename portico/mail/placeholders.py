@@ -32,6 +32,7 @@ PLACEHOLDER_HELP: dict[str, str] = {
     "appointment_kind": "“In person” or “Video”",
     "appointment_place": "the location or room (empty when none is set)",
     "form_title": "the form's title (left empty when the form is marked sensitive)",
+    "problem_count": "how many people cannot sign in, with the word: “7 people”",
 }
 _COMMON = (
     "greeting_name",
@@ -67,6 +68,9 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
     EmailKind.DOCUMENT_WAITING: (*_COMMON, "link"),
     EmailKind.DOCUMENT_REQUESTED: (*_COMMON, "link"),
     EmailKind.TEST: (*_COMMON, "link"),
+    # Staff emails: a count and a link, never a name (portico.problems, portico.twofactor).
+    EmailKind.ACCESS_SUMMARY: (*_COMMON, "link", "problem_count"),
+    EmailKind.TWO_FACTOR_RESET: (*_COMMON, "link"),
 }
 # Kinds whose whole point is the link: a template without it is refused.
 LINK_REQUIRED = frozenset(
@@ -79,6 +83,7 @@ LINK_REQUIRED = frozenset(
         EmailKind.FORM_WAITING,
         EmailKind.DOCUMENT_WAITING,
         EmailKind.DOCUMENT_REQUESTED,
+        EmailKind.ACCESS_SUMMARY,
     }
 )
 

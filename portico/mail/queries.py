@@ -187,6 +187,24 @@ def get_mailbox_message(
         raise Http404("No such message in the local mailbox.") from None
 
 
-def template_overrides_for_practice(practice: Practice) -> dict[str, EmailTemplateOverride]:
-    """The practice's own templates by kind (kinds it has not customised are absent)."""
-    return {o.kind: o for o in EmailTemplateOverride.objects.filter(practice=practice)}
+def template_overrides_for_practice(
+    practice: Practice, language: str = "en"
+) -> dict[str, EmailTemplateOverride]:
+    """The practice's own templates in ``language`` by kind (kinds it has not customised
+    in that language are absent)."""
+    return {
+        o.kind: o
+        for o in EmailTemplateOverride.objects.filter(practice=practice, language=language)
+    }
+
+
+def template_overrides_by_language(
+    practice: Practice,
+) -> dict[str, dict[str, EmailTemplateOverride]]:
+    """The practice's own templates: kind → language → override."""
+    found: dict[str, dict[str, EmailTemplateOverride]] = {}
+    for override in EmailTemplateOverride.objects.filter(practice=practice).select_related(
+        "updated_by"
+    ):
+        found.setdefault(override.kind, {})[override.language] = override
+    return found

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from portico.lib.localtime import day_and_time_with_zone
 from portico.mail.models import EmailTemplateOverride
 from portico.mail.placeholders import AVAILABLE, render_placeholders
+from portico.practices.branding import email_brand_values
 from portico.practices.models import Practice
 
 ALLOWED_VALUES = (
@@ -38,7 +41,11 @@ ALLOWED_VALUES = (
     "appointment_kind",
     "appointment_place",
     "form_title",  # only ever passed for a form not marked sensitive (portico.intake.emails)
+    "problem_count",  # "7 people": the weekly access summary (portico.problems.summary)
 )
+
+
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,10 @@ def email_values(practice: Practice, context: Mapping[str, Any]) -> dict[str, st
         if isinstance(value, datetime):
             value = day_and_time_with_zone(practice, value)
         values[name] = str(value)
-    values.setdefault("greeting_name", "there")
+    # "Hello there," when no name is known (in the email's language).
+    values.setdefault("greeting_name", gettext("there"))
     values["client_first_name"] = values["greeting_name"]
+    values.update(email_brand_values(practice))  # the practice's logo and colour
     return values
 
 
@@ -79,28 +88,67 @@ def text_to_html(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 (every paragraph was escaped above)
 
 
-def render_email(practice: Practice, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
-    """The practice's own template for ``kind`` if it has one, else Portico's default."""
-    return render_emails(practice, kind, [context])[0]
+# Emails to staff are written in English, whatever language anyone else reads.
+STAFF_KINDS = frozenset({"staff_invite", "access_summary", "two_factor_reset", "test"})
+
+
+def email_language(kind: str, language: str | None) -> str:
+    """The language ``kind`` is written in for a recipient who reads ``language``."""
+    if kind in STAFF_KINDS or language not in LANGUAGE_CODES:
+        return settings.LANGUAGE_CODE
+    return language
+
+
+def _override(practice: Practice, kind: str, language: str) -> EmailTemplateOverride | None:
+    """The practice's text for ``kind`` in ``language`` only: never another language's."""
+    return EmailTemplateOverride.objects.filter(
+        practice=practice, kind=kind, language=language
+    ).first()
+
+
+def render_email(
+    practice: Practice, kind: str, context: Mapping[str, Any], *, language: str = "en"
+) -> RenderedEmail:
+    """The practice's own template for ``kind`` in ``language`` if it has one, else
+    Portico's default in that language."""
+    return render_emails(practice, kind, [context], languages=[language])[0]
 
 
 def render_emails(
-    practice: Practice, kind: str, contexts: Sequence[Mapping[str, Any]]
+    practice: Practice,
+    kind: str,
+    contexts: Sequence[Mapping[str, Any]],
+    *,
+    languages: Sequence[str] | None = None,
 ) -> list[RenderedEmail]:
-    """``render_email`` for many emails of one kind: the practice's template is read once."""
-    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
-    return [_render(practice, kind, override, email_values(practice, c)) for c in contexts]
+    """``render_email`` for many emails of one kind, each in its recipient's language
+    (English when ``languages`` is None): the practice's templates are read once."""
+    wanted = [email_language(kind, lang) for lang in (languages or ["en"] * len(contexts))]
+    overrides = {
+        o.language: o
+        for o in EmailTemplateOverride.objects.filter(
+            practice=practice, kind=kind, language__in=set(wanted)
+        )
+    }
+    return [
+        _render(practice, kind, overrides.get(lang), context, lang)
+        for context, lang in zip(contexts, wanted, strict=True)
+    ]
 
 
 def _render(
     practice: Practice,
     kind: str,
     override: EmailTemplateOverride | None,
-    values: Mapping[str, str],
+    context: Mapping[str, Any],
+    language: str,
 ) -> RenderedEmail:
-    if override is not None:
-        return render_override(practice, override.subject, override.body_text, values)
-    return render_default(kind, values)
+    """Render in ``language``: the values too (dates, and lazy strings callers pass)."""
+    with translation.override(language):
+        values = email_values(practice, context)
+        if override is not None:
+            return render_override(practice, override.subject, override.body_text, values)
+        return render_default(kind, values)
 
 
 # --- many emails that differ in a few plain values: render once, fill in ----------------------
@@ -140,6 +188,7 @@ def render_filled(
     *,
     holes: Sequence[Hole],
     fills: Sequence[Sequence[str]],
+    language: str = "en",
 ) -> list[RenderedEmail]:
     """``render_emails`` for emails that differ only in the values of ``holes``.
 
@@ -152,14 +201,15 @@ def render_filled(
     email by email), and a value some step would change (``Hole.fits``) is rendered
     in full for its email.
     """
-    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
+    language = email_language(kind, language)
+    override = _override(practice, kind, language)
 
     def render(values: Sequence[str]) -> RenderedEmail:
         filled = {
             name: _paste(value, holes, values, html=False) if isinstance(value, str) else value
             for name, value in context.items()
         }
-        return _render(practice, kind, override, email_values(practice, filled))
+        return _render(practice, kind, override, filled, language)
 
     mould = render([hole.marker for hole in holes])
     probe = [hole.probe for hole in holes]
@@ -196,7 +246,10 @@ def render_default(kind: str, values: Mapping[str, str]) -> RenderedEmail:
 
 
 def sample_values(practice: Practice) -> dict[str, str]:
-    """Made-up values for previews and test emails: the link is clearly not a real one."""
+    """Made-up values for previews and test emails: the link is clearly not a real one.
+
+    In the active language (dates, the appointment's kind).
+    """
     from portico.lib.urls import practice_base_url
 
     return email_values(
@@ -209,13 +262,13 @@ def sample_values(practice: Practice) -> dict[str, str]:
             "form_title": "About you",
             "calendar_link": practice_base_url(practice) + "/example-calendar-link",
             "appointment_when": timezone.now() + timedelta(days=2),
-            "appointment_kind": "In person",
+            "appointment_kind": gettext("In person"),
             "appointment_place": "Room 2",
         },
     )
 
 
-def default_template_source(practice: Practice, kind: str) -> tuple[str, str]:
+def default_template_source(practice: Practice, kind: str, language: str = "en") -> tuple[str, str]:
     """Portico's default subject and text for ``kind``, written in the placeholder language.
 
     The default Django templates are rendered with each value replaced by its own
@@ -230,21 +283,30 @@ def default_template_source(practice: Practice, kind: str) -> tuple[str, str]:
         tokens.pop("practice_email", None)
     tokens.setdefault("practice_name", "{{ practice_name }}")
     tokens.setdefault("greeting_name", "{{ greeting_name }}")
-    rendered = render_default(kind, tokens)
+    with translation.override(email_language(kind, language)):
+        rendered = render_default(kind, tokens)
     return rendered.subject, rendered.text
 
 
 def preview_email(
-    practice: Practice, kind: str, *, subject: str | None = None, body_text: str | None = None
+    practice: Practice,
+    kind: str,
+    *,
+    subject: str | None = None,
+    body_text: str | None = None,
+    language: str = "en",
 ) -> RenderedEmail:
-    """``kind`` with sample values: the given (checked) text, else the saved one or the default."""
-    values = sample_values(practice)
-    if subject is not None and body_text is not None:
-        return render_override(practice, subject, body_text, values)
-    override = EmailTemplateOverride.objects.filter(practice=practice, kind=kind).first()
-    if override is not None:
-        return render_override(practice, override.subject, override.body_text, values)
-    return render_default(kind, values)
+    """``kind`` in ``language`` with sample values: the given (checked) text, else the
+    practice's saved text in that language, else Portico's default in that language."""
+    language = email_language(kind, language)
+    with translation.override(language):
+        values = sample_values(practice)
+        if subject is not None and body_text is not None:
+            return render_override(practice, subject, body_text, values)
+        override = _override(practice, kind, language)
+        if override is not None:
+            return render_override(practice, override.subject, override.body_text, values)
+        return render_default(kind, values)
 
 
 def render_override(
@@ -253,7 +315,11 @@ def render_override(
     text = _tidy(render_placeholders(body_text, values))
     html = render_to_string(
         "mail/emails/base.html",
-        {"body": text_to_html(text), "practice_name": values.get("practice_name", practice.name)},
+        {
+            **values,  # the brand (logo, colour) shows around an override too
+            "body": text_to_html(text),
+            "practice_name": values.get("practice_name", practice.name),
+        },
     )
     return RenderedEmail(
         subject=" ".join(render_placeholders(subject, values).split()), text=text, html=html

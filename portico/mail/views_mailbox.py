@@ -33,7 +33,8 @@ from portico.practices.models import Practice
 # The HTML part is shown in a sandboxed frame under its own policy: no scripts,
 # no requests anywhere, inline styles allowed (emails are styled inline).
 HTML_PART_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    # img-src 'self': the practice's logo, served by Portico itself (portico.practices).
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; "
     "sandbox allow-popups allow-popups-to-escape-sandbox; frame-ancestors 'self'"
 )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -21,13 +24,16 @@ from portico.mail.actions import (
 )
 from portico.mail.models import EmailKind
 from portico.mail.placeholders import AVAILABLE, LINK_REQUIRED, PLACEHOLDER_HELP
-from portico.mail.queries import template_overrides_for_practice
-from portico.mail.rendering import default_template_source, preview_email
+from portico.mail.queries import template_overrides_by_language
+from portico.mail.rendering import STAFF_KINDS, default_template_source, preview_email
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
 
 # The kinds a practice can customise (test emails are Portico's own).
 EDITABLE = [kind for kind in EmailKind if kind != EmailKind.TEST]
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+# Emails to staff are always in English: their text has no other language to edit.
+ENGLISH_ONLY = {kind for kind in EDITABLE if kind in STAFF_KINDS}
 
 
 class TemplateForm(forms.Form):
@@ -61,29 +67,71 @@ def _kind(kind: str) -> EmailKind:
     return EmailKind(kind)
 
 
+def _language(kind: EmailKind, language: str) -> str:
+    if language not in LANGUAGE_NAMES or (language != "en" and kind in ENGLISH_ONLY):
+        raise Http404("No such language.")
+    return language
+
+
+def _edit_url_args(kind: EmailKind, language: str) -> dict[str, str]:
+    return {"kind": kind.value} | ({} if language == "en" else {"language": language})
+
+
+def _languages(
+    kind: EmailKind, current: str, overrides: Mapping[str, object]
+) -> list[dict[str, object]]:
+    """The language tabs of the editor: each with its state (own text or the default)."""
+    codes = ["en"] if kind in ENGLISH_ONLY else list(LANGUAGE_NAMES)
+    return [
+        {
+            "code": code,
+            "name": LANGUAGE_NAMES[code],
+            "current": code == current,
+            "customised": code in overrides,
+            "url": reverse("mail:template_edit", kwargs=_edit_url_args(kind, code)),
+        }
+        for code in codes
+    ]
+
+
 @require_http_methods(["GET"])
 @staff_required(Can.MANAGE_SETTINGS)
 def template_list(request: HttpRequest) -> HttpResponse:
     request = cast(SignedInRequest, request)
-    overrides = template_overrides_for_practice(request.practice)
-    rows = [(kind, overrides.get(kind)) for kind in EDITABLE]
+    overrides = template_overrides_by_language(request.practice)
+    rows = [
+        (
+            kind,
+            overrides.get(kind, {}).get("en"),
+            [
+                (code, name, overrides.get(kind, {}).get(code))
+                for code, name in LANGUAGE_NAMES.items()
+                if code == "en" or kind not in ENGLISH_ONLY
+            ],
+        )
+        for kind in EDITABLE
+    ]
     return render(request, "mail/template_list.html", {"rows": rows, "nav": "settings"})
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required(Can.MANAGE_SETTINGS)
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def template_edit(request: HttpRequest, kind: str, language: str = "en") -> HttpResponse:
     request = cast(SignedInRequest, request)
     email_kind = _kind(kind)
+    language = _language(email_kind, language)
     practice = request.practice
-    override = template_overrides_for_practice(practice).get(email_kind)
+    overrides = template_overrides_by_language(practice).get(email_kind, {})
+    override = overrides.get(language)
     preview = None
     if request.method == "POST":
         form = TemplateForm(request.POST, kind=email_kind)
         if form.is_valid():
             subject, body = form.cleaned_data["subject"], form.cleaned_data["body_text"]
             if "preview" in request.POST:
-                preview = preview_email(practice, email_kind, subject=subject, body_text=body)
+                preview = preview_email(
+                    practice, email_kind, subject=subject, body_text=body, language=language
+                )
             else:
                 try:
                     save_template_override(
@@ -92,21 +140,26 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                         subject=subject,
                         body_text=body,
                         by=Actor.from_request(request),
+                        language=language,
                     )
                 except InvalidTemplate as exc:  # checked by the form too; kept for safety
                     for field, problems in exc.problems.items():
                         form.add_error(field, [str(p) for p in problems])
                 else:
                     messages.success(
-                        request, f"Saved. {email_kind.label} emails now use your text."
+                        request,
+                        f"Saved. {email_kind.label} emails in {LANGUAGE_NAMES[language]} "
+                        "now use your text.",
                     )
-                    return redirect("mail:template_edit", kind=email_kind.value)
+                    return redirect(
+                        reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language))
+                    )
         status = 200 if form.is_valid() else 400
     else:
         if override is not None:
             initial = {"subject": override.subject, "body_text": override.body_text}
         else:
-            subject, body = default_template_source(practice, email_kind)
+            subject, body = default_template_source(practice, email_kind, language)
             initial = {"subject": subject, "body_text": body}
         form = TemplateForm(initial=initial, kind=email_kind)
         status = 200
@@ -121,7 +174,16 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
             "placeholders": placeholders,
             "link_required": email_kind in LINK_REQUIRED,
             "preview": preview,
-            "saved_preview": None if preview else preview_email(practice, email_kind),
+            "saved_preview": None
+            if preview
+            else preview_email(practice, email_kind, language=language),
+            "language": language,
+            "language_name": LANGUAGE_NAMES[language],
+            "languages": _languages(email_kind, language, overrides),
+            "urls": {
+                name: reverse(f"mail:template_{name}", kwargs=_edit_url_args(email_kind, language))
+                for name in ("edit", "test", "reset")
+            },
             "nav": "settings",
         },
         status=status,
@@ -130,29 +192,44 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_POST
 @staff_required(Can.MANAGE_SETTINGS)
-def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
+def template_reset(request: HttpRequest, kind: str, language: str = "en") -> HttpResponse:
     request = cast(SignedInRequest, request)
     email_kind = _kind(kind)
-    if reset_template_override(request.practice, kind=email_kind, by=Actor.from_request(request)):
-        messages.success(request, f"{email_kind.label} emails use Portico's default text again.")
-    return redirect("mail:template_edit", kind=email_kind.value)
+    language = _language(email_kind, language)
+    if reset_template_override(
+        request.practice, kind=email_kind, by=Actor.from_request(request), language=language
+    ):
+        messages.success(
+            request,
+            f"{email_kind.label} emails in {LANGUAGE_NAMES[language]} use Portico's default "
+            f"{LANGUAGE_NAMES[language]} text again.",
+        )
+    return redirect(reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language)))
 
 
 @require_POST
 @staff_required(Can.MANAGE_SETTINGS)
-def template_send_test(request: HttpRequest, kind: str) -> HttpResponse:
+def template_send_test(request: HttpRequest, kind: str, language: str = "en") -> HttpResponse:
     request = cast(SignedInRequest, request)
     email_kind = _kind(kind)
+    language = _language(email_kind, language)
     to = request.user.email
     if not to:
         messages.error(
             request, "Your account has no email address, so there is nowhere to send a test."
         )
     else:
-        send_test_email(request.practice, kind=email_kind, to=to, by=Actor.from_request(request))
+        send_test_email(
+            request.practice,
+            kind=email_kind,
+            to=to,
+            by=Actor.from_request(request),
+            language=language,
+        )
+        in_language = "" if language == "en" else f" ({LANGUAGE_NAMES[language]})"
         messages.success(
             request,
-            f"A test of the saved {email_kind.label.lower()} email is on its way to {to}. "
-            "Its link is an example and leads nowhere.",
+            f"A test of the saved {email_kind.label.lower()} email{in_language} is on its way "
+            f"to {to}. Its link is an example and leads nowhere.",
         )
-    return redirect("mail:template_edit", kind=email_kind.value)
+    return redirect(reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language)))

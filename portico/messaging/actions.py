@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portico.access.models import PortalAccess
 from portico.accounts.models import User
@@ -19,7 +20,7 @@ from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
 from portico.clients.models import Client
-from portico.messaging.labels import portal_author_label, staff_label
+from portico.messaging.labels import audit_author_label, staff_label
 from portico.messaging.models import (
     MAX_BODY,
     Conversation,
@@ -40,11 +41,14 @@ class MessagingOff(ValidationError):
 def _checked_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValidationError("Write a message before sending.", code="required")
+        raise ValidationError(gettext("Write a message before sending."), code="required")
     if len(body) > MAX_BODY:
         raise ValidationError(
-            f"Your message is too long: it can have at most {MAX_BODY:,} characters "
-            f"(it has {len(body):,}).",
+            gettext(
+                "Your message is too long: it can have at most %(limit)s characters "
+                "(it has %(length)s)."
+            )
+            % {"limit": f"{MAX_BODY:,}", "length": f"{len(body):,}"},
             code="max_length",
         )
     return body
@@ -132,7 +136,7 @@ def send_portal_message(access: PortalAccess, *, by: Actor, body: str) -> Messag
     if not feature_on(client.practice, PortalFeature.MESSAGES):
         raise MessagingOff("Messages are not available in this portal.")
     if not access.is_live or by.user is None or access.user_id != by.user.pk:
-        raise ValidationError("You cannot send messages for this person any more.")
+        raise ValidationError(gettext("You cannot send messages for this person any more."))
     body = _checked_body(body)
     conversation = _locked_conversation(client)
     message = _write(conversation, author=by.user, side=Side.PORTAL, body=body, access=access)
@@ -145,7 +149,7 @@ def send_portal_message(access: PortalAccess, *, by: Actor, body: str) -> Messag
         details={
             "message_id": message.pk,
             "side": Side.PORTAL.value,
-            "author": portal_author_label(access),
+            "author": audit_author_label(access),
         },
     )
     return message
@@ -192,7 +196,7 @@ def read_as_portal(access: PortalAccess, *, by: Actor) -> list[int]:
             actor=by,
             client=client,
             details={
-                "reader": portal_author_label(access),
+                "reader": audit_author_label(access),
                 "side": Side.PORTAL.value,
                 "count": len(new_ids),
                 "message_ids": new_ids,

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from portico.accounts.models import User
 from portico.messaging.models import MAX_BODY
@@ -11,13 +13,18 @@ from portico.messaging.queries import ASSIGNED_ME, ASSIGNED_NOBODY
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Your message",
+        label=gettext_lazy("Your message"),
         max_length=MAX_BODY,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=f"At most {MAX_BODY:,} characters.",
-        error_messages={"required": "Write a message before sending."},
+        error_messages={"required": gettext_lazy("Write a message before sending.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = gettext("At most %(limit)s characters.") % {
+            "limit": _count(MAX_BODY)
+        }
 
     def clean_body(self) -> str:
         return str(self.cleaned_data["body"])
@@ -25,15 +32,23 @@ class MessageForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         # Django's own length error is technical; say it the way the page does.
-        errors = self.errors.get("body")
-        if errors and any("at most" in str(error) for error in errors):
+        errors = self.errors.as_data().get("body", [])
+        if any(error.code == "max_length" for error in errors):
             length = len(str(self.data.get("body", "")).strip())
             self.errors["body"] = self.error_class(
                 [
-                    f"Your message is too long: it can have at most {MAX_BODY:,} characters "
-                    f"(it has {length:,}). Shorten it, or send it in two parts."
+                    gettext(
+                        "Your message is too long: it can have at most %(limit)s characters "
+                        "(it has %(length)s). Shorten it, or send it in two parts."
+                    )
+                    % {"limit": _count(MAX_BODY), "length": _count(length)}
                 ]
             )
+
+
+def _count(number: int) -> str:
+    """ "10,000" in English, "10.000" in Spanish."""
+    return number_format(number, force_grouping=True)
 
 
 def _staff_choices(staff: list[User]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portico.messaging.queries import portal_unread_count, practice_unread_count
 from portico.practices.models import PortalFeature
@@ -33,7 +34,8 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
             feature=PortalFeature.MESSAGES,
             rank=RANK,
             count=count,
-            portal_text=f"Read {count} new message{plural}",
+            portal_text=ngettext("Read %(count)d new message", "Read %(count)d new messages", count)
+            % {"count": count},
             staff_text=f"{count} message{plural} from the client's side not read yet",
             url=(
                 reverse("portal_messages:conversation")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from portico.audit.actor import Actor
@@ -35,7 +36,11 @@ def conversation(http_request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("body", exc)
         else:
-            messages.success(request, f"Your message was sent to {request.practice.name}.")
+            messages.success(
+                request,
+                gettext("Your message was sent to %(practice)s.")
+                % {"practice": request.practice.name},
+            )
             return redirect("portal_messages:conversation")
     found = conversation_of(access.client)
     shown = thread(

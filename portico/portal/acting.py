@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.access.models import PortalAccess
 from portico.access.queries import working_accesses
@@ -23,9 +25,9 @@ SESSION_KEY = ACTING_FOR_KEY
 LOST_KEY = "portico_acting_for_lost"
 
 _RELATIONSHIP_WORDS = {
-    Relationship.PARENT: "your child",
-    Relationship.GUARDIAN: "in your care",
-    Relationship.PARTNER: "your partner",
+    Relationship.PARENT: _("your child"),
+    Relationship.GUARDIAN: _("in your care"),
+    Relationship.PARTNER: _("your partner"),
 }
 
 
@@ -40,14 +42,18 @@ def active_grants(user: User) -> list[PortalAccess]:
 def grant_label(access: PortalAccess) -> str:
     """ "Yourself", "Mia (your child)", "Sam (your partner)"."""
     if access.is_own:
-        return "Yourself"
+        return gettext("Yourself")
     name = access.client.greeting_name
     contact = access.contact
     if contact is None:
         return name
     words = _RELATIONSHIP_WORDS.get(contact.relationship)  # type: ignore[call-overload]
     if words is None:
-        words = f"you are their {contact.relationship_note}" if contact.relationship_note else ""
+        words = (
+            gettext("you are their %(relationship)s") % {"relationship": contact.relationship_note}
+            if contact.relationship_note
+            else ""
+        )
     return f"{name} ({words})" if words else name
 
 

@@ -84,8 +84,15 @@ def acting_for_required[View: Callable[..., HttpResponse]](view: View) -> View:
                 pk=previous if isinstance(previous, int) else 0,
                 practice_id=request.user.practice_id,  # type: ignore[union-attr]
             ).first()
-            name = f"{lost.greeting_name}'s" if lost else "that"
-            messages.warning(request, f"You no longer have access to {name} portal.")
+            from django.utils.translation import gettext
+
+            if lost:
+                words = gettext("You no longer have access to %(name)s's portal.") % {
+                    "name": lost.greeting_name
+                }
+            else:
+                words = gettext("You no longer have access to that portal.")
+            messages.warning(request, words)
         if not acting.grants:
             return render(request, "portal/no_access.html", status=403)
         return redirect("portal:choose")

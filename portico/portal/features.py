@@ -13,24 +13,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.models import PortalFeature, Practice
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # (feature, menu label, URL name of the feature's first page)
-PORTAL_NAV: tuple[tuple[PortalFeature, str, str], ...] = (
-    (PortalFeature.FORMS, "Forms", "portal_forms:list"),
-    (PortalFeature.MESSAGES, "Messages", "portal_messages:conversation"),
-    (PortalFeature.PROFILE, "Profile", "portal_profile:profile"),
-    (PortalFeature.INSURANCE, "Insurance", "portal_insurance:insurance"),
-    (PortalFeature.APPOINTMENTS, "Appointments", "portal_appointments:list"),
-    (PortalFeature.SELF_SCHEDULING, "Book a time", "portal_scheduling:book"),
-    (PortalFeature.DOCUMENTS, "Documents", "portal_documents:list"),
+PORTAL_NAV: tuple[tuple[PortalFeature, StrOrPromise, str], ...] = (
+    (PortalFeature.FORMS, _("Forms"), "portal_forms:list"),
+    (PortalFeature.MESSAGES, _("Messages"), "portal_messages:conversation"),
+    (PortalFeature.PROFILE, _("Profile"), "portal_profile:profile"),
+    (PortalFeature.INSURANCE, _("Insurance"), "portal_insurance:insurance"),
+    (PortalFeature.APPOINTMENTS, _("Appointments"), "portal_appointments:list"),
+    (PortalFeature.SELF_SCHEDULING, _("Book a time"), "portal_scheduling:book"),
+    (PortalFeature.DOCUMENTS, _("Documents"), "portal_documents:list"),
 )
 
 # (feature, where the practice's URLconf mounts its portal pages, their urlconf module).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.forms import PASSWORD_INPUT_MAX, NewPasswordForm, PlainForm
 from portico.accounts.models import User
@@ -17,8 +19,15 @@ IDENTIFIER_MAX = 254
 def identifier_label(practice: Practice) -> str:
     """What the practice tells clients to sign in with; either one is accepted."""
     if practice.sign_in_identifier == SignInIdentifier.USERNAME:
-        return "Username or email address"
-    return "Email address or username"
+        return gettext("Username or email address")
+    return gettext("Email address or username")
+
+
+def identifier_required(practice: Practice) -> str:
+    """The error when the sign-in name is left empty."""
+    if practice.sign_in_identifier == SignInIdentifier.USERNAME:
+        return gettext("Enter your username or email address.")
+    return gettext("Enter your email address or username.")
 
 
 class SignInForm(PlainForm):
@@ -29,18 +38,17 @@ class SignInForm(PlainForm):
         ),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": _("Enter your password.")},
     )
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label = identifier_label(practice)
-        self.fields["identifier"].label = label
-        self.fields["identifier"].error_messages["required"] = f"Enter your {label.lower()}."
+        self.fields["identifier"].label = identifier_label(practice)
+        self.fields["identifier"].error_messages["required"] = identifier_required(practice)
 
 
 class ForgotPasswordForm(PlainForm):
@@ -53,21 +61,20 @@ class ForgotPasswordForm(PlainForm):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label = identifier_label(practice)
-        self.fields["identifier"].label = label
-        self.fields["identifier"].help_text = "The one you use to sign in."
-        self.fields["identifier"].error_messages["required"] = f"Enter your {label.lower()}."
+        self.fields["identifier"].label = identifier_label(practice)
+        self.fields["identifier"].help_text = gettext("The one you use to sign in.")
+        self.fields["identifier"].error_messages["required"] = identifier_required(practice)
 
 
 class ForgotUsernameForm(PlainForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=IDENTIFIER_MAX,
-        help_text="The address the practice has for you.",
+        help_text=_("The address the practice has for you."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
 
@@ -80,11 +87,11 @@ class ChangePasswordForm(NewPasswordForm):
     """
 
     current_password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         max_length=PASSWORD_INPUT_MAX,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your current password."},
+        error_messages={"required": _("Enter your current password.")},
     )
 
     field_order = ["current_password", "new_password", "confirm_password"]
@@ -98,5 +105,5 @@ class ChangePasswordForm(NewPasswordForm):
     def clean_current_password(self) -> str:
         password: str = self.cleaned_data["current_password"]
         if not self.account.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(gettext("That is not your current password."))
         return password

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from portico.portal.features import PORTAL_NAV, feature_on
 from portico.practices.models import PortalFeature, Practice
@@ -43,14 +44,14 @@ def _is_current(path: str, url: str, *, exact: bool) -> bool:
 def portal_menu(practice: Practice, path: str) -> list[MenuEntry]:
     """Home, then each feature that is on, in ``PORTAL_NAV`` order."""
     home = reverse("portal:home")
-    entries = [MenuEntry("Home", home, current=path == home)]
+    entries = [MenuEntry(gettext("Home"), home, current=path == home)]
     for feature, label, name in PORTAL_NAV:
         if not feature_on(practice, feature):
             continue
         url = reverse(name)
         # A feature's pages share its prefix (forms/, messages/...): any of them marks the entry.
         section = url[: url.index("/", len(home)) + 1] if "/" in url[len(home) :] else url
-        entries.append(MenuEntry(label, url, current=_is_current(path, section, exact=False)))
+        entries.append(MenuEntry(str(label), url, current=_is_current(path, section, exact=False)))
     return entries
 
 

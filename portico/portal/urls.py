@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from portico.portal import views
+from portico.portal import views, views_language
 
 app_name = "portal"
 
@@ -16,4 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reset/", views.reset, name="reset"),
     path("reset/<str:token>/", views.reset_link, name="reset_link"),
     path("password/change/", views.change_password, name="change_password"),
+    path("language/", views_language.language, name="language"),
+    path("language/switch/", views_language.switch, name="switch_language"),
 ]

@@ -14,8 +14,10 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.access.dead_links import dead_link_response
@@ -47,8 +49,10 @@ from portico.portal.forms import (
     SignInForm,
 )
 from portico.portal.queries import next_step_url, portal_home
+from portico.portal.views_language import remember_language
 from portico.practices.http import PracticeRequest, SignedInRequest
-from portico.practices.models import LinkLifetime, Practice
+from portico.practices.models import Practice
+from portico.twofactor.pages import second_step_redirect
 
 RESET = LinkPurpose.PASSWORD_RESET
 
@@ -79,7 +83,7 @@ def choose(http_request: HttpRequest) -> HttpResponse:
             if str(grant.client.public_id) == wanted:
                 choose_client(request, grant.client_id)
                 return redirect("portal:home")
-        messages.error(request, "Choose one of the people listed.")
+        messages.error(request, _("Choose one of the people listed."))
     options = [(grant, grant_label(grant)) for grant in grants]
     current = request.session.get(SESSION_KEY)
     return render(request, "portal/choose.html", {"options": options, "current": current})
@@ -101,6 +105,8 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
             identifier=form.cleaned_data["identifier"],
             password=form.cleaned_data["password"],
         )
+        if result.outcome == Outcome.SECOND_STEP:  # portico.twofactor: not signed in yet
+            return second_step_redirect("portal", _safe_next(request))
         if result.ok and result.user is not None:
             if result.must_change_password:
                 response = redirect("portal:change_password")
@@ -113,6 +119,9 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
         error = (
             _disabled_message(practice) if result.outcome == Outcome.DISABLED else result.message
         )
+        # The refusal is about both fields: tie them to it for screen readers.
+        for field in form.fields.values():
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": "sign-in-error"})
     context = {
         "form": form,
         "error": error,
@@ -123,9 +132,16 @@ def sign_in(http_request: HttpRequest) -> HttpResponse:
 
 
 def _disabled_message(practice: Practice) -> str:
-    ways = " or ".join(filter(None, [practice.phone, practice.email]))
-    contact = f"Contact {practice.name} at {ways}." if ways else f"Contact {practice.name}."
-    return f"Your portal access is turned off. {contact}"
+    values = {"practice": practice.name, "phone": practice.phone, "email": practice.email}
+    if practice.phone and practice.email:
+        return (
+            _("Your portal access is turned off. Contact %(practice)s at %(phone)s or %(email)s.")
+            % values
+        )
+    if practice.phone or practice.email:
+        values["way"] = practice.phone or practice.email
+        return _("Your portal access is turned off. Contact %(practice)s at %(way)s.") % values
+    return _("Your portal access is turned off. Contact %(practice)s.") % values
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -145,8 +161,9 @@ def sign_out(http_request: HttpRequest) -> HttpResponse:
     account_actions.sign_out(
         request, practice=request.practice, account=account, by=Actor.from_request(request)
     )
-    messages.info(request, "You are signed out.")
-    return redirect("portal:sign_in")
+    messages.info(request, _("You are signed out."))
+    # The sign-in page next speaks the language the person just used.
+    return remember_language(redirect("portal:sign_in"), translation.get_language())
 
 
 # --- forgot password / username -------------------------------------------------------------
@@ -184,7 +201,15 @@ def forgot_username(http_request: HttpRequest) -> HttpResponse:
 
 
 def _sent_context(practice: Practice, what: str) -> dict[str, str]:
-    return {"what": what, "lifetime": LinkLifetime(practice.reset_lifetime_hours).label}
+    return {"what": what, "lifetime": lifetime_words(practice.reset_lifetime_hours)}
+
+
+def lifetime_words(hours: int) -> str:
+    """ "24 hours", "1 week": how long a link works, in the page's language."""
+    if hours % 168 == 0:
+        weeks = hours // 168
+        return ngettext("%(count)d week", "%(count)d weeks", weeks) % {"count": weeks}
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
 # --- reset link -------------------------------------------------------------------------------
@@ -236,8 +261,11 @@ def reset(http_request: HttpRequest) -> HttpResponse:
                 return dead_link_response(request, link)
             logout(request)  # this browser's session ends too; the token goes with it
             forget_token(request, RESET)
-            messages.success(request, "Your password was changed. Sign in with your new password.")
-            return redirect("portal:sign_in")
+            messages.success(
+                request, _("Your password was changed. Sign in with your new password.")
+            )
+            # The sign-in page next speaks the language of the person who just proved it.
+            return remember_language(redirect("portal:sign_in"), translation.get_language())
     return render(request, "portal/reset.html", {"form": form})
 
 
@@ -260,7 +288,7 @@ def change_password(http_request: HttpRequest) -> HttpResponse:
                 user, password=form.cleaned_data["new_password"], by=Actor.from_request(request)
             )
             update_session_auth_hash(request, user)  # this session stays; the others end
-            messages.success(request, "Your password was changed.")
+            messages.success(request, _("Your password was changed."))
             # After a staff-set temporary password this is the first visit: the first step.
             return redirect(next_step_url(user) if forced else reverse("portal:home"))
     return render(request, "portal/change_password.html", {"form": form, "forced": forced})

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from portico.access.models import PortalAccess
 
 ALREADY_DECIDED = "This change was already decided (someone else may have just done it)."
-PRIMARY_FIRST = "Add your primary insurance first; a secondary policy comes after it."
+PRIMARY_FIRST = _("Add your primary insurance first; a secondary policy comes after it.")
 
 
 @dataclass

@@ -8,10 +8,12 @@ emergency-contact fields appear on the staff Personal information page
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portico.clients.forms import ClientDetailsForm, FocusFirstErrorMixin, clean_phone
 from portico.files.kinds import PHOTO_KINDS, kinds_in_words
@@ -19,27 +21,37 @@ from portico.files.uploads import MB, CheckedUpload, check_upload
 from portico.profiles.fields import TEXT_ATTRIBUTES
 from portico.profiles.models import HolderRelationship, PolicyRank
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a label or message, maybe translated lazily
+
 CARD_LIMIT = 10 * MB
 US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 POSTAL_CHARACTERS = re.compile(r"^[A-Za-z0-9 \-]+$")
 ID_CHARACTERS = re.compile(r"^[A-Za-z0-9 \-]+$")
 
 
-def _text(label: str, max_length: int, help_text: str = "", **kwargs: Any) -> forms.CharField:
+# Django fills in limit_value and show_value when it shows the message.
+TOO_LONG = _("Use at most %(limit_value)d characters (you typed %(show_value)d).")
+
+
+def _text(
+    label: StrOrPromise, max_length: int, help_text: StrOrPromise = "", **kwargs: Any
+) -> forms.CharField:
+    error_messages: dict[str, StrOrPromise] = {"max_length": TOO_LONG}
+    required_message = kwargs.pop("required_message", None)
+    if required_message is not None:
+        error_messages["required"] = required_message
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=kwargs.pop("required", False),
         help_text=help_text,
-        error_messages={
-            "max_length": f"Use at most {max_length} characters (you typed %(show_value)d).",
-            "required": kwargs.pop("required_message", f"Enter the {label.lower()}."),
-        },
+        error_messages=error_messages,
         **kwargs,
     )
 
 
-def _tel(label: str, help_text: str = "") -> forms.CharField:
+def _tel(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
     return _text(
         label,
         40,
@@ -51,43 +63,45 @@ def _tel(label: str, help_text: str = "") -> forms.CharField:
 class AddressAndEmergencyForm(forms.Form):
     """Pronouns, postal address and emergency contact (portal profile and staff page)."""
 
-    pronouns = _text("Pronouns", 40, "Optional. For example: she/her, he/him, they/them.")
+    pronouns = _text(_("Pronouns"), 40, _("Optional. For example: she/her, he/him, they/them."))
     address_line1 = _text(
-        "Address line 1",
+        _("Address line 1"),
         120,
-        "Street and number.",
+        _("Street and number."),
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     address_line2 = _text(
-        "Address line 2",
+        _("Address line 2"),
         120,
-        "Optional. Apartment, suite, unit.",
+        _("Optional. Apartment, suite, unit."),
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
-    city = _text("City", 80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    city = _text(_("City"), 80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
     region = _text(
-        "State or region",
+        _("State or region"),
         80,
-        "For example: OR.",
+        _("For example: OR."),
         widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
     )
     postal_code = _text(
-        "ZIP or postal code",
+        _("ZIP or postal code"),
         20,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 12}),
     )
     country = _text(
-        "Country",
+        _("Country"),
         2,
-        "Two letters, for example US or CA.",
+        _("Two letters, for example US or CA."),
         widget=forms.TextInput(attrs={"autocomplete": "country", "size": 4}),
     )
     emergency_contact_name = _text(
-        "Emergency contact's name", 120, "Someone the practice may call in an emergency."
+        _("Emergency contact's name"), 120, _("Someone the practice may call in an emergency.")
     )
-    emergency_contact_phone = _tel("Emergency contact's phone")
+    emergency_contact_phone = _tel(_("Emergency contact's phone"))
     emergency_contact_relationship = _text(
-        "Emergency contact's relationship to you", 60, "For example: sister, friend, partner."
+        _("Emergency contact's relationship to you"),
+        60,
+        _("For example: sister, friend, partner."),
     )
 
     ADDRESS = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
@@ -119,7 +133,7 @@ class AddressAndEmergencyForm(forms.Form):
         country = self._stripped("country").upper() or "US"
         if not re.fullmatch(r"[A-Z]{2}", country):
             raise ValidationError(
-                "Enter the country as two letters, for example US or CA.", code="country"
+                _("Enter the country as two letters, for example US or CA."), code="country"
             )
         return country
 
@@ -127,7 +141,7 @@ class AddressAndEmergencyForm(forms.Form):
         code = re.sub(r"\s+", " ", self._stripped("postal_code")).upper()
         if code and not POSTAL_CHARACTERS.match(code):
             raise ValidationError(
-                "Use only letters, digits, spaces and - in a ZIP or postal code.",
+                _("Use only letters, digits, spaces and - in a ZIP or postal code."),
                 code="characters",
             )
         return code
@@ -149,25 +163,28 @@ class AddressAndEmergencyForm(forms.Form):
             self.add_error(
                 "postal_code",
                 ValidationError(
-                    "A US ZIP code has 5 digits (or 5+4, like 97201-1234).", code="zip"
+                    _("A US ZIP code has 5 digits (or 5+4, like 97201-1234)."), code="zip"
                 ),
             )
         if data.get("address_line1") and not data.get("city") and "city" not in self.errors:
-            self.add_error("city", ValidationError("Enter the city of this address.", code="city"))
+            self.add_error(
+                "city", ValidationError(_("Enter the city of this address."), code="city")
+            )
         name = data.get("emergency_contact_name")
         phone = data.get("emergency_contact_phone")
         if name and not phone and "emergency_contact_phone" not in self.errors:
             self.add_error(
                 "emergency_contact_phone",
                 ValidationError(
-                    f"Add a phone number for {name}, so the practice can reach them.",
+                    _("Add a phone number for %(name)s, so the practice can reach them."),
                     code="phone_needed",
+                    params={"name": name},
                 ),
             )
         if phone and not name and "emergency_contact_name" not in self.errors:
             self.add_error(
                 "emergency_contact_name",
-                ValidationError("Enter whose phone number this is.", code="name_needed"),
+                ValidationError(_("Enter whose phone number this is."), code="name_needed"),
             )
         return data
 
@@ -176,9 +193,11 @@ class ProfileForm(FocusFirstErrorMixin, AddressAndEmergencyForm):
     """The portal profile page: what a client (or a parent acting for them) may update."""
 
     preferred_name = _text(
-        "Preferred name", 80, "Optional. The name you like to be called, if not your first name."
+        _("Preferred name"),
+        80,
+        _("Optional. The name you like to be called, if not your first name."),
     )
-    phone = _tel("Phone", "Digits, spaces and + ( ) - . are fine.")
+    phone = _tel(_("Phone"), _("Digits, spaces and + ( ) - . are fine."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,12 +209,12 @@ class ProfileForm(FocusFirstErrorMixin, AddressAndEmergencyForm):
     def clean_phone(self) -> str:
         return clean_phone(self._stripped("phone"))
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         """Fieldsets of the page, in order."""
         return [
-            ("About you", [self[name] for name in ("preferred_name", "pronouns", "phone")]),
-            ("Address", [self[name] for name in self.ADDRESS]),
-            ("Emergency contact", [self[name] for name in self.EMERGENCY]),
+            (_("About you"), [self[name] for name in ("preferred_name", "pronouns", "phone")]),
+            (_("Address"), [self[name] for name in self.ADDRESS]),
+            (_("Emergency contact"), [self[name] for name in self.EMERGENCY]),
         ]
 
 
@@ -224,46 +243,44 @@ class InsuranceForm(FocusFirstErrorMixin, forms.Form):
     """One policy (primary or secondary) with its card photos, in the portal."""
 
     payer_name = _text(
-        "Insurance company",
+        _("Insurance company"),
         120,
-        "As printed on the card, for example: Blue Cross.",
+        _("As printed on the card, for example: Blue Cross."),
         required=True,
-        required_message="Enter the name of the insurance company.",
+        required_message=_("Enter the name of the insurance company."),
     )
     member_id = _text(
-        "Member ID",
+        _("Member ID"),
         40,
-        "Letters, digits, spaces and - , as printed on the card.",
+        _("Letters, digits, spaces and - , as printed on the card."),
         required=True,
-        required_message="Enter the member ID from the card.",
+        required_message=_("Enter the member ID from the card."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     group_number = _text(
-        "Group number",
+        _("Group number"),
         40,
-        "Optional. On the card, often next to “Group” or “Grp”.",
+        _("Optional. On the card, often next to “Group” or “Grp”."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     holder_relationship = forms.ChoiceField(
-        label="Who is the policy holder?",
+        label=_("Who is the policy holder?"),
         choices=HolderRelationship.choices,
         initial=HolderRelationship.SELF,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose who holds the policy."},
+        error_messages={"invalid_choice": _("Choose who holds the policy.")},
     )
     holder_name = _text(
-        "Policy holder's name", 120, "Needed when the policy holder is someone else."
+        _("Policy holder's name"), 120, _("Needed when the policy holder is someone else.")
     )
     card_front = forms.FileField(
-        label="Photo of the card: front",
+        label=_("Photo of the card: front"),
         required=False,
-        help_text=f"Optional. {kinds_in_words(PHOTO_KINDS)}, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic"}),
     )
     card_back = forms.FileField(
-        label="Photo of the card: back",
+        label=_("Photo of the card: back"),
         required=False,
-        help_text=f"Optional. {kinds_in_words(PHOTO_KINDS)}, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic"}),
     )
     rank = forms.ChoiceField(choices=PolicyRank.choices, widget=forms.HiddenInput)
@@ -275,13 +292,18 @@ class InsuranceForm(FocusFirstErrorMixin, forms.Form):
         kwargs["initial"] = {**kwargs["initial"], "rank": rank}
         super().__init__(*args, **kwargs)
         self.policy_rank = rank
+        photo_help = gettext("Optional. %(kinds)s, up to 10 MB.") % {
+            "kinds": kinds_in_words(PHOTO_KINDS)
+        }
+        self.fields["card_front"].help_text = photo_help
+        self.fields["card_back"].help_text = photo_help
 
     def _id(self, name: str) -> str:
         value = str(self.cleaned_data.get(name) or "").strip().upper()
         value = re.sub(r"\s+", " ", value)
         if value and not ID_CHARACTERS.match(value):
             raise ValidationError(
-                "Use only letters, digits, spaces and - (as printed on the card).",
+                _("Use only letters, digits, spaces and - (as printed on the card)."),
                 code="characters",
             )
         return value
@@ -318,7 +340,7 @@ class InsuranceForm(FocusFirstErrorMixin, forms.Form):
             self.add_error(
                 "holder_name",
                 ValidationError(
-                    "Enter the policy holder's name (as printed on the card).",
+                    _("Enter the policy holder's name (as printed on the card)."),
                     code="holder_needed",
                 ),
             )

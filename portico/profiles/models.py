@@ -13,18 +13,19 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class PolicyRank(models.TextChoices):
-    PRIMARY = "primary", "Primary insurance"
-    SECONDARY = "secondary", "Secondary insurance"
+    PRIMARY = "primary", _("Primary insurance")
+    SECONDARY = "secondary", _("Secondary insurance")
 
 
 class HolderRelationship(models.TextChoices):
-    SELF = "self", "Self (the client is the policy holder)"
-    SPOUSE = "spouse", "Spouse or partner"
-    PARENT = "parent", "Parent"
-    OTHER = "other", "Other"
+    SELF = "self", _("Self (the client is the policy holder)")
+    SPOUSE = "spouse", _("Spouse or partner")
+    PARENT = "parent", _("Parent")
+    OTHER = "other", _("Other")
 
 
 class InsurancePolicy(models.Model):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portico.practices.models import PortalFeature
 
@@ -37,9 +38,10 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                 rank=20,
                 count=1,
                 portal_text=(
-                    "Confirm your contact details"
+                    gettext("Confirm your contact details")
                     if reader is None or reader.is_own
-                    else f"Confirm {client.greeting_name}'s contact details"
+                    else gettext("Confirm %(name)s's contact details")
+                    % {"name": client.greeting_name}
                 ),
                 staff_text=staff_text,
                 url=reverse("portal_profile:profile"),

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portico.audit.actor import Actor
@@ -45,15 +46,18 @@ def _saved_message(request: SignedInRequest, outcome: actions.Outcome, *, confir
     if outcome.pending:
         messages.success(
             request,
-            f"Thank you. {practice.name} will review your changes; until then, the details "
-            "on file stay as they were.",
+            gettext(
+                "Thank you. %(practice)s will review your changes; until then, the details "
+                "on file stay as they were."
+            )
+            % {"practice": practice.name},
         )
     elif outcome.applied:
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, gettext("Your changes are saved."))
     if confirmed:
-        messages.success(request, "Thank you for confirming your details.")
+        messages.success(request, gettext("Thank you for confirming your details."))
     elif not outcome.changed:
-        messages.info(request, "Nothing was changed.")
+        messages.info(request, gettext("Nothing was changed."))
 
 
 @require_http_methods(["GET", "POST"])

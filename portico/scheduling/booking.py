@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from portico.appointments.actions import (
     Slot,
@@ -55,13 +56,14 @@ class NotBookable(Exception):
 
 
 def _details(appointment: Appointment, bookable: BookableType | None = None) -> dict[str, str]:
-    details = {
-        "appointment": str(appointment.public_id),
-        "when": day_and_time_with_zone(appointment.practice, appointment.starts_at),
-        "minutes": str(appointment.duration_minutes),
-        "kind": AppointmentKind(appointment.kind).label.lower(),
-        "clinician": name_of(appointment.clinician),
-    }
+    with translation.override("en"):  # the audit log reads the same whoever acted
+        details = {
+            "appointment": str(appointment.public_id),
+            "when": day_and_time_with_zone(appointment.practice, appointment.starts_at),
+            "minutes": str(appointment.duration_minutes),
+            "kind": AppointmentKind(appointment.kind).label.lower(),
+            "clinician": name_of(appointment.clinician),
+        }
     if bookable is not None:
         details["type"] = bookable.name
     return details
@@ -78,21 +80,27 @@ def _check_bookable(bookable: BookableType, clinician: User, start: datetime) ->
         or membership is None
         or membership.role not in BOOKABLE_ROLES
     ):
-        raise NotBookable("This kind of appointment can no longer be booked here.")
+        raise NotBookable(gettext("This kind of appointment can no longer be booked here."))
     now = timezone.now()
     rules = scheduling_settings_of(practice)
     bounds = Bounds.of(rules, now)
     if start < bounds.earliest:
         raise NotBookable(
-            f"That time is too soon: {practice.name} asks for at least "
-            f"{rules.minimum_notice_hours} hours' notice."
+            gettext(
+                "That time is too soon: %(practice)s asks for at least %(hours)s hours' notice."
+            )
+            % {"practice": practice.name, "hours": rules.minimum_notice_hours}
         )
     if start > bounds.latest:
         raise NotBookable(
-            f"That time is too far ahead: you can book up to {rules.horizon_days} days ahead."
+            gettext("That time is too far ahead: you can book up to %(days)s days ahead.")
+            % {"days": rules.horizon_days}
         )
     if not fits_availability(bookable, start):
-        raise NotBookable(f"{name_of(clinician)} is not available for booking at that time.")
+        raise NotBookable(
+            gettext("%(clinician)s is not available for booking at that time.")
+            % {"clinician": name_of(clinician)}
+        )
 
 
 @transaction.atomic
@@ -171,10 +179,19 @@ def _refuse_hoarding(client: Client) -> None:
     ).count()
     if upcoming >= MAX_UPCOMING_SELF_BOOKED:
         practice = client.practice
-        phone = f" at {practice.phone}" if practice.phone else ""
+        values = {"count": upcoming, "practice": practice.name, "phone": practice.phone}
         raise NotBookable(
-            f"You already have {upcoming} upcoming appointments booked here. To book another, "
-            f"call {practice.name}{phone}."
+            gettext(
+                "You already have %(count)s upcoming appointments booked here. "
+                "To book another, call %(practice)s at %(phone)s."
+            )
+            % values
+            if practice.phone
+            else gettext(
+                "You already have %(count)s upcoming appointments booked here. "
+                "To book another, call %(practice)s."
+            )
+            % values
         )
 
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from portico.appointments.when import zone_label
@@ -129,7 +130,7 @@ def confirm(http_request: HttpRequest) -> HttpResponse:
     form = BookForm(request.POST)
     if not form.is_valid() or form.cleaned_data["clinician"] != bookable.clinician_id:
         return _times_page(
-            request, bookable, problem="Choose one of the open times below.", status=400
+            request, bookable, problem=gettext("Choose one of the open times below."), status=400
         )
     start = form.cleaned_data["start"]
     try:
@@ -148,12 +149,17 @@ def confirm(http_request: HttpRequest) -> HttpResponse:
     if not appointment.is_booked:
         messages.success(
             request,
-            f"Requested: {request.practice.name} will confirm your appointment of {when}. "
-            "You will get an email when they do.",
+            gettext(
+                "Requested: %(practice)s will confirm your appointment of %(when)s. "
+                "You will get an email when they do."
+            )
+            % {"practice": request.practice.name, "when": when},
         )
         return redirect("portal_scheduling:book")
     messages.success(
-        request, f"Booked: {when}. A confirmation with a calendar link is on its way by email."
+        request,
+        gettext("Booked: %(when)s. A confirmation with a calendar link is on its way by email.")
+        % {"when": when},
     )
     if feature_on(request.practice, PortalFeature.APPOINTMENTS):
         return redirect("portal_appointments:list")

@@ -18,6 +18,7 @@ from portico.mail.models import EmailKind, OutboundEmail
 from portico.practices.models import Practice
 from tests.appointments.conftest import book, staff_session
 from tests.cast import at, make_client
+from tests.top_bar import warm_top_bar
 
 # Monday, November 30, 2026, 9:00 AM in New York (EST, UTC-5).
 MONDAY_9AM = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
@@ -259,6 +260,7 @@ def test_the_schedule_takes_a_fixed_number_of_queries(
     for hour in range(6):
         book(casey, by=owner, clinician=lee, starts_at=DEC_1_2PM + timedelta(hours=hour))
     http = staff_session(owner)
+    warm_top_bar(maple)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = http.get(at(maple, "staff_appointments:list") + "?day=2026-12-01")
     assert response.content.decode().count(">Casey Client</a>") == 6

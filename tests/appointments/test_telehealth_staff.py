@@ -25,6 +25,7 @@ from portico.mail.models import OutboundEmail
 from portico.practices.models import PortalFeature, Practice
 from tests.appointments.conftest import book, staff_session
 from tests.cast import Family, at, make_client
+from tests.top_bar import warm_top_bar
 
 MONDAY = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 THREE_PM = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)  # Thu, Dec 3, 3:00 PM EST
@@ -266,6 +267,7 @@ def test_the_schedule_costs_the_same_queries_for_2_or_8_video_appointments(
     def queries() -> int:
         with time_machine.travel(TEN_TO_THREE, tick=False):
             http = staff_session(owner)
+            warm_top_bar(maple)
             with CaptureQueriesContext(connection) as captured:
                 page = http.get(at(maple, "staff_appointments:list") + "?day=2026-12-03")
             assert page.status_code == 200

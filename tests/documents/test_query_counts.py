@@ -12,6 +12,7 @@ from portico.documents.actions import open_document, request_document
 from portico.practices.models import Practice
 from tests.cast import access_of, at, by
 from tests.documents.helpers import share
+from tests.top_bar import warm_top_bar
 
 
 def _queries(http: HttpClient, url: str) -> int:
@@ -35,6 +36,7 @@ def test_the_staff_page_does_not_grow_with_the_documents(
 ) -> None:
     url = at(maple, "staff_documents:client", casey.public_id)
     _more(casey, front_desk, casey_account)  # front desk may share and ask
+    warm_top_bar(maple)
     one = _queries(front_desk_http, url)
     for _ in range(4):
         _more(casey, front_desk, casey_account)

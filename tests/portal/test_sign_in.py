@@ -70,6 +70,15 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_words(
     assert wrong.replace("casey", "").count(NO_MATCH) == unknown.count(NO_MATCH)
 
 
+def test_a_refused_sign_in_ties_both_fields_to_the_refusal_for_screen_readers(
+    maple: Practice, casey_account: User
+) -> None:
+    page = post_sign_in(HttpClient(), maple, "casey", "not the password at all")
+    assert 'id="sign-in-error"' in page
+    assert page.count('aria-describedby="sign-in-error"') == 2  # identifier and password
+    assert page.count('aria-invalid="true"') == 2
+
+
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
     maple: Practice, casey_account: User
 ) -> None:

@@ -1,0 +1,110 @@
+"""Find text on a page that did not come from the catalogue.
+
+While ``marked_spanish`` is on, every string Spanish gets from a catalogue (Django's
+``gettext`` family, which ``{% translate %}``, ``{% blocktranslate %}`` and
+``gettext_lazy`` all go through) comes back wrapped in ⟦ ⟧. ``unmarked_text`` then
+reads a page the way a person does (its text, title and the attributes a screen
+reader speaks), removes every wrapped span and the values a page may show as they
+are (names, addresses, the practice's name), and returns what is left that still
+has words in it: English that was never marked, or marked but never extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from typing import Any
+
+from django.utils import translation
+from django.utils.safestring import SafeData, mark_safe
+
+OPEN, CLOSE = "⟦", "⟧"
+_WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SPOKEN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
+# Shown as they are in every language: the product's name, each language's own name,
+# and the few words Spanish dates are built with around catalogue month names.
+ALWAYS_ALLOWED = ("Portico", "English", "Español", " de ", "a. m.", "p. m.")
+
+
+def _wrap[F: Callable[..., Any]](original: F) -> F:
+    def wrapped(*args: Any) -> Any:
+        result = original(*args)
+        if translation.get_language() != "es" or not isinstance(result, str) or not result:
+            return result
+        marked = f"{OPEN}{result}{CLOSE}"
+        return mark_safe(marked) if isinstance(result, SafeData) else marked  # noqa: S308
+
+    return wrapped  # type: ignore[return-value]
+
+
+@contextmanager
+def marked_spanish() -> Iterator[None]:
+    """Wrap every catalogue lookup made while Spanish is active (see the module)."""
+    real = translation._trans  # type: ignore[attr-defined]
+    names = ("gettext", "ngettext", "pgettext", "npgettext")
+    originals = {name: getattr(real, name) for name in names}
+    for name, original in originals.items():
+        setattr(real, name, _wrap(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(real, name, original)
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.spoken: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in _SPOKEN_ATTRIBUTES and value:
+                self.spoken.append(value)
+        self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+_URL_OR_ADDRESS = re.compile(r"https?://[^\s⟦⟧]+|/p/[^\s⟦⟧]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _left_over(text: str, allowed: Iterable[str]) -> str:
+    text = _URL_OR_ADDRESS.sub(" ", text)
+    previous = None
+    while previous != text:  # nested spans: a translated sentence around a month name
+        previous, text = text, _WRAPPED.sub(" ", text)
+    for value in sorted({*allowed, *ALWAYS_ALLOWED}, key=len, reverse=True):
+        if value:
+            text = text.replace(value, " ")
+    return " ".join(text.split())
+
+
+def unmarked_text(html: str, *, allowed: Iterable[str] = ()) -> list[str]:
+    """The pieces of ``html`` a person reads that did not come from the catalogue."""
+    reader = _Reader()
+    reader.feed(html)
+    allowed = list(allowed)
+    pieces = [_left_over("".join(reader.text), allowed)]
+    pieces += [_left_over(value, allowed) for value in reader.spoken]
+    return [piece for piece in pieces if _WORD.search(piece)]
+
+
+def unmarked_plain_text(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
+    """``unmarked_text`` for an email's text part (no markup)."""
+    left = _left_over(text, list(allowed))
+    return [left] if _WORD.search(left) else []
