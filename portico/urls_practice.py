@@ -14,9 +14,13 @@ from portico.portal.features import feature_url_patterns
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("portico.portal.urls")),
     path("", include("portico.access.urls")),
+    path("", include("portico.twofactor.portal_urls")),
+    path("brand/", include("portico.practices.brand_urls")),  # the logo and accent: public
+    path("", include("portico.passkeys.urls")),
     # The portal's features: every page of one answers 404 while the practice has it off.
     *feature_url_patterns(),
     path("staff/", include("portico.accounts.urls")),
+    path("staff/", include("portico.twofactor.staff_urls")),
     path("staff/clients/import/", include("portico.imports.urls")),
     path("staff/clients/", include("portico.clients.urls")),
     path("staff/practice/", include("portico.practices.urls")),

@@ -10,7 +10,8 @@ plain 404.
 Every practice response to a signed-in staff or portal user, or to a visitor in the
 middle of a welcome or reset journey, is marked ``Cache-Control: no-store``: client
 data must not stay in a shared computer's browser cache (or a proxy's) after sign-out.
-Static files (WhiteNoise, earlier) and pages outside any practice are untouched.
+Static files (WhiteNoise, earlier), the practice's public brand assets and pages
+outside any practice are untouched.
 
 Inside a practice the current time zone is the practice's, so templates' ``date``
 filter and ``localtime`` show the clock staff and clients live by.
@@ -74,7 +75,9 @@ class PracticeMiddleware:
             response = self.get_response(request)
         finally:
             timezone.deactivate()
-        if _is_private(request):
+        # A public asset (the practice's logo and colours) is the same for everyone:
+        # it keeps its own long cache even when fetched by a signed-in page.
+        if _is_private(request) and not getattr(response, "public_asset", False):
             add_never_cache_headers(response)
         return response
 

@@ -33,9 +33,13 @@ from portico.practices.queries import (
     staff_of,
 )
 from portico.practices.roles import ROLE_SUMMARIES, Can
+from portico.twofactor.methods import LABELS as METHOD_LABELS
+from portico.twofactor.methods import methods_by_user
+from portico.twofactor.reauth import recent_authentication_required
 
 
 @staff_required(Can.MANAGE_SETTINGS)
+@recent_authentication_required(methods=["POST"])
 @require_http_methods(["GET", "POST"])
 def practice_settings(http_request: HttpRequest) -> HttpResponse:
     request = cast(SignedInRequest, http_request)
@@ -68,7 +72,9 @@ def _staff_page(
     invites = pending_staff_invites(request.practice)
     now = timezone.now()
     rows = []
-    for member in staff_of(request.practice):
+    members = list(staff_of(request.practice))
+    two_factor = methods_by_user(members)  # portico.twofactor: what each has set up
+    for member in members:
         link = invites.get(member.pk)
         invite_state = ""
         if not member.has_usable_password() and link is not None:
@@ -86,6 +92,7 @@ def _staff_page(
                 "invite_state": invite_state,
                 "never_signed_in": not member.has_usable_password(),
                 "is_self": member.pk == request.user.pk,
+                "two_factor": [METHOD_LABELS[method] for method in two_factor[member.pk]],
             }
         )
     return render(
@@ -95,6 +102,7 @@ def _staff_page(
             "rows": rows,
             "invite_form": invite_form,
             "role_summaries": [(label, ROLE_SUMMARIES[value]) for value, label in Role.choices],
+            "resets_two_factor": request.user.membership.role == Role.OWNER,
             "nav": "staff",
         },
         status=status,
@@ -167,12 +175,14 @@ def _member_action(request: SignedInRequest, user_id: int, action: str) -> HttpR
 
 
 @staff_required(Can.MANAGE_STAFF)
+@recent_authentication_required()
 @require_POST
 def change_role(http_request: HttpRequest, user_id: int) -> HttpResponse:
     return _member_action(cast(SignedInRequest, http_request), user_id, "role")
 
 
 @staff_required(Can.MANAGE_STAFF)
+@recent_authentication_required()
 @require_POST
 def deactivate_staff(http_request: HttpRequest, user_id: int) -> HttpResponse:
     return _member_action(cast(SignedInRequest, http_request), user_id, "deactivate")

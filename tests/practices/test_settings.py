@@ -35,6 +35,8 @@ def good_data(practice: Practice, **changes: Any) -> dict[str, Any]:
         "age_of_majority": "18",
         "sender_name": "Maple Counseling",
         "reply_to": "frontdesk@maple.test",
+        "unopened_invitation_days": "7",
+        "weekly_access_summary": "on",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
