@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "portico.operations",
     "portico.problems",
     "portico.twofactor",
+    "portico.passkeys",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portico.accounts.middleware.SessionLimitsMiddleware",
+    # The person's language once known, else the browser's; staff pages English.
+    "portico.portal.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -146,7 +149,13 @@ TEMPLATES = [
 _sqlite_path = DATA_DIR / "portico.sqlite3"
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{_sqlite_path}")
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("PORTICO_DB_CONN_MAX_AGE", 60))
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("PORTICO_DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before each request reuses it: after a database
+        # restart the first request reconnects instead of failing with a dead connection.
+        conn_health_checks=True,
+    )
 except ValueError as exc:
     raise ImproperlyConfigured(
         f"DATABASE_URL is not a database URL Portico understands: {exc}"
@@ -171,22 +180,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache and rate-limit counters --------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+_database_cache = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "portico_cache",
+    # Rate-limit and sign-in throttle counters live here: culling at
+    # Django's default 300 entries would forget them on a busy site.
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
 if REDIS_URL:
-    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
-        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # While Redis cannot be reached, every cache call (rate limits included) goes
+        # to the database cache instead of failing (portico/lib/cache.py).
+        "default": {
+            "BACKEND": "portico.lib.cache.RedisCacheWithDatabaseFallback",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "database": _database_cache,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "portico_cache",
-            # Rate-limit and sign-in throttle counters live here: culling at
-            # Django's default 300 entries would forget them on a busy site.
-            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        }
-    }
+    CACHES = {"default": _database_cache, "database": _database_cache}
 
 # --- background tasks -------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

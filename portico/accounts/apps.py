@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
 
         # Django's login() announces every sign-in; the session clocks start there.
         user_logged_in.connect(mark_signed_in, dispatch_uid="portico_mark_signed_in")
+        # Then the two-factor marks: re-authentication clock, enrolment or second step due.
+        from portico.twofactor.flow import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="portico_two_factor_marks")

@@ -76,8 +76,14 @@ def note_failure(
     by: Actor,
     at: datetime | None = None,
     details: dict[str, str] | None = None,
+    reason: str = "",
+    failed_action: str = "signin.failed",
 ) -> Hold:
     """Count one wrong password for the identifier ``key``; the hold that follows.
+
+    A wrong second factor (``reason="wrong_second_factor"``, its own ``failed_action``)
+    counts here too: one counter for both steps, so guessing codes after the right
+    password never gets more tries than guessing passwords.
 
     The same work whether or not ``candidates`` (the accounts it names) is empty:
     one back-off count, one UPDATE (matching no row for an unknown identifier), one
@@ -102,7 +108,7 @@ def note_failure(
 
     details = {
         **(details or {}),
-        "reason": "wrong_password" if candidates else "unknown_account",
+        "reason": reason or ("wrong_password" if candidates else "unknown_account"),
     }
     if hold.until:
         details.update(
@@ -110,7 +116,7 @@ def note_failure(
         )
     single = candidates[0] if len(candidates) == 1 else None
     record(
-        "signin.locked" if hold.until and single else "signin.failed",
+        "signin.locked" if hold.until and single else failed_action,
         practice=practice,
         actor=by,
         subject_user=single,

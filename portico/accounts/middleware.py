@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext
 
 SIGNED_IN_AT = "portico_signed_in_at"
 # Why the session was ended, kept in the fresh session for the sign-in page to say.
@@ -46,6 +47,17 @@ class SessionLimitsMiddleware:
                 self._enforce_limits(request)
         return self.get_response(request)
 
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        """A signed-in session that still owes a second factor, or must enrol one, goes
+        there first (portico.twofactor.flow.gate): it runs here, once the URL is known."""
+        if not request.user.is_authenticated:
+            return None
+        from portico.twofactor.flow import gate
+
+        return gate(request)
+
     def _enforce_limits(self, request: HttpRequest) -> None:
         user = request.user
         practice = request.practice  # type: ignore[attr-defined]
@@ -55,13 +67,13 @@ class SessionLimitsMiddleware:
         )
         signed_in_at = request.session.get(SIGNED_IN_AT, 0)
         last_seen = request.session.get(LAST_SEEN, 0)
+        # The reason is kept as data and put into words when shown (pop_signed_out_reason),
+        # in the language of the sign-in page that shows it.
+        reason: dict[str, int | str]
         if now - signed_in_at > settings.SESSION_COOKIE_AGE:
-            reason = "For your security you were signed out after 12 hours. Please sign in again."
+            reason = {"limit": "absolute"}
         elif now - last_seen > idle_minutes * 60:
-            reason = (
-                f"For your security you were signed out after {idle_minutes} minutes "
-                "without activity. Please sign in again."
-            )
+            reason = {"limit": "idle", "minutes": idle_minutes}
         else:
             if now - last_seen >= LAST_SEEN_RESOLUTION:
                 request.session[LAST_SEEN] = now
@@ -75,4 +87,17 @@ class SessionLimitsMiddleware:
 def pop_signed_out_reason(request: HttpRequest) -> str | None:
     """Why the visitor was just signed out (idle or 12-hour limit), once; for sign-in pages."""
     reason = request.session.pop(SIGNED_OUT_REASON, None)
+    if isinstance(reason, dict):
+        if reason.get("limit") == "idle":
+            minutes = int(reason.get("minutes", 0))
+            return ngettext(
+                "For your security you were signed out after %(minutes)d minute "
+                "without activity. Please sign in again.",
+                "For your security you were signed out after %(minutes)d minutes "
+                "without activity. Please sign in again.",
+                minutes,
+            ) % {"minutes": minutes}
+        return gettext(
+            "For your security you were signed out after 12 hours. Please sign in again."
+        )
     return reason if isinstance(reason, str) else None

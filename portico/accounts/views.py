@@ -22,13 +22,14 @@ from portico.accounts.devices import set_device_cookie
 from portico.accounts.forms import NewPasswordForm, StaffSignInForm
 from portico.accounts.middleware import pop_signed_out_reason
 from portico.accounts.models import UserKind
-from portico.accounts.signin import attempt_sign_in
+from portico.accounts.signin import Outcome, attempt_sign_in
 from portico.audit.actor import Actor, client_ip
 from portico.lib.http import too_many_attempts
 from portico.lib.ratelimit import consume
 from portico.practices.actions import accept_staff_invite, note_staff_invite_viewed
 from portico.practices.http import PracticeRequest
 from portico.practices.queries import staff_invite_problem
+from portico.twofactor.pages import second_step_redirect
 
 STAFF_INVITE = LinkPurpose.STAFF_INVITE
 
@@ -63,11 +64,18 @@ def staff_sign_in(http_request: HttpRequest) -> HttpResponse:
             identifier=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
         )
+        if result.outcome == Outcome.SECOND_STEP:
+            return second_step_redirect(UserKind.STAFF, next_url)
         if result.ok:
             response = redirect(next_url or "clients:list")
             set_device_cookie(response, result.device_cookie)
             return response
         problem = result.message
+        # The refusal is about both fields: tie them to it for screen readers.
+        for field in form.fields.values():
+            field.widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "signin-problem"}
+            )
     return render(
         request,
         "accounts/staff_sign_in.html",

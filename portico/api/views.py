@@ -22,6 +22,7 @@ from portico.api.keys import create_api_key, get_key_for_owner, is_usable, keys_
 from portico.audit.actor import Actor
 from portico.practices.http import SignedInRequest
 from portico.practices.roles import Can
+from portico.twofactor.reauth import recent_authentication_required
 
 
 def _page(request: SignedInRequest, form: ApiKeyForm, *, status: int = 200) -> HttpResponse:
@@ -46,6 +47,7 @@ def key_list(request: SignedInRequest) -> HttpResponse:
 
 @never_cache
 @staff_required(Can.MANAGE_SETTINGS)
+@recent_authentication_required(methods=["POST"])
 @require_http_methods(["GET", "POST"])
 def create_key(request: SignedInRequest) -> HttpResponse:
     if request.method == "GET":
@@ -66,6 +68,7 @@ def create_key(request: SignedInRequest) -> HttpResponse:
 
 
 @staff_required(Can.MANAGE_SETTINGS)
+@recent_authentication_required(methods=["POST"])
 def revoke_key(request: SignedInRequest, key_id: UUID) -> HttpResponse:
     key = get_key_for_owner(request.practice, key_id)
     if key is None:

@@ -31,6 +31,7 @@ from portico.lib.localtime import local, practice_zone
 from portico.practices.http import SignedInRequest
 from portico.practices.models import Practice
 from portico.practices.roles import Can
+from portico.twofactor.reauth import recent_authentication_required
 
 
 class EventFilterForm(PlainForm):
@@ -159,6 +160,7 @@ class _Echo:
 
 
 @staff_required(Can.EXPORT_AUDIT)
+@recent_authentication_required()
 @require_GET
 def export_csv(http_request: HttpRequest) -> StreamingHttpResponse:
     request = cast(SignedInRequest, http_request)

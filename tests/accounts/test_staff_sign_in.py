@@ -11,7 +11,6 @@ from django.test import Client as HttpClient
 
 from portico.accounts.lockout import FIRST_WAIT, is_locked, unlock_user
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import NO_MATCH
 from portico.audit.actor import Actor
 from portico.audit.models import AuditEvent
 from portico.audit.vocabulary import Action
@@ -19,6 +18,7 @@ from portico.clients.models import Client
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at
 
+NO_MATCH = "That email/username and password do not match our records."
 T0 = datetime(2026, 3, 2, 15, 0, 0, tzinfo=UTC)
 
 
