@@ -129,8 +129,8 @@ def test_seed_demo_creates_the_demo_practice_once_and_prints_how_to_sign_in(db: 
 
     assert counts() == after_first
     assert after_first["practices"] == 1
-    assert after_first["staff"] == 2
-    assert 25 <= after_first["clients"] <= 40
+    assert after_first["staff"] == 3  # owner, front desk and a clinician (Access problems filter)
+    assert 25 <= after_first["clients"] <= 45
     for output in (first.getvalue(), second.getvalue()):
         assert "http://localhost:8000/p/lakeside/staff/" in output  # the sign-in page is below it
         assert "owner@lakeside.test" in output

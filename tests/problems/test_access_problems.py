@@ -162,9 +162,7 @@ def test_newest_first_and_filtered_by_kind(
     assert b"Noah" not in page.content.split(b"<h1>")[1]
 
 
-def test_the_top_bar_links_to_the_page_without_costing_every_page_a_count(
-    maple: Practice, front_desk_http: HttpClient
-) -> None:
+def test_the_top_bar_links_to_the_page(maple: Practice, front_desk_http: HttpClient) -> None:
     page = front_desk_http.get(at(maple, "clients:list")).content.decode()
     assert f'href="{at(maple, "problems:list")}"' in page
 
@@ -224,7 +222,7 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_50_clients(
     stuck(45, 5)
     many_queries, many = counted()
     assert (few, many) == (5, 50)
-    assert few_queries == many_queries <= 10
+    assert few_queries == many_queries <= 15
     assert AccessLink.objects.count() > 0
 
 

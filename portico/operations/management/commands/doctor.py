@@ -21,12 +21,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from portico.lib.cache import RedisCacheWithDatabaseFallback
 from portico.mail.models import EmailStatus, OutboundEmail
 from portico.operations.management.commands.periodic import HEARTBEAT_KEY
 
@@ -55,6 +56,12 @@ def database() -> str:
 
 
 def cache_works() -> str:
+    backend = caches["default"]
+    if isinstance(backend, RedisCacheWithDatabaseFallback) and not backend.ping():
+        return (
+            "Redis (REDIS_URL) cannot be reached: the database cache stands in for it "
+            "(rate limits still count), but start Redis again."
+        )
     key = f"portico:doctor:{time.time_ns()}"
     try:
         cache.set(key, "ok", timeout=30)

@@ -19,6 +19,9 @@
   it hourly also catches the practices whose day has just begun).
 - every hour: delete the API's stored answers to Idempotency-Keys after 24 hours
   (``portico.api.idempotency.forget_old_requests``).
+- every hour: from Monday 08:00 in each practice's time zone, email its owners and
+  administrators the week's count of people who cannot sign in, once a week
+  (``portico.problems.summary.send_weekly_access_summaries``; claimed once per week).
 
 Every job is safe to run from several hosts at once; one instance is enough.
 After each round it leaves a heartbeat in the cache, which ``manage.py doctor``
@@ -42,6 +45,8 @@ from portico.appointments.reminders import send_due_reminders
 from portico.clients.minors import find_clients_coming_of_age
 from portico.imports.running import resume_stalled_imports
 from portico.mail.delivery import recover_stuck_emails
+from portico.operations.abandoned import close_abandoned_tasks
+from portico.problems.summary import send_weekly_access_summaries
 from portico.webhooks.delivery import recover_stuck_webhooks
 
 
@@ -69,6 +74,14 @@ def _appointment_reminders() -> str:
     return f"{send_due_reminders()} appointment reminders queued"
 
 
+def _access_summaries() -> str:
+    return f"{send_weekly_access_summaries()} weekly access summaries queued"
+
+
+def _abandoned_tasks() -> str:
+    return f"{close_abandoned_tasks()} task rows of workers that died closed"
+
+
 def _coming_of_age() -> str:
     return f"{len(find_clients_coming_of_age())} coming-of-age reviews opened"
 
@@ -82,8 +95,10 @@ JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("appointment reminders", 60, _appointment_reminders),
     ("stalled bulk invitations", 300, _stalled_bulk_invites),
     ("stalled client imports", 300, _stalled_imports),
+    ("tasks of workers that died", 300, _abandoned_tasks),
     ("coming-of-age reviews", 3600, _coming_of_age),
     ("API idempotency keys", 3600, _old_idempotency_keys),
+    ("weekly access summaries", 3600, _access_summaries),
 ]
 
 

@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from portico.access import demo_language
+from portico.access.demo_language import SOFIA_EMAIL
 from portico.access.people import add_client
 from portico.accounts.models import User, UserKind
 from portico.api.keys import replace_key
@@ -36,10 +38,13 @@ from portico.operations.demo import (
     seed_access_states,
     seed_family,
 )
+from portico.practices import demo_brand
 from portico.practices.actions import add_staff_member, create_practice
 from portico.practices.models import Practice, Role
+from portico.problems import demo as problems_demo
 from portico.profiles.demo import seed_profile_demo
 from portico.scheduling.demo import seed_scheduling_demo
+from portico.twofactor import demo as two_factor_demo
 
 SLUG = "lakeside"
 NAME = "Lakeside Therapy"
@@ -251,6 +256,10 @@ def create_demo() -> Practice:
     )
     for group in STATE_GROUPS:
         group(demo)
+    demo_brand.seed(demo)  # the logo and accent colour (portico.practices.demo_brand)
+    problems_demo.seed(demo)  # one person of each access problem (portico.problems.demo)
+    two_factor_demo.seed(demo)  # two-factor sign-in optional here (portico.twofactor.demo)
+    demo_language.seed(demo)  # two Spanish-speaking clients (portico.access.demo_language)
     return practice
 
 
@@ -291,6 +300,10 @@ class Command(BaseCommand):
             f"  Password:      {PASSWORD}  (both; unless you changed it)",
             f"  Client:        alex.active@example.com / {DEMO_CLIENT_PASSWORD}  (portal)",
             f"  Parent of two: {DEMO_PARENT_EMAIL} / {DEMO_CLIENT_PASSWORD}  (portal)",
+            f"  En español:    {SOFIA_EMAIL} / {DEMO_CLIENT_PASSWORD}  (portal in Spanish; "
+            "Mateo Vega's Spanish invitation is in the mailbox, born 08/19/1992)",
+            "  Two-step:      off in the demo; try it under Account security (click your "
+            "name), require it in Practice settings",
             f"  API:           {base}/api/v1/  (reference: {base}/api/v1/docs)",
             f"  API key:       {api_key}  (owner role; a new one each run)",
         ]
