@@ -145,7 +145,7 @@ def test_the_template_editor_refuses_a_date_of_birth_placeholder_and_says_where(
         "Hello {{ greeting_name }},\nborn {{ client_dob }}\n{{ link }}"
     )
     tab.get_by_role("button", name="Save").click()
-    expect(tab.get_by_role("alert")).to_contain_text("Nothing was saved")
+    expect(tab.locator("#template-errors")).to_contain_text("Nothing was saved")
     expect(
         tab.get_by_text("Line 2, column 6: {{ client_dob }} is not a placeholder")
     ).to_be_visible()

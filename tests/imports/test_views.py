@@ -66,11 +66,11 @@ def test_upload_columns_dry_run_and_start_through_the_screens(
     response = owner_http.post(at(maple, "imports:dry_run", client_import.public_id))
     assert response["Location"] == at(maple, "imports:progress", client_import.public_id)
     page = owner_http.get(response["Location"])
-    assert b'http-equiv="refresh"' in page.content
+    assert b"data-refresh-seconds" in page.content
     assert b"waiting to start" in page.content
     process_client_import(client_import.pk)
     page = owner_http.get(at(maple, "imports:progress", client_import.public_id))
-    assert b'http-equiv="refresh"' not in page.content
+    assert b"data-refresh-seconds" not in page.content
     assert b"Client import: finished" in page.content
     assert b"Invite everyone imported" in page.content
 
