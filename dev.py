@@ -262,8 +262,9 @@ def test(pytest_args: list[str]) -> int:
 
     database_url = os.environ.get("PORTICO_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
     if postgres_reachable(database_url):
-        title = "pytest on PostgreSQL (browser tests ran on SQLite)"
-        command = pytest_command(["-m", "not browser", *pytest_args])
+        # The stack test brings its own PostgreSQL: it ran once, in the SQLite pass.
+        title = "pytest on PostgreSQL (browser and stack tests ran on SQLite)"
+        command = pytest_command(["-m", "not browser and not stack", *pytest_args])
         code = timed(title, command, test_environment(database_url))
         # Exit code 5 (nothing selected) is fine when the caller chose only browser tests.
         if code != 0 and not (code == 5 and pytest_args):

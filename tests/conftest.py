@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from django.core.cache import caches
 from django.test import Client as HttpClient
 from django.urls import set_script_prefix
 
@@ -164,3 +166,29 @@ def outsider_http(outsider: User) -> HttpClient:
     http = HttpClient()
     http.force_login(outsider)
     return http
+
+
+# --- Redis unreachable (tests/test_ratelimit_redis_down.py, tests/test_doctor.py) ---
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def redis_down(settings: LazySettings, db: None) -> Iterator[None]:
+    database = settings.CACHES["database"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portico.lib.cache.RedisCacheWithDatabaseFallback",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "database": database,
+    }
+    caches["database"].clear()
+    yield

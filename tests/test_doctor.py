@@ -118,3 +118,10 @@ def test_an_email_service_without_its_webhook_secret_is_reported(settings: LazyS
     report, ok = doctor()
     assert not ok
     assert "PORTICO_WEBHOOK_SECRET is not set" in report
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_redis_that_cannot_be_reached_is_reported_though_the_database_stands_in() -> None:
+    report, ok = doctor()
+    assert not ok
+    assert "Redis (REDIS_URL) cannot be reached" in report

@@ -11,7 +11,9 @@ account or not) and one per trusted-device cookie.
 
 Counters live in the cache (the database cache by default, Redis when
 REDIS_URL is set), so every web process shares them. Keys are hashed: the cache
-never holds an email address or username.
+never holds an email address or username. While Redis cannot be reached they are
+counted in the database cache instead (``portico.lib.cache``): a limit never fails
+open, and sign-in keeps working through a Redis outage.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+
+from portico.lib.cache import UNREACHABLE, RedisCacheWithDatabaseFallback
 
 RATE_LIMITS: dict[str, str] = {
     # Per IP only: a per-identifier count here would let anyone stop the owner, even on
@@ -113,10 +118,20 @@ def _count_all(counters: list[tuple[str, int]]) -> list[int]:
     """``_count`` for each (key, timeout), in order: one MULTI/EXEC on Redis."""
     if not counters:
         return []
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
+    backend: BaseCache = caches["default"]
+    if isinstance(backend, RedisCacheWithDatabaseFallback):
+        if backend.redis_available():
+            try:
+                return _count_on_redis(backend, counters)
+            except UNREACHABLE as exc:
+                backend.mark_unreachable(exc)
+        # Redis is away: count in the database, never let the attempt through uncounted.
+        backend = backend.fallback
+    elif isinstance(backend, RedisCache):
         return _count_on_redis(backend, counters)
-    return [_count_on_any_cache(cache_key, timeout=timeout) for cache_key, timeout in counters]
+    return [
+        _count_on_any_cache(backend, cache_key, timeout=timeout) for cache_key, timeout in counters
+    ]
 
 
 def _count_on_redis(backend: RedisCache, counters: list[tuple[str, int]]) -> list[int]:
@@ -132,22 +147,22 @@ def _count_on_redis(backend: RedisCache, counters: list[tuple[str, int]]) -> lis
     return [int(reply) for reply in replies[1::2]]
 
 
-def _count_on_any_cache(cache_key: str, *, timeout: int) -> int:
-    if cache.add(cache_key, 1, timeout=timeout):
+def _count_on_any_cache(backend: BaseCache, cache_key: str, *, timeout: int) -> int:
+    if backend.add(cache_key, 1, timeout=timeout):
         return 1
-    if isinstance(caches["default"], DatabaseCache):
+    if isinstance(backend, DatabaseCache):
         # Its incr() is this same get and set, but rewrites the row with the default
         # 5-minute timeout (which then needed a touch() to undo): one write saved.
-        found = cache.get(cache_key)
+        found = backend.get(cache_key)
         count = 1 if found is None else int(found) + 1  # None: expired since add()
-        cache.set(cache_key, count, timeout=timeout)
+        backend.set(cache_key, count, timeout=timeout)
         return count
     try:
-        count = int(cache.incr(cache_key))
+        count = int(backend.incr(cache_key))
     except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=timeout)
+        backend.set(cache_key, 1, timeout=timeout)
         return 1
-    cache.touch(cache_key, timeout)
+    backend.touch(cache_key, timeout)
     return count
 
 
