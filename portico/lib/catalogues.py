@@ -48,6 +48,11 @@ def compile_all(root: Path = PORTICO, *, force: bool = False) -> list[Path]:
     return [compile_catalogue(po) for po in catalogues(root) if force or stale(po)]
 
 
+def uncompiled(root: Path = PORTICO) -> list[Path]:
+    """Catalogues whose ``.mo`` is missing or older than their ``.po``."""
+    return [po for po in catalogues(root) if stale(po)]
+
+
 def main(argv: list[str]) -> int:
     written = compile_all(force="--force" in argv)
     for mo_path in written:
