@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.cast import (
     make_staff,
     register_new,
 )
+from tests.mail.conftest import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -171,21 +171,13 @@ def outsider_http(outsider: User) -> HttpClient:
 # --- Redis unreachable (tests/test_ratelimit_redis_down.py, tests/test_doctor.py) ---
 
 
-def closed_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def redis_down(settings: LazySettings, db: None) -> Iterator[None]:
     database = settings.CACHES["database"]
     settings.CACHES = {
         "default": {
             "BACKEND": "portico.lib.cache.RedisCacheWithDatabaseFallback",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
         "database": database,

@@ -22,7 +22,7 @@ from portico.lib import cache as resilient
 from portico.lib.ratelimit import RATE_LIMITS, backoff_failure, backoff_hold, consume
 from portico.practices.models import Practice
 from tests.cast import PASSWORD, at
-from tests.conftest import closed_port
+from tests.mail.conftest import free_port
 
 
 def test_the_cache_answers_from_the_database_while_redis_is_refused(redis_down: None) -> None:
@@ -100,7 +100,7 @@ def own_redis(settings: LazySettings, db: None) -> Iterator[subprocess.Popen[byt
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
-    port = closed_port()
+    port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
     database = settings.CACHES["database"]

@@ -72,13 +72,6 @@ def ensure_nginx() -> Path:
     return NGINX
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def wait_for(check: Any, *, timeout: float, what: str, interval: float = 0.1) -> float:
     """Call ``check`` until it is true; the seconds it took. Raises after ``timeout``."""
     began = time.monotonic()

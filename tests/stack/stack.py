@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.mail.conftest import free_port
 from tests.stack.parts import (
     BASE_DOMAIN,
     NGINX,
@@ -41,7 +42,6 @@ from tests.stack.parts import (
     CountingSMTP,
     Service,
     ensure_nginx,
-    free_port,
     make_certificates,
     port_open,
     postgres_bin,
