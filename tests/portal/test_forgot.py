@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -42,6 +43,18 @@ def ask(practice: Practice, page: str, value: str, *, ip: str = "203.0.113.7") -
 
 def outcomes(action: str) -> list[str]:
     return [e.details["outcome"] for e in AuditEvent.objects.filter(action=action).order_by("pk")]
+
+
+@pytest.fixture
+def mid_hour() -> Iterator[None]:
+    """Requests and their hourly summary fall in one hour, whatever the wall clock says.
+
+    Run at 8:59:59 the refused requests and the summary of "the hour" straddled two
+    hours and the summary counted none (seen once in CI).
+    """
+    now = datetime.now(tz=UTC)
+    with time_machine.travel(now.replace(minute=20, second=0, microsecond=0), tick=True):
+        yield
 
 
 def summaries_after_the_hour(action: str) -> list[tuple[int, str]]:
@@ -129,6 +142,7 @@ def test_a_reset_request_supersedes_the_clients_earlier_links(
     assert staff_sent.link.revoked_reason == "superseded"
 
 
+@pytest.mark.usefixtures("mid_hour")
 def test_forgot_password_is_limited_per_identifier(maple: Practice, casey_account: User) -> None:
     for number in range(4):
         ask(maple, "portal:forgot_password", "casey", ip=f"198.51.100.{number}")
@@ -139,6 +153,7 @@ def test_forgot_password_is_limited_per_identifier(maple: Practice, casey_accoun
     ]
 
 
+@pytest.mark.usefixtures("mid_hour")
 def test_forgot_password_is_limited_per_address(maple: Practice, casey_account: User) -> None:
     for number in range(10):
         ask(maple, "portal:forgot_password", f"someone{number}@example.com")
