@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.access.bulk import run_bulk_invite
 from portico.access.models import BulkInvite
@@ -118,7 +119,7 @@ def test_every_kind_in_the_demo_and_each_fix_removes_its_row(page: Any, live_ser
     tab.get_by_role("button", name="Mark reviewed").click()
     left -= 1
     _row_gone(tab, live_server, practice, "Cody Coming", left)
-    assert tab.get_by_text("Nobody is stuck").is_visible()
+    expect(tab.get_by_text("Nobody is stuck")).to_be_visible()
     screenshot(tab, "access-problems-none-page")
 
 
@@ -140,7 +141,7 @@ def test_the_page_on_a_phone(phone: Any, live_server: Any) -> None:
     tab.goto(live_server.url + at(practice, "clients:personal_information", skye.public_id))
     tab.get_by_role("combobox", name="Clinician").select_option(label="Priya Shah")
     tab.get_by_role("button", name="Save clinician").click()
-    assert tab.get_by_text("Clinician saved.").is_visible()
+    expect(tab.get_by_text("Clinician saved.")).to_be_visible()
     screenshot(tab, "access-problems-clinician-card-phone")
     _open_list(tab, live_server, practice)
     tab.get_by_label("Clinician").select_option(label="Priya Shah")

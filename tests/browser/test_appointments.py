@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.appointments.models import Appointment, AppointmentStatus
@@ -64,7 +65,7 @@ def test_staff_book_the_client_is_emailed_sees_it_gets_the_calendar_file_and_can
     screenshot(staff, f"appointments-staff-book-{device}")
     staff.get_by_role("button", name="Book the appointment").click()
     staff.get_by_text("Booked for Casey Client").wait_for()
-    assert staff.get_by_text("America/New_York").first.is_visible()
+    expect(staff.get_by_text("America/New_York").first).to_be_visible()
     screenshot(staff, f"appointments-staff-schedule-{device}")
     appointment = Appointment.objects.get(client=casey)
 
@@ -89,8 +90,8 @@ def test_staff_book_the_client_is_emailed_sees_it_gets_the_calendar_file_and_can
     client_tab.get_by_label("Password", exact=True).fill(PASSWORD)
     client_tab.get_by_role("button", name="Sign in").click()
     client_tab.get_by_role("heading", name="Appointments", exact=True).wait_for()
-    assert client_tab.get_by_text("America/New_York").is_visible()
-    assert client_tab.get_by_text(NOTE).is_visible()
+    expect(client_tab.get_by_text("America/New_York")).to_be_visible()
+    expect(client_tab.get_by_text(NOTE)).to_be_visible()
     screenshot(client_tab, f"appointments-portal-list-{device}")
 
     # The calendar link of the email serves the .ics to the signed-in client.
@@ -108,7 +109,7 @@ def test_staff_book_the_client_is_emailed_sees_it_gets_the_calendar_file_and_can
     screenshot(client_tab, f"appointments-portal-cancel-confirm-{device}")
     client_tab.get_by_role("button", name="Yes, cancel it").click()
     client_tab.get_by_text("is cancelled. Maple Counseling has been told.").wait_for()
-    assert client_tab.get_by_text("Cancelled", exact=True).is_visible()
+    expect(client_tab.get_by_text("Cancelled", exact=True)).to_be_visible()
     screenshot(client_tab, f"appointments-portal-cancelled-{device}")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.access.bulk import run_bulk_invite
 from portico.access.models import BulkInvite
@@ -28,15 +29,15 @@ def test_staff_invite_everyone_not_yet_invited_and_watch_it_finish(
     sign_in_as(tab, live_server, owner)
     tab.goto(live_server.url + at(maple, "clients:list"))
     tab.get_by_role("link", name="Invite everyone not yet invited…").click()
-    assert tab.get_by_role("heading", name="Invite everyone not yet invited").is_visible()
-    assert tab.get_by_text("1 client: no email address").is_visible()
-    assert tab.get_by_text("1 client: portal access is turned off").is_visible()
+    expect(tab.get_by_role("heading", name="Invite everyone not yet invited")).to_be_visible()
+    expect(tab.get_by_text("1 client: no email address")).to_be_visible()
+    expect(tab.get_by_text("1 client: portal access is turned off")).to_be_visible()
     screenshot(tab, f"bulk-invite-confirm-{tab_name}")
     tab.get_by_role("button", name="Send 2 invitations").click()
-    assert tab.get_by_role("heading", name="Bulk invitation: waiting to start").is_visible()
+    expect(tab.get_by_role("heading", name="Bulk invitation: waiting to start")).to_be_visible()
     screenshot(tab, f"bulk-invite-waiting-{tab_name}")
     run_bulk_invite.call(BulkInvite.objects.get().pk)  # what the worker does
     tab.reload()
-    assert tab.get_by_role("heading", name="Bulk invitation: finished").is_visible()
-    assert tab.get_by_text("2 invitations").first.is_visible()
+    expect(tab.get_by_role("heading", name="Bulk invitation: finished")).to_be_visible()
+    expect(tab.get_by_text("2 invitations").first).to_be_visible()
     screenshot(tab, f"bulk-invite-done-{tab_name}")

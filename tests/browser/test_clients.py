@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.audit.actor import Actor
@@ -31,11 +32,11 @@ def test_staff_search_the_client_list(
     _cast(maple, owner)
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "clients:list"))
-    assert tab.get_by_role("heading", name="Clients").is_visible()
+    expect(tab.get_by_role("heading", name="Clients")).to_be_visible()
     screenshot(tab, f"clients-list-{tab_name}")
     tab.get_by_label("Search clients").fill("sto")
     tab.get_by_role("button", name="Search").click()
-    assert tab.get_by_role("link", name="Stone, Robert").is_visible()
+    expect(tab.get_by_role("link", name="Stone, Robert")).to_be_visible()
     assert tab.get_by_role("link", name="Client, Casey").count() == 0
     screenshot(tab, f"clients-search-{tab_name}")
 
@@ -54,16 +55,16 @@ def test_adding_a_client_with_a_mistyped_email_offers_the_fix_in_one_click(
     tab.get_by_label("Email address").fill("jane@gmial.com")
     screenshot(tab, f"clients-add-{tab_name}")
     tab.get_by_role("button", name="Add client").click()
-    assert tab.get_by_text("Did you mean jane@gmail.com?").is_visible()
-    assert tab.get_by_role("button", name="Keep jane@gmial.com").is_visible()
+    expect(tab.get_by_text("Did you mean jane@gmail.com?")).to_be_visible()
+    expect(tab.get_by_role("button", name="Keep jane@gmial.com")).to_be_visible()
     if tab_name == "page":  # mobile Chromium ignores autofocus (no surprise keyboard)
         # The one-click choice has the focus, so Enter accepts it.
         assert tab.evaluate("document.activeElement.textContent") == "Use jane@gmail.com"
     assert not Client.objects.filter(first_name="Jane").exists()
     screenshot(tab, f"clients-add-typo-hint-{tab_name}")
     tab.get_by_role("button", name="Use jane@gmail.com").click()
-    assert tab.get_by_role("heading", name="Jane Doe").is_visible()
-    assert tab.get_by_text("the portal invitation was sent to jane@gmail.com").is_visible()
+    expect(tab.get_by_role("heading", name="Jane Doe")).to_be_visible()
+    expect(tab.get_by_text("the portal invitation was sent to jane@gmail.com")).to_be_visible()
     assert ClientEmail.objects.get(client__first_name="Jane").address == "jane@gmail.com"
     screenshot(tab, f"clients-detail-{tab_name}")
 
@@ -87,9 +88,9 @@ def test_personal_information_edit_and_moving_the_default_star(
     tab.get_by_label("Date of birth").fill("04/21/1990")
     tab.locator("#id_phone").fill("+1 555 010 9999")
     tab.get_by_role("button", name="Save personal information").click()
-    assert tab.get_by_text("Personal information saved.").is_visible()
+    expect(tab.get_by_text("Personal information saved.")).to_be_visible()
     tab.get_by_role("button", name="Make default casey@work.example").click()
-    assert tab.get_by_text("casey@work.example is now the default").is_visible()
+    expect(tab.get_by_text("casey@work.example is now the default")).to_be_visible()
     casey.refresh_from_db()
     assert casey.date_of_birth.isoformat() == "1990-04-21"
     assert ClientEmail.objects.get(is_default=True).address == "casey@work.example"

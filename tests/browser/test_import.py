@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.clients.models import Client
@@ -56,20 +57,20 @@ def test_staff_import_a_client_list_after_a_dry_run_and_watch_it_finish(
     sign_in_as(tab, live_server, owner)
     tab.goto(live_server.url + at(maple, "clients:list"))
     tab.get_by_role("link", name="Import from CSV…").click()
-    assert tab.get_by_role("heading", name="Import clients from a CSV file").is_visible()
+    expect(tab.get_by_role("heading", name="Import clients from a CSV file")).to_be_visible()
     tab.get_by_label("Client list (CSV)").set_input_files(str(upload))
     screenshot(tab, f"import-upload-{tab_name}")
     tab.get_by_role("button", name="Upload and match columns").click()
 
-    assert tab.get_by_role("heading", name="Match the columns").is_visible()
-    assert tab.get_by_text("separated by semicolons").is_visible()
+    expect(tab.get_by_role("heading", name="Match the columns")).to_be_visible()
+    expect(tab.get_by_text("separated by semicolons")).to_be_visible()
     # Guessed from the column names.
     assert tab.get_by_label("Date of birth").input_value() == "3"
     assert tab.get_by_label("External id (optional)").input_value() == "6"
     screenshot(tab, f"import-columns-{tab_name}")
     tab.get_by_role("button", name="See the dry run").click()
 
-    assert tab.get_by_role("heading", name="Dry run: nothing is saved yet").is_visible()
+    expect(tab.get_by_role("heading", name="Dry run: nothing is saved yet")).to_be_visible()
     rows = tab.locator("table.import-rows tbody tr")
     assert rows.count() == 5
     # Rows that cannot be imported come first, each with its row number and reason.
@@ -82,14 +83,14 @@ def test_staff_import_a_client_list_after_a_dry_run_and_watch_it_finish(
     assert not Client.objects.filter(practice=maple).exists()
     tab.get_by_role("button", name="Import 2 clients").click()
 
-    assert tab.get_by_role("heading", name="Client import: waiting to start").is_visible()
+    expect(tab.get_by_role("heading", name="Client import: waiting to start")).to_be_visible()
     assert tab.locator("#progress[data-refresh-seconds]").count() == 1
     screenshot(tab, f"import-waiting-{tab_name}")
     run_client_import.call(ClientImport.objects.get().pk)  # what the worker does
     tab.reload()
-    assert tab.get_by_role("heading", name="Client import: finished").is_visible()
+    expect(tab.get_by_role("heading", name="Client import: finished")).to_be_visible()
     assert tab.locator("[data-refresh-seconds]").count() == 0
-    assert tab.get_by_role("link", name="Ada Lovelace").is_visible()
-    assert tab.get_by_role("button", name="Invite everyone imported…").is_visible()
+    expect(tab.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    expect(tab.get_by_role("button", name="Invite everyone imported…")).to_be_visible()
     screenshot(tab, f"import-done-{tab_name}")
     assert Client.objects.filter(practice=maple).count() == 2

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.passkeys.models import Passkey
@@ -80,7 +81,7 @@ def test_staff_member_adds_a_passkey_then_signs_in_with_it_as_the_second_step(
     kept = credentials_on(cdp, authenticator)
     assert len(kept) == 1
     assert kept[0]["isResidentCredential"] is True
-    assert page.get_by_role("cell", name="Work laptop", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Work laptop", exact=True)).to_be_visible()
 
     sign_out_everywhere(page)
     page.goto(at(maple, "accounts:staff_sign_in"))
@@ -174,8 +175,8 @@ def test_without_webauthn_the_page_says_so_and_offers_no_button(
     sign_in_as(page, live_server, owner)
     page.goto(at(maple, "passkeys:staff_manage"))
 
-    assert page.get_by_text("This browser cannot add a passkey here.").is_visible()
-    assert not page.get_by_role("button", name="Add a passkey").is_visible()
+    expect(page.get_by_text("This browser cannot add a passkey here.")).to_be_visible()
+    expect(page.get_by_role("button", name="Add a passkey")).not_to_be_visible()
 
 
 def last_confirmed_long_ago(tab: Any) -> None:

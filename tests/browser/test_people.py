@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from portico.access.people import add_contact
 from portico.access.queries import access_is_on
@@ -53,8 +54,8 @@ def test_staff_add_a_guardian_with_the_typo_hint_and_record_consent(
     casey = _minor(maple, owner)
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "clients:people", casey.public_id))
-    assert tab.get_by_role("heading", name="Pat Young").is_visible()
-    assert tab.get_by_text("cannot join video sessions until telehealth consent").is_visible()
+    expect(tab.get_by_role("heading", name="Pat Young")).to_be_visible()
+    expect(tab.get_by_text("cannot join video sessions until telehealth consent")).to_be_visible()
     screenshot(tab, f"people-{tab_name}")
 
     tab.get_by_role("link", name="Add a person").click()
@@ -63,14 +64,14 @@ def test_staff_add_a_guardian_with_the_typo_hint_and_record_consent(
     tab.get_by_label("Relationship to the client").select_option("guardian")
     tab.get_by_label("Email address").fill("sam@gmial.com")
     tab.get_by_role("button", name="Add person").click()
-    assert tab.get_by_text("Did you mean sam@gmail.com?").is_visible()
+    expect(tab.get_by_text("Did you mean sam@gmail.com?")).to_be_visible()
     screenshot(tab, f"people-add-hint-{tab_name}")
     tab.get_by_role("button", name="Use sam@gmail.com").click()
-    assert tab.get_by_role("heading", name="Sam Young").is_visible()
+    expect(tab.get_by_role("heading", name="Sam Young")).to_be_visible()
     assert Contact.objects.get(first_name="Sam").email == "sam@gmail.com"
 
     tab.get_by_role("button", name="Record telehealth consent for Pat Young").click()
-    assert tab.get_by_text("Telehealth consent for Pat Young was recorded.").is_visible()
+    expect(tab.get_by_text("Telehealth consent for Pat Young was recorded.")).to_be_visible()
     assert Contact.objects.get(first_name="Pat").telehealth_consent_at is not None
     screenshot(tab, f"people-consent-{tab_name}")
 
@@ -87,15 +88,15 @@ def test_staff_review_a_client_who_came_of_age(
         find_clients_coming_of_age()
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "clients:detail", casey.public_id))
-    assert tab.get_by_text("Casey turned 18 on Nov 21.").is_visible()
+    expect(tab.get_by_text("Casey turned 18 on Nov 21.")).to_be_visible()
     screenshot(tab, f"coming-of-age-banner-{tab_name}")
     tab.get_by_role("link", name="Review portal access").click()
     screenshot(tab, f"coming-of-age-review-{tab_name}")
     tab.get_by_role("button", name="Mark reviewed").click()
-    assert tab.get_by_text("Choose Keep access or End access for Pat Young.").first.is_visible()
+    expect(tab.get_by_text("Choose Keep access or End access for Pat Young.").first).to_be_visible()
     tab.get_by_label("End access").check()
     tab.get_by_label("Turn on Casey's own portal access and send the invitation").check()
     tab.get_by_role("button", name="Mark reviewed").click()
-    assert tab.get_by_text("The review of Casey Young is done.").is_visible()
+    expect(tab.get_by_text("The review of Casey Young is done.")).to_be_visible()
     assert not access_is_on(Contact.objects.get(first_name="Pat"))
     screenshot(tab, f"coming-of-age-done-{tab_name}")

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.intake import actions
@@ -120,7 +121,7 @@ def test_a_new_client_registers_and_is_led_through_the_two_intake_forms(
     screenshot(page, "forms-08-answers-desktop")
     page.emulate_media(media="print")
     screenshot(page, "forms-09-answers-print-desktop")
-    assert not page.locator(".topbar").is_visible()
+    expect(page.locator(".topbar")).not_to_be_visible()
 
 
 def test_a_parent_completes_a_childs_form_and_staff_see_who_submitted(

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portico.access.actions import send_invite
 from portico.access.registration import redeem_invite
@@ -61,7 +62,7 @@ def test_staff_write_the_client_is_emailed_reads_and_replies_and_staff_see_it_un
     staff.get_by_label("Your message").fill(SECRET)
     staff.get_by_role("button", name="Send message").click()
     staff.get_by_text("Your message was sent to Casey Client").wait_for()
-    assert staff.get_by_text(SECRET).is_visible()
+    expect(staff.get_by_text(SECRET)).to_be_visible()
     screenshot(staff, f"messages-staff-sent-{device}")
 
     # The email says only that a message is waiting.
@@ -85,21 +86,21 @@ def test_staff_write_the_client_is_emailed_reads_and_replies_and_staff_see_it_un
     client_tab.get_by_label("Password", exact=True).fill(PASSWORD)
     client_tab.get_by_role("button", name="Sign in").click()
     client_tab.get_by_role("heading", name="Messages with Maple Counseling").wait_for()
-    assert client_tab.get_by_text(SECRET).is_visible()
-    assert client_tab.get_by_text("Clara Staff").is_visible()
+    expect(client_tab.get_by_text(SECRET)).to_be_visible()
+    expect(client_tab.get_by_text("Clara Staff")).to_be_visible()
     screenshot(client_tab, f"messages-portal-read-{device}")
 
     # She replies.
     client_tab.get_by_label("Your message").fill(REPLY)
     client_tab.get_by_role("button", name="Send message").click()
     client_tab.get_by_text("Your message was sent to Maple Counseling.").wait_for()
-    assert client_tab.locator(".msg-mine", has_text=REPLY).is_visible()
+    expect(client_tab.locator(".msg-mine", has_text=REPLY)).to_be_visible()
     screenshot(client_tab, f"messages-portal-replied-{device}")
 
     # The inbox shows Casey's conversation unread, and the top bar counts it.
     staff.goto(at(maple, "staff_messages:inbox"))
     row = staff.locator("tr", has_text="Casey Client")
-    assert row.get_by_text("1 unread").is_visible()
+    expect(row.get_by_text("1 unread")).to_be_visible()
     assert "1 unread conversation" in staff.locator("nav.mainnav").inner_text() or (
         staff.locator("nav.mainnav .badge").count() == 1
     )

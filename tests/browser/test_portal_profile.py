@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.clients.models import Client
@@ -46,18 +47,18 @@ def test_a_client_updates_the_address_and_a_card_and_staff_accept_one_and_reject
     # The client, in the portal.
     sign_in_as(tab, live_server, account)
     tab.goto(at(maple, "portal_profile:profile"))
-    assert tab.get_by_role("heading", name="Your contact details").is_visible()
+    expect(tab.get_by_role("heading", name="Your contact details")).to_be_visible()
     screenshot(tab, f"portal-profile-{tab_name}")
     tab.get_by_label("Address line 1").fill("12 Oak Street")
     tab.get_by_label("City").fill("Portland")
     tab.get_by_label("ZIP or postal code").fill("9720")
     tab.get_by_role("button", name="Save changes").click()
-    assert tab.get_by_text("A US ZIP code has 5 digits").is_visible()
+    expect(tab.get_by_text("A US ZIP code has 5 digits")).to_be_visible()
     assert tab.get_by_label("City").input_value() == "Portland"  # nothing typed is lost
     screenshot(tab, f"portal-profile-error-{tab_name}")
     tab.get_by_label("ZIP or postal code").fill("97201")
     tab.get_by_role("button", name="Save changes").click()
-    assert tab.get_by_text("Maple Counseling will review your changes").is_visible()
+    expect(tab.get_by_text("Maple Counseling will review your changes")).to_be_visible()
     assert tab.get_by_text("Waiting for Maple Counseling to review").count() == 3
     screenshot(tab, f"portal-profile-waiting-{tab_name}")
 
@@ -68,9 +69,9 @@ def test_a_client_updates_the_address_and_a_card_and_staff_accept_one_and_reject
         {"name": "card-front.jpg", "mimeType": "image/jpeg", "buffer": tiny_png(344, 216)}
     )
     tab.get_by_role("button", name="Save primary insurance").click()
-    assert tab.get_by_text("Maple Counseling will review your changes").is_visible()
+    expect(tab.get_by_text("Maple Counseling will review your changes")).to_be_visible()
     photo = tab.get_by_role("img", name="New insurance card photo, front")
-    assert photo.is_visible()
+    expect(photo).to_be_visible()
     # Served through the checked view; wait for it to load (a busy machine is slow).
     loaded_width = (
         "img => img.complete && img.naturalWidth ? img.naturalWidth"
@@ -82,18 +83,18 @@ def test_a_client_updates_the_address_and_a_card_and_staff_accept_one_and_reject
     # Staff review: accept the street, reject the city.
     sign_in_as(tab, live_server, owner)
     tab.goto(at(maple, "staff_profiles:pending"))
-    assert tab.get_by_text("Client, Casey").is_visible()
+    expect(tab.get_by_text("Client, Casey")).to_be_visible()
     screenshot(tab, f"staff-profile-pending-{tab_name}")
     tab.get_by_role("link", name="Review changes of Casey Client").click()
-    assert tab.get_by_role("img", name="New card photo").is_visible()
+    expect(tab.get_by_role("img", name="New card photo")).to_be_visible()
     screenshot(tab, f"staff-profile-review-{tab_name}")
     tab.get_by_role("button", name="Accept Address line 1").click()
-    assert tab.get_by_text("Address line 1: accepted, and now on file.").is_visible()
+    expect(tab.get_by_text("Address line 1: accepted, and now on file.")).to_be_visible()
     tab.get_by_role("row", name="City").get_by_label("Reason for rejecting (optional)").fill(
         "Client called: the city is Beaverton"
     )
     tab.get_by_role("button", name="Reject City").click()
-    assert tab.get_by_text("City: rejected. What was on file stays.").is_visible()
+    expect(tab.get_by_text("City: rejected. What was on file stays.")).to_be_visible()
     screenshot(tab, f"staff-profile-decided-{tab_name}")
 
     casey.refresh_from_db()

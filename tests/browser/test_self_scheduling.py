@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.appointments.models import Appointment, AppointmentStatus
@@ -69,7 +70,7 @@ def test_a_client_self_books_gets_the_email_with_the_calendar_link_and_cancels(
     screenshot(tab, f"scheduling-portal-choose-{device}")
     tab.get_by_role("link", name=re.compile("Video session, 50 minutes")).click()
     tab.get_by_role("heading", name=f"{day:%A, %B} {day.day}", exact=True).wait_for()
-    assert tab.get_by_text("America/New_York").first.is_visible()
+    expect(tab.get_by_text("America/New_York").first).to_be_visible()
     screenshot(tab, f"scheduling-portal-open-times-{device}")
     tab.get_by_role("link", name="9:50 AM").first.click()
     tab.get_by_role("heading", name="Book this time?").wait_for()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from portico.accounts.models import User
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -44,11 +46,11 @@ def test_the_settings_page_shows_a_specific_error_and_saves(
     screenshot(page, "practice-settings")
     page.get_by_label("Sign staff out after this many idle minutes").fill("3")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("Use at least 5 minutes").is_visible()
+    expect(page.get_by_text("Use at least 5 minutes")).to_be_visible()
     screenshot(page, "practice-settings-error")
     page.get_by_label("Sign staff out after this many idle minutes").fill("20")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("Practice settings saved.").is_visible()
+    expect(page.get_by_text("Practice settings saved.")).to_be_visible()
     maple.refresh_from_db()
     assert maple.staff_idle_minutes == 20
 
@@ -72,7 +74,7 @@ def test_the_staff_page_invites_someone(
     page.get_by_label("Work email address").fill("dana@maple.test")
     page.get_by_label("Front desk", exact=False).check()
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to dana@maple.test").is_visible()
+    expect(page.get_by_text("Invitation sent to dana@maple.test")).to_be_visible()
     screenshot(page, "staff-page")
 
 
@@ -100,5 +102,5 @@ def test_the_access_history_page(
     for tab, name in ((page, "access-history"), (phone, "access-history-phone")):
         sign_in_as(tab, live_server, owner)
         tab.goto(at(maple, "audit:list"))
-        assert tab.get_by_text("Portal invitation sent to casey@example.com").is_visible()
+        expect(tab.get_by_text("Portal invitation sent to casey@example.com")).to_be_visible()
         screenshot(tab, name)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.appointments.models import Appointment, AppointmentKind
@@ -74,7 +75,7 @@ def test_a_parent_without_consent_is_told_why_staff_fix_it_and_join_opens_on_the
         # Staff see why nobody can join, and the one button that fixes it.
         staff.get_by_text("No telehealth consent recorded for Pat Parent").wait_for()
         fix = staff.get_by_role("button", name="Record telehealth consent for Pat Parent")
-        assert fix.is_visible()
+        expect(fix).to_be_visible()
         screenshot(staff, f"telehealth-staff-reason-{device}")
 
         # Pat's portal says why there is no Join, in plain words.

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pyotp
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.practices.models import Practice
@@ -29,13 +30,13 @@ def test_an_owner_sets_up_an_app_after_the_password_and_signs_in_with_it(
     require_staff_two_factor(maple)
     _password(page, maple, "olivia@maple.test")
     page.wait_for_url(f"**{at(maple, 'twofactor:enrol')}")
-    assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
-    assert page.locator("figure.qr-code svg").is_visible()
+    expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+    expect(page.locator("figure.qr-code svg")).to_be_visible()
     screenshot(page, "two-factor-enrol")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("The 6-digit code your app shows now").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+    expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     codes = page.locator("code.recovery-code").all_inner_texts()
     assert len(codes) == 10
     screenshot(page, "two-factor-recovery-codes")
@@ -101,7 +102,7 @@ def test_an_owner_resets_a_members_two_step_sign_in(
     screenshot(page, "two-factor-reset-confirm")
     page.get_by_role("button", name="Reset two-step sign-in").click()
     page.wait_for_url(f"**{at(maple, 'practices:staff')}")
-    assert page.get_by_text("two-step sign-in was reset").is_visible()
+    expect(page.get_by_text("two-step sign-in was reset")).to_be_visible()
     assert not has_second_factor(front_desk)
     row = page.get_by_role("row").filter(has_text="frank@maple.test")
     assert "Not set up" in row.inner_text()
@@ -121,7 +122,7 @@ def test_a_client_turns_on_an_authenticator_app_from_sign_in_security_on_a_phone
     phone.get_by_role("button", name="Confirm").click()
     assert phone.locator("code.recovery-code").count() == 10
     phone.get_by_role("link", name="I saved them: continue").click()
-    assert phone.get_by_text("10 unused recovery codes left.").is_visible()
+    expect(phone.get_by_text("10 unused recovery codes left.")).to_be_visible()
     screenshot(phone, "two-factor-portal-security-on-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert has_second_factor(casey_account)

@@ -1,7 +1,7 @@
 """Find text on a page that did not come from the catalogue.
 
-While ``marked_spanish`` is on, every string Spanish gets from a catalogue (Django's
-``gettext`` family, which ``{% translate %}``, ``{% blocktranslate %}`` and
+While ``marked(language)`` is on, every string that language gets from a catalogue
+(Django's ``gettext`` family, which ``{% translate %}``, ``{% blocktranslate %}`` and
 ``gettext_lazy`` all go through) comes back wrapped in ⟦ ⟧. ``unmarked_text`` then
 reads a page the way a person does (its text, title and the attributes a screen
 reader speaks), removes every wrapped span and the values a page may show as they
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from html.parser import HTMLParser
 from typing import Any
 
@@ -29,10 +29,18 @@ _SPOKEN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 ALWAYS_ALLOWED = ("Portico", "English", "Español", " de ", "a. m.", "p. m.")
 
 
-def _wrap[F: Callable[..., Any]](original: F) -> F:
+# Staff text is marked with this context (``pgettext("staff", ...)``,
+# ``{% translate "..." context "staff" %}``) and is not translated yet: on a Spanish
+# page it is English, so it is never counted as catalogue text there.
+STAFF_CONTEXT = "staff"
+
+
+def _wrap[F: Callable[..., Any]](original: F, language: str, *, with_context: bool) -> F:
     def wrapped(*args: Any) -> Any:
         result = original(*args)
-        if translation.get_language() != "es" or not isinstance(result, str) or not result:
+        if translation.get_language() != language or not isinstance(result, str) or not result:
+            return result
+        if with_context and args[0] == STAFF_CONTEXT and language != "en":
             return result
         marked = f"{OPEN}{result}{CLOSE}"
         return mark_safe(marked) if isinstance(result, SafeData) else marked  # noqa: S308
@@ -41,18 +49,23 @@ def _wrap[F: Callable[..., Any]](original: F) -> F:
 
 
 @contextmanager
-def marked_spanish() -> Iterator[None]:
-    """Wrap every catalogue lookup made while Spanish is active (see the module)."""
+def marked(language: str) -> Iterator[None]:
+    """Wrap every catalogue lookup made while ``language`` is active (see the module)."""
     real = translation._trans  # type: ignore[attr-defined]
     names = ("gettext", "ngettext", "pgettext", "npgettext")
     originals = {name: getattr(real, name) for name in names}
     for name, original in originals.items():
-        setattr(real, name, _wrap(original))
+        setattr(real, name, _wrap(original, language, with_context=name.startswith("p")))
     try:
         yield
     finally:
         for name, original in originals.items():
             setattr(real, name, original)
+
+
+def marked_spanish() -> AbstractContextManager[None]:
+    """Wrap every catalogue lookup made while Spanish is active (see the module)."""
+    return marked("es")
 
 
 class _Reader(HTMLParser):
@@ -89,8 +102,8 @@ def _left_over(text: str, allowed: Iterable[str]) -> str:
     while previous != text:  # nested spans: a translated sentence around a month name
         previous, text = text, _WRAPPED.sub(" ", text)
     for value in sorted({*allowed, *ALWAYS_ALLOWED}, key=len, reverse=True):
-        if value:
-            text = text.replace(value, " ")
+        if value.strip():  # a whole value, never the inside of a word ("mail" in "Email")
+            text = re.sub(rf"(?<!\w){re.escape(value.strip())}(?!\w)", " ", text)
     return " ".join(text.split())
 
 

@@ -3,7 +3,8 @@ placeholders and markup on both sides, and a header that declares Spanish.
 
 Scans every ``es`` catalogue in the project (``portico/locale`` and each app's), so a
 string marked anywhere and extracted (``python manage.py update_catalogues``) fails
-here until it is translated.
+here until it is translated. Staff text (context ``staff``) is the exception: staff
+pages are English for now, their strings marked and extracted, ready for a translator.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import polib
 import pytest
 
 from portico.lib.catalogues import PORTICO, catalogues, compile_catalogue
+from tests.i18n.pseudo import STAFF_CONTEXT
 
 SPANISH = [po for po in catalogues(PORTICO) if po.parts[-3] == "es"]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\{\s*\w+\s*\}\}|\{\w*\}")
@@ -45,7 +47,11 @@ def test_there_are_spanish_catalogues_for_the_project_and_the_core_apps() -> Non
 @pytest.mark.parametrize("po_path", SPANISH, ids=_name)
 def test_every_msgid_is_translated_and_nothing_is_fuzzy(po_path: Path) -> None:
     catalogue = polib.pofile(str(po_path))
-    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    untranslated = [
+        entry.msgid
+        for entry in catalogue.untranslated_entries()
+        if entry.msgctxt != STAFF_CONTEXT  # staff pages are English for now
+    ]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert untranslated == [], f"{_name(po_path)}: not translated yet"
     assert fuzzy == [], f"{_name(po_path)}: fuzzy (a guess, never shown)"
