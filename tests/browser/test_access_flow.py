@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.access.actions import send_invite
 from portico.access.models import AccessLink
@@ -62,7 +63,7 @@ def test_from_adding_a_client_to_an_active_portal_account_and_back(
     page.get_by_role("button", name=re.compile("Add client")).click()
     page.get_by_role("heading", name="Portal access").wait_for()
     screenshot(page, "access-01-client-added-desktop")
-    assert "Invited" in page.locator("#portal-access").inner_text()
+    expect(page.locator("#portal-access")).to_contain_text("Invited", use_inner_text=True)
 
     # The invitation arrives in the local mailbox.
     deliver_queued()
@@ -112,7 +113,7 @@ def test_from_adding_a_client_to_an_active_portal_account_and_back(
     page.get_by_role("link", name=re.compile("Robin")).first.click()
     panel = page.locator("#portal-access")
     panel.get_by_text("Active").first.wait_for()
-    assert "Username robin.lake" in panel.inner_text()
+    expect(panel).to_contain_text("Username robin.lake", use_inner_text=True)
     screenshot(page, "access-09-active-desktop")
 
     # Disable: the right password no longer signs in.

@@ -44,7 +44,7 @@ def _fix(tab: Any, live_server: Any, practice: Practice, label: str, person: str
 def _row_gone(tab: Any, live_server: Any, practice: Practice, person: str, left: int) -> None:
     rows = _open_list(tab, live_server, practice)
     assert rows.count() == left, (person, rows.all_inner_texts())
-    assert person not in tab.locator("main").inner_text()
+    expect(tab.locator("main")).not_to_contain_text(person, use_inner_text=True)
     top_bar = tab.get_by_role("navigation", name="Staff").inner_text()
     assert (f"Access problems {left}" in top_bar) if left else ("Access problems" in top_bar)
 
@@ -67,13 +67,15 @@ def test_every_kind_in_the_demo_and_each_fix_removes_its_row(page: Any, live_ser
         "turned 18 on",
     ):
         assert words in text, words
-    assert f"Access problems {KINDS}" in tab.get_by_role("navigation", name="Staff").inner_text()
+    expect(tab.get_by_role("navigation", name="Staff")).to_contain_text(
+        f"Access problems {KINDS}", use_inner_text=True
+    )
     screenshot(tab, "access-problems-demo-page")
 
     # Filter by clinician: Priya Shah sees Bea, Una, Evan and Lou.
     tab.get_by_label("Clinician").select_option(label="Priya Shah")
     tab.get_by_role("button", name="Show").click()
-    assert tab.locator("tbody tr").count() == 4
+    expect(tab.locator("tbody tr")).to_have_count(4)
     screenshot(tab, "access-problems-clinician-page")
 
     left = KINDS
@@ -92,7 +94,7 @@ def test_every_kind_in_the_demo_and_each_fix_removes_its_row(page: Any, live_ser
     # Expired: the bulk resend from the page, through the bulk invitation.
     _open_list(tab, live_server, practice)
     tab.get_by_role("link", name="Resend all expired invitations…").click()
-    assert "Evan Expired" in tab.locator("main").inner_text()
+    expect(tab.locator("main")).to_contain_text("Evan Expired", use_inner_text=True)
     screenshot(tab, "access-problems-resend-expired-page")
     tab.get_by_role("button", name="Send 1 invitation").click()
     run_bulk_invite.call(BulkInvite.objects.get(practice=practice).pk)  # what the worker does
@@ -133,7 +135,7 @@ def test_the_page_on_a_phone(phone: Any, live_server: Any) -> None:
     _row_gone(tab, live_server, practice, "Lou Locked", KINDS - 1)
     tab.get_by_label("Kind of problem").select_option("expired")
     tab.get_by_role("button", name="Show").click()
-    assert tab.locator("tbody tr").count() == 1
+    expect(tab.locator("tbody tr")).to_have_count(1)
     screenshot(tab, "access-problems-expired-phone")
 
     # Name Skye's clinician on her Personal information page: the filter finds her.
@@ -146,5 +148,5 @@ def test_the_page_on_a_phone(phone: Any, live_server: Any) -> None:
     _open_list(tab, live_server, practice)
     tab.get_by_label("Clinician").select_option(label="Priya Shah")
     tab.get_by_role("button", name="Show").click()
-    assert "Skye Spam" in tab.locator("tbody").inner_text()
+    expect(tab.locator("tbody")).to_contain_text("Skye Spam", use_inner_text=True)
     assert tab.locator("tbody tr").count() == 4  # Bea, Una, Evan and now Skye (Lou is fixed)

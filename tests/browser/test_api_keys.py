@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.api.models import ApiKey
@@ -57,7 +58,9 @@ def test_the_api_reference_renders_with_no_content_security_policy_violation(
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(live_server.url + f"/p/{maple.slug}/api/v1/docs")
     page.locator(".swagger-ui .info .title").wait_for()
-    assert "Portico API" in page.locator(".swagger-ui .info .title").inner_text()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Portico API", use_inner_text=True
+    )
     page.get_by_text("/clients/{client_id}/access/invite").first.wait_for()
     screenshot(page, "api-reference")
     violations = [text for text in problems if "Content Security Policy" in text]

@@ -11,6 +11,7 @@ import pytest
 from django.conf import LazySettings
 from django.db import transaction
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.audit.actor import Actor
@@ -71,7 +72,7 @@ def test_the_portal_shows_the_logo_and_colour_on_sign_in_and_home(
     assert background(tab, ".portal-bar") == PLUM_RGB
     assert background(tab, "button[type=submit]:not(.button-link)") == PLUM_RGB
     bookmark = tab.locator("p.bookmark")
-    assert "Bookmark this address:" in bookmark.inner_text()
+    expect(bookmark).to_contain_text("Bookmark this address:", use_inner_text=True)
     assert bookmark.get_by_role("link").inner_text().endswith("/p/maple/")
     if device == "phone":
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
@@ -123,9 +124,9 @@ def test_the_branding_page_previews_a_colour_as_it_is_typed_and_refuses_a_pale_o
     page.goto(at(maple, "practices:branding"))
     page.get_by_role("textbox", name="Accent colour").fill("#1F6B75")
     assert background(page, "#brand-preview .portal-bar") == "rgb(31, 107, 117)"
-    assert "4.5" not in page.locator("#contrast-live").inner_text()
+    expect(page.locator("#contrast-live")).not_to_contain_text("4.5", use_inner_text=True)
     page.get_by_role("textbox", name="Accent colour").fill("#7A7A7A")
-    assert "4.29:1" in page.locator("#contrast-live").inner_text()
+    expect(page.locator("#contrast-live")).to_contain_text("4.29:1", use_inner_text=True)
     page.get_by_role("button", name="Save colour").click()
     page.get_by_text("#7A7A7A on white is 4.29:1").wait_for()
     page.get_by_role("textbox", name="Accent colour").fill("#1F6B75")

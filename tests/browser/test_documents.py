@@ -80,7 +80,7 @@ def test_staff_share_a_statement_the_client_opens_it_and_staff_see_opened(
         tab.get_by_role("link", name=f"Download {TITLE}").click()
     assert download.value.suggested_filename == "march.pdf"
     tab.reload()
-    assert tab.get_by_text("New", exact=True).count() == 0
+    expect(tab.get_by_text("New", exact=True)).to_have_count(0)
 
     # Staff: opened, on the date, by the client.
     sign_in_as(tab, live_server, owner)

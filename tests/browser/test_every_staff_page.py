@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portico.access.bulk import run_bulk_invite, start_bulk_invite
 from portico.accounts.models import User
@@ -106,13 +107,13 @@ def test_a_progress_page_updates_in_place_without_reloading(
     sign_in_as(page, live_server, owner)
     page.goto(at(maple, "access:bulk_invite_progress", bulk.public_id))
     page.get_by_role("heading", name="Bulk invitation: waiting to start").wait_for()
-    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
     assert axe.check(page, "bulk invitation, waiting") == []
     page.evaluate("() => { window.stillTheSamePage = true; }")
 
     run_bulk_invite.call(bulk.pk)  # what the worker does
     page.get_by_role("heading", name="Bulk invitation: finished").wait_for()
     assert page.evaluate("() => window.stillTheSamePage") is True, "the page was reloaded"
-    assert "1 invitation" in page.locator("[aria-live=polite]").inner_text()
+    expect(page.locator("[aria-live=polite]")).to_contain_text("1 invitation", use_inner_text=True)
     assert page.locator("[data-refresh-seconds]").count() == 0  # finished: no more fetching
     assert axe.check(page, "bulk invitation, finished") == []

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portico.accounts.models import User
 from portico.practices.models import Practice
@@ -83,7 +84,7 @@ def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_the
     phone.wait_for_url("**/p/maple/profile/")  # the first next step: Mia's contact details
     phone.get_by_role("link", name="Home").click()
     phone.get_by_text("You are acting for").wait_for()
-    assert "Mia (your child)" in phone.locator("#acting-for").inner_text()
+    expect(phone.locator("#acting-for")).to_contain_text("Mia (your child)", use_inner_text=True)
     screenshot(phone, "family-04-home-mia-phone")
 
     # The second link adds Leo to the same account.
@@ -96,7 +97,7 @@ def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_the
     phone.wait_for_url("**/p/maple/profile/")
     phone.get_by_role("link", name="Home").click()
     phone.get_by_text("You are acting for").wait_for()
-    assert "Leo (your child)" in phone.locator("#acting-for").inner_text()
+    expect(phone.locator("#acting-for")).to_contain_text("Leo (your child)", use_inner_text=True)
     assert User.objects.filter(kind="portal").count() == 1
     screenshot(phone, "family-05-home-leo-phone")
 
@@ -123,7 +124,7 @@ def test_a_parent_of_two_children_ends_with_one_account_and_switches_between_the
     phone.get_by_text("You no longer have access to Mia's portal.").wait_for()
     screenshot(phone, "family-09-mia-revoked-phone")
     phone.get_by_role("button", name="Leo (your child)").click()
-    assert "Leo (your child)" in phone.locator("#acting-for").inner_text()
+    expect(phone.locator("#acting-for")).to_contain_text("Leo (your child)", use_inner_text=True)
     screenshot(phone, "family-10-leo-still-works-phone")
 
     # Desktop view of the portal for the parent too.

@@ -72,24 +72,24 @@ def test_staff_import_a_client_list_after_a_dry_run_and_watch_it_finish(
 
     expect(tab.get_by_role("heading", name="Dry run: nothing is saved yet")).to_be_visible()
     rows = tab.locator("table.import-rows tbody tr")
-    assert rows.count() == 5
+    expect(rows).to_have_count(5)
     # Rows that cannot be imported come first, each with its row number and reason.
     assert (
         "4" in rows.nth(0).inner_text() and "did you mean gus@gmail.com" in rows.nth(0).inner_text()
     )
-    assert "First name is missing" in rows.nth(1).inner_text()
-    assert "External id EHR-1 is also on row 2" in rows.nth(2).inner_text()
+    expect(rows.nth(1)).to_contain_text("First name is missing", use_inner_text=True)
+    expect(rows.nth(2)).to_contain_text("External id EHR-1 is also on row 2", use_inner_text=True)
     screenshot(tab, f"import-dry-run-{tab_name}")
     assert not Client.objects.filter(practice=maple).exists()
     tab.get_by_role("button", name="Import 2 clients").click()
 
     expect(tab.get_by_role("heading", name="Client import: waiting to start")).to_be_visible()
-    assert tab.locator("#progress[data-refresh-seconds]").count() == 1
+    expect(tab.locator("#progress[data-refresh-seconds]")).to_have_count(1)
     screenshot(tab, f"import-waiting-{tab_name}")
     run_client_import.call(ClientImport.objects.get().pk)  # what the worker does
     tab.reload()
     expect(tab.get_by_role("heading", name="Client import: finished")).to_be_visible()
-    assert tab.locator("[data-refresh-seconds]").count() == 0
+    expect(tab.locator("[data-refresh-seconds]")).to_have_count(0)
     expect(tab.get_by_role("link", name="Ada Lovelace")).to_be_visible()
     expect(tab.get_by_role("button", name="Invite everyone imported…")).to_be_visible()
     screenshot(tab, f"import-done-{tab_name}")

@@ -59,7 +59,7 @@ def test_a_client_updates_the_address_and_a_card_and_staff_accept_one_and_reject
     tab.get_by_label("ZIP or postal code").fill("97201")
     tab.get_by_role("button", name="Save changes").click()
     expect(tab.get_by_text("Maple Counseling will review your changes")).to_be_visible()
-    assert tab.get_by_text("Waiting for Maple Counseling to review").count() == 3
+    expect(tab.get_by_text("Waiting for Maple Counseling to review")).to_have_count(3)
     screenshot(tab, f"portal-profile-waiting-{tab_name}")
 
     tab.goto(at(maple, "portal_insurance:insurance"))

@@ -22,7 +22,7 @@ def test_staff_sign_in_with_a_wrong_then_the_right_password(
     page.get_by_label("Email address").fill("olivia@maple.test")
     page.get_by_label("Password").fill("not it")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").inner_text().strip() == (
+    expect(page.get_by_role("alert")).to_have_text(
         "That email/username and password do not match our records."
     )
     screenshot(page, "staff-sign-in-error")

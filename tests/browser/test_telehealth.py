@@ -85,7 +85,7 @@ def test_a_parent_without_consent_is_told_why_staff_fix_it_and_join_opens_on_the
         parent.get_by_text(
             "Your practice needs your consent for video sessions before you can join."
         ).wait_for()
-        assert parent.get_by_role("button", name="Join video session").count() == 0
+        expect(parent.get_by_role("button", name="Join video session")).to_have_count(0)
         screenshot(parent, f"telehealth-portal-consent-missing-{device}")
 
         # Frank records the consent; the schedule now says when Pat can join.
@@ -99,7 +99,7 @@ def test_a_parent_without_consent_is_told_why_staff_fix_it_and_join_opens_on_the
         clock.move_to(at_local(day, 13, 44, 30))
         parent.reload()
         parent.get_by_text("You can join from 1:45 PM (15 minutes before).").wait_for()
-        assert parent.get_by_role("button", name="Join video session").count() == 0
+        expect(parent.get_by_role("button", name="Join video session")).to_have_count(0)
         screenshot(parent, f"telehealth-portal-too-early-{device}")
 
         # 1:45 PM: Join is there and opens the room.

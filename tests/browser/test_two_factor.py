@@ -64,7 +64,7 @@ def test_an_owner_sets_up_an_app_after_the_password_and_signs_in_with_it(
     _password(page, maple, "olivia@maple.test")
     page.get_by_label("Code").fill(codes[0])  # used already
     page.get_by_role("button", name="Continue").click()
-    assert "That code did not work" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("That code did not work", use_inner_text=True)
     screenshot(page, "two-factor-second-step-error")
 
 
@@ -96,7 +96,7 @@ def test_an_owner_resets_a_members_two_step_sign_in(
     sign_in_as(page, live_server, owner)
     page.goto(at(maple, "practices:staff"))
     row = page.get_by_role("row").filter(has_text="frank@maple.test")
-    assert "Authenticator app" in row.inner_text()
+    expect(row).to_contain_text("Authenticator app", use_inner_text=True)
     screenshot(page, "two-factor-staff-page")
     row.get_by_role("link", name="Reset two-step sign-in").click()
     screenshot(page, "two-factor-reset-confirm")
@@ -105,7 +105,7 @@ def test_an_owner_resets_a_members_two_step_sign_in(
     expect(page.get_by_text("two-step sign-in was reset")).to_be_visible()
     assert not has_second_factor(front_desk)
     row = page.get_by_role("row").filter(has_text="frank@maple.test")
-    assert "Not set up" in row.inner_text()
+    expect(row).to_contain_text("Not set up", use_inner_text=True)
 
 
 def test_a_client_turns_on_an_authenticator_app_from_sign_in_security_on_a_phone(
@@ -120,7 +120,7 @@ def test_a_client_turns_on_an_authenticator_app_from_sign_in_security_on_a_phone
     secret = phone.locator("#totp-secret").inner_text().replace(" ", "")
     phone.get_by_label("The 6-digit code your app shows now").fill(pyotp.TOTP(secret).now())
     phone.get_by_role("button", name="Confirm").click()
-    assert phone.locator("code.recovery-code").count() == 10
+    expect(phone.locator("code.recovery-code")).to_have_count(10)
     phone.get_by_role("link", name="I saved them: continue").click()
     expect(phone.get_by_text("10 unused recovery codes left.")).to_be_visible()
     screenshot(phone, "two-factor-portal-security-on-phone")
