@@ -132,6 +132,7 @@ class ClientOut(Schema):
     preferred_name: str
     date_of_birth: date
     phone: str
+    language: str = Field(description="The language of the client's portal and emails: en or es")
     external_id: str
     email_notifications_enabled: bool
     archived: bool
@@ -153,6 +154,9 @@ class ClientIn(Input):
     date_of_birth: str = Field(description="MM/DD/YYYY or YYYY-MM-DD", examples=["07/04/1985"])
     preferred_name: str = ""
     phone: str = ""
+    language: str = Field(
+        default="", description="en or es: the portal and emails, the invitation too (default en)"
+    )
     email: str = Field(default="", description="The portal invitation goes here")
     external_id: str = Field(default="", max_length=100)
     portal_access_enabled: bool = Field(
@@ -170,6 +174,7 @@ class ClientPatch(Input):
     date_of_birth: str | None = None
     preferred_name: str | None = None
     phone: str | None = None
+    language: str | None = Field(default=None, description="en or es")
     external_id: str | None = Field(default=None, max_length=100)
     portal_access_enabled: bool | None = None
     email_notifications_enabled: bool | None = None
@@ -191,6 +196,7 @@ class ContactOut(Schema):
     relationship_note: str
     email: str
     phone: str
+    language: str = Field(description="The language of this person's portal and emails")
     is_primary: bool
     email_notifications_enabled: bool
     portal: AccessStatusOut
@@ -203,6 +209,7 @@ class ContactIn(Input):
     relationship_note: str = ""
     email: str = ""
     phone: str = ""
+    language: str = Field(default="", description="en or es (default en)")
     is_primary: bool = False
     portal_access_enabled: bool = False
     email_notifications_enabled: bool = True

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.audit.models import AuditEvent
+from portico.audit.vocabulary import Action
 from portico.clients.forms import AddClientForm
 from portico.clients.models import Client
 from portico.lib.localtime import practice_today
@@ -262,3 +263,41 @@ def test_contacts_add_with_the_people_forms_rules(api: Api, casey: Client) -> No
     path = f"clients/{casey.public_id}/contacts/{contact['id']}"
     assert api.call("DELETE", path).status_code == 204
     assert api.get(path).status_code == 404
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+def test_a_client_added_in_spanish_gets_a_spanish_invitation(api: Api, maple: Practice) -> None:
+    assert maple.invite_on_add
+    body = api.post("clients", ANN | {"email": "ann@example.com", "language": "es"}).json()
+    assert body["language"] == "es"
+    invitation = OutboundEmail.objects.get(to_address="ann@example.com")
+    assert 'lang="es"' in invitation.html_body
+    assert api.post("clients", ANN | {"first_name": "Bo"}).json()["language"] == "en"
+
+
+def test_an_unknown_language_is_refused_by_the_forms_rule(api: Api) -> None:
+    problem = _problem(api.post("clients", ANN | {"language": "fr"}), 422)
+    assert [error["field"] for error in problem["errors"]] == ["language"]
+    assert not Client.objects.filter(last_name="Lee").exists()
+
+
+def test_patching_the_language_is_audited_and_leaves_the_rest(api: Api, casey: Client) -> None:
+    body = api.call("PATCH", f"clients/{casey.public_id}", {"language": "es"}).json()
+    assert body["language"] == "es"
+    casey.refresh_from_db()
+    assert (casey.language, casey.first_name) == ("es", "Casey")
+    assert AuditEvent.objects.filter(client=casey, action=Action.LANGUAGE_CHANGED).exists()
+    untouched = api.call("PATCH", f"clients/{casey.public_id}", {"preferred_name": "Cas"}).json()
+    assert untouched["language"] == "es"
+
+
+def test_a_contact_has_a_language_of_their_own(api: Api, casey: Client) -> None:
+    contact = api.post(
+        f"clients/{casey.public_id}/contacts",
+        {"first_name": "Ana", "last_name": "Client", "relationship": "partner", "language": "es"},
+    ).json()
+    assert contact["language"] == "es"
+    assert casey.contacts.get().language == "es"
+    assert api.get(f"clients/{casey.public_id}").json()["language"] == "en"
