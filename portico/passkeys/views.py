@@ -27,7 +27,7 @@ from portico.passkeys.actions import add_passkey, remove_passkey
 from portico.passkeys.forms import AddPasskeyForm, RemovePasskeyForm
 from portico.passkeys.queries import get_passkey_for_user, passkeys_of
 from portico.portal.decorators import portal_user_required
-from portico.twofactor.reauth import recent_authentication_required
+from portico.twofactor.reauth import PORTAL_CONFIRM, recent_authentication_required
 
 
 @dataclass(frozen=True)
@@ -126,9 +126,11 @@ def _remove(request: HttpRequest) -> HttpResponse:
 
 staff_manage = staff_required()(require_GET(_manage))
 staff_add = staff_required()(require_POST(_add))
-# Taking a factor away is sensitive: staff confirm it is them first (as for the app).
+# Taking a factor away is sensitive: people confirm it is them first (as for the app).
 staff_remove = staff_required()(recent_authentication_required()(require_POST(_remove)))
 
 portal_manage = portal_user_required(require_GET(_manage))
 portal_add = portal_user_required(require_POST(_add))
-portal_remove = portal_user_required(require_POST(_remove))
+portal_remove = portal_user_required(
+    recent_authentication_required(confirm_page=PORTAL_CONFIRM)(require_POST(_remove))
+)

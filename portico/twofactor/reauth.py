@@ -1,4 +1,5 @@
-"""Re-authentication before sensitive staff actions.
+"""Re-authentication before sensitive actions: staff's, and a portal user's changes to
+how they sign in (removing an authenticator app or a passkey, new recovery codes).
 
 ``@recent_authentication_required()`` lets a request through only if this session
 checked the password (and the second factor, when the account has one) less than 15
@@ -7,7 +8,8 @@ that page and comes back to where they were (``next``: the page itself for a GET
 page the form was on for a POST — what they were doing is not replayed, they do it
 again). ``methods=("POST",)`` guards only the changes of a page that may be read freely.
 
-Put it under ``@staff_required``, so nobody signed out or outside the practice is
+Put it under ``@staff_required`` (or ``@portal_user_required…`` with
+``confirm_page=PORTAL_CONFIRM``), so nobody signed out or outside the practice is
 asked for a password.
 """
 
@@ -27,6 +29,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from portico.twofactor.flow import VERIFIED_AT
 
 REAUTH_WINDOW = 15 * 60  # seconds
+STAFF_CONFIRM = "twofactor:reauthenticate"
+PORTAL_CONFIRM = "portal_security:reauthenticate"
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -56,6 +60,8 @@ def _come_back_to(request: HttpRequest) -> str:
 
 def recent_authentication_required(
     methods: Iterable[str] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+    *,
+    confirm_page: str = STAFF_CONFIRM,
 ) -> Callable[[View], View]:
     guarded = {method.upper() for method in methods}
 
@@ -63,7 +69,7 @@ def recent_authentication_required(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in guarded and not recently_authenticated(request):
-                confirm = reverse("twofactor:reauthenticate")
+                confirm = reverse(confirm_page)
                 return redirect(f"{confirm}?{urlencode({'next': _come_back_to(request)})}")
             return view(request, *args, **kwargs)
 

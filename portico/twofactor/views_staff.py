@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,11 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portico.access.models import PortalAccess
 from portico.accounts.decorators import staff_required
 from portico.accounts.models import User, UserKind
-from portico.accounts.signin import Outcome, check_credentials, held_back
 from portico.accounts.views import _practice_request
 from portico.audit.actor import Actor
-from portico.audit.record import record
-from portico.audit.vocabulary import Action
 from portico.clients.queries import get_client_for_staff
 from portico.lib.http import too_many_attempts
 from portico.practices.http import SignedInRequest
@@ -28,12 +26,7 @@ from portico.practices.models import Role
 from portico.practices.queries import get_staff_member_for_staff
 from portico.practices.roles import Can
 from portico.twofactor import actions, pages
-from portico.twofactor.flow import (
-    count_wrong_second_factor,
-    mark_verified,
-    verify_second_factor,
-    wrong_code_message,
-)
+from portico.twofactor.confirm import confirm_identity
 from portico.twofactor.forms import ReauthenticateForm, VerifiedIdentityForm
 from portico.twofactor.methods import (
     LABELS,
@@ -50,9 +43,10 @@ STAFF = pages.Side(
     sign_in="accounts:staff_sign_in",
     home="clients:list",
 )
-DISABLED = (
+DISABLED = pgettext_lazy(
+    "staff",
     "Your staff account has been deactivated. "
-    "Ask an owner or administrator of the practice if you need access again."
+    "Ask an owner or administrator of the practice if you need access again.",
 )
 
 
@@ -66,7 +60,7 @@ def _next(request: HttpRequest) -> str:
 def staff_second_step(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
     return pages.second_step(
-        request, request.practice, STAFF, next_url=_next(request), disabled=DISABLED
+        request, request.practice, STAFF, next_url=_next(request), disabled=str(DISABLED)
     )
 
 
@@ -116,50 +110,22 @@ def reauthenticate(http_request: HttpRequest) -> HttpResponse:
     )
     problem = ""
     if request.method == "POST" and form.is_valid():
-        checked = check_credentials(
+        confirmed = confirm_identity(
             request,
-            practice=request.practice,
-            kind=UserKind.STAFF,
-            identifier=user.email,
-            password=form.cleaned_data["password"],
-            during="reauthentication",
-        )
-        if checked.outcome == Outcome.RATE_LIMITED:
-            return too_many_attempts(request, checked.retry_after, layout="staff/base.html")
-        if not checked.ok or checked.user is None or checked.user.pk != user.pk:
-            problem = checked.message or "That password is not right."
-        elif wants_code and not verify_second_factor(
-            request,
+            request.practice,
             user,
+            password=form.cleaned_data["password"],
             code=form.cleaned_data.get("code", ""),
             passkey_credential=form.cleaned_data.get("passkey_credential", ""),
-        ):
-            details = {"identifier_kind": "email", "kind": user.kind, "during": "reauthentication"}
-            method = "passkey" if form.cleaned_data.get("passkey_credential") else "code"
-            hold = count_wrong_second_factor(
-                request, user, key=checked.identifier_key, method=method, details=details
+        )
+        if confirmed.retry_after is not None:
+            return too_many_attempts(request, confirmed.retry_after, layout="staff/base.html")
+        if confirmed.ok:
+            messages.success(
+                request, pgettext("staff", "Thanks. You can go ahead for the next 15 minutes.")
             )
-            problem = wrong_code_message()
-            if hold is not None and hold.refuses():
-                from django.utils import timezone
-
-                now = timezone.now()
-                problem = held_back(request.practice, UserKind.STAFF, hold, now).message
-        else:
-            if wants_code:
-                from portico.accounts.lockout import forget_failures
-
-                forget_failures(user, checked.identifier_key)
-            mark_verified(request)
-            record(
-                Action.REAUTHENTICATED,
-                practice=request.practice,
-                actor=Actor.from_request(request),
-                subject_user=user,
-                details={"second_factor": "yes" if wants_code else "no"},
-            )
-            messages.success(request, "Thanks. You can go ahead for the next 15 minutes.")
             return redirect(_next(request) or "clients:list")
+        problem = confirmed.problem or pgettext("staff", "That password is not right.")
     context = {
         "form": form,
         "problem": problem,
@@ -186,8 +152,12 @@ def reset_member(http_request: HttpRequest, user_id: int) -> HttpResponse:
         name = member.full_name or member.email
         messages.success(
             request,
-            f"{name}'s two-step sign-in was reset and their sessions ended. They were emailed; "
-            "they will set up a new method at their next sign-in.",
+            pgettext(
+                "staff",
+                "%(name)s's two-step sign-in was reset and their sessions ended. They were "
+                "emailed; they will set up a new method at their next sign-in.",
+            )
+            % {"name": name},
         )
         return redirect("practices:staff")
     context = {
@@ -232,8 +202,12 @@ def remove_client_factor(
         )
         messages.success(
             request,
-            f"Two-step sign-in removed for {account.username}. They can sign in with their "
-            "password alone, and set up a new method when they want (or the practice asks).",
+            pgettext(
+                "staff",
+                "Two-step sign-in removed for %(username)s. They can sign in with their "
+                "password alone, and set up a new method when they want (or the practice asks).",
+            )
+            % {"username": account.username},
         )
         return redirect("clients:detail", client.public_id)
     context = {
