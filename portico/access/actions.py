@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.access.limits import lock_access
 from portico.access.links import CLIENT_PURPOSES, links_of, revoke_live_links
@@ -92,7 +93,8 @@ def _own_access_or_refuse(client: Client) -> PortalAccess:
     access = own_access(client)
     if access is None:
         raise AccessRefused(
-            f"Portal access is turned off for {client.greeting_name}. Turn it on first."
+            pgettext("staff", "Portal access is turned off for %(name)s. Turn it on first.")
+            % {"name": client.greeting_name}
         )
     return access
 
@@ -119,7 +121,10 @@ def send_contact_invite(contact: Contact, *, by: Actor) -> SentLink:
     access = contact_access(contact)
     if access is None:
         raise AccessRefused(
-            f"Portal access is turned off for {contact.full_name}. Turn it on in People first."
+            pgettext(
+                "staff", "Portal access is turned off for %(name)s. Turn it on in People first."
+            )
+            % {"name": contact.full_name}
         )
     return send_access_link(access, purpose=LinkPurpose.CLIENT_INVITE, by=by)
 
@@ -206,7 +211,9 @@ def set_temporary_password(client: Client, *, by: Actor, password: str | None = 
         lock_access(access)
         access.refresh_from_db()
     if access is None or not access.enabled:
-        raise AccessRefused("Portal access is turned off for this client. Enable it first.")
+        raise AccessRefused(
+            pgettext("staff", "Portal access is turned off for this client. Enable it first.")
+        )
     account, created = access.user, access.user is None
     if account is None:
         name = free_username(client.practice_id, client.first_name, client.last_name)
@@ -335,5 +342,8 @@ def unlock_portal_account(client: Client, *, by: Actor) -> bool:
     """Lift the sign-in lock of the client's account; False if there was nothing to unlock."""
     access = own_access(client)
     if access is None or access.user is None:
-        raise AccessRefused(f"{client.greeting_name} has no portal account to unlock.")
+        raise AccessRefused(
+            pgettext("staff", "%(name)s has no portal account to unlock.")
+            % {"name": client.greeting_name}
+        )
     return unlock_user(access.user, by=by, client=client)

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from portico.access.limits import SEND_LIMIT, SEND_WINDOW
 from portico.access.links import CLIENT_PURPOSES, TOKEN_BYTES, hash_token, is_live, live_links
@@ -63,6 +64,7 @@ from portico.practices.roles import Can, staff_can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrPromise
 
     from portico.accounts.models import User
 
@@ -70,13 +72,21 @@ CHUNK = 500
 UNFINISHED = (BulkInviteStatus.QUEUED, BulkInviteStatus.RUNNING)
 
 # Why a current (not archived) client is left out, in the order they are checked.
-SKIP_REASONS = {
-    "access_off": "portal access is turned off",
-    "no_email": "no email address",
-    "has_account": "already has a portal account",
-    "invited": "already has an invitation or reset link that still works",
-    "limit": f"already sent {SEND_LIMIT} emails in the last 24 hours (the most allowed)",
+SKIP_REASONS: dict[str, StrPromise] = {
+    "access_off": pgettext_lazy("staff", "portal access is turned off"),
+    "no_email": pgettext_lazy("staff", "no email address"),
+    "has_account": pgettext_lazy("staff", "already has a portal account"),
+    "invited": pgettext_lazy("staff", "already has an invitation or reset link that still works"),
+    "limit": pgettext_lazy(
+        "staff", "already sent %(limit)d emails in the last 24 hours (the most allowed)"
+    ),
 }
+
+
+def skip_reason(reason: str) -> str:
+    """A reason of ``SKIP_REASONS`` in words for staff (an unknown one as it is)."""
+    words = SKIP_REASONS.get(reason)
+    return str(words) % {"limit": SEND_LIMIT} if words is not None else reason
 
 
 # --- reads --------------------------------------------------------------------------------
@@ -138,7 +148,7 @@ class BulkInvitePlan:
 
     @property
     def skipped_lines(self) -> list[tuple[str, int]]:
-        return [(SKIP_REASONS[reason], count) for reason, count in self.skipped.items()]
+        return [(skip_reason(reason), count) for reason, count in self.skipped.items()]
 
 
 def plan_bulk_invite(

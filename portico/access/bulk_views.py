@@ -51,8 +51,7 @@ def progress(request: SignedInRequest, bulk_id: UUID) -> HttpResponse:
         "nav": "clients",
         "bulk": found,
         "skipped_lines": [
-            (bulk.SKIP_REASONS.get(reason, reason), count)
-            for reason, count in found.not_eligible.items()
+            (bulk.skip_reason(reason), count) for reason, count in found.not_eligible.items()
         ],
         "started": short_day_and_time(request.practice, found.created_at),
         "finished": (

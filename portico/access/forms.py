@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from portico.accounts.forms import NewPasswordForm
 from portico.accounts.models import User
@@ -106,11 +106,13 @@ class CredentialsForm(NewPasswordForm):
 
 class TemporaryPasswordForm(forms.Form):
     password = forms.CharField(
-        label="Or type one yourself (optional)",
+        label=pgettext_lazy("staff", "Or type one yourself (optional)"),
         required=False,
         strip=False,
         max_length=128,
-        help_text="Leave empty and Portico makes a strong one that is easy to read out.",
+        help_text=pgettext_lazy(
+            "staff", "Leave empty and Portico makes a strong one that is easy to read out."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

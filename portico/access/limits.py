@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import npgettext, pgettext
 
 from portico.access.links import CLIENT_PURPOSES
 from portico.access.models import AccessLink, PortalAccess
@@ -79,13 +80,22 @@ class SelfServiceBudget:
     @property
     def text(self) -> str:
         """For staff: "Self-service: 2 reset requests in the last 24 hours (limit ...)"."""
-        plural = "" if self.last_day == 1 else "s"
-        text = (
-            f"Self-service: {self.last_day} reset request{plural} in the last 24 hours "
-            f"(limit {SELF_SERVICE_DAILY_LIMIT} a day, {SELF_SERVICE_HOURLY_LIMIT} an hour)"
-        )
+        text = npgettext(
+            "staff",
+            "Self-service: %(count)d reset request in the last 24 hours "
+            "(limit %(daily)d a day, %(hourly)d an hour)",
+            "Self-service: %(count)d reset requests in the last 24 hours "
+            "(limit %(daily)d a day, %(hourly)d an hour)",
+            self.last_day,
+        ) % {
+            "count": self.last_day,
+            "daily": SELF_SERVICE_DAILY_LIMIT,
+            "hourly": SELF_SERVICE_HOURLY_LIMIT,
+        }
         if not self.allowed:
-            text += "; further requests are not emailed for now. Staff sends are not affected"
+            text += "; " + pgettext(
+                "staff", "further requests are not emailed for now. Staff sends are not affected"
+            )
         return text
 
 
@@ -167,10 +177,11 @@ def refusal_message(
     practice: Practice, name: str, next_available_at: datetime, at: datetime
 ) -> str:
     when = when_next(practice, next_available_at, at)
-    return (
-        f"{SEND_LIMIT} invitation or reset emails were already sent to {name} "
-        f"in the last 24 hours, the most allowed. You can send again at {when}."
-    )
+    return pgettext(
+        "staff",
+        "%(limit)d invitation or reset emails were already sent to %(name)s in the last 24 "
+        "hours, the most allowed. You can send again at %(when)s.",
+    ) % {"limit": SEND_LIMIT, "name": name, "when": when}
 
 
 def self_service_budget(

@@ -3,22 +3,23 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class LinkPurpose(models.TextChoices):
-    CLIENT_INVITE = "client_invite", "Portal invitation"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    STAFF_INVITE = "staff_invite", "Staff invitation"
+    CLIENT_INVITE = "client_invite", pgettext_lazy("staff", "Portal invitation")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("staff", "Password reset")
+    STAFF_INVITE = "staff_invite", pgettext_lazy("staff", "Staff invitation")
 
 
 class RevokeReason(models.TextChoices):
-    SUPERSEDED = "superseded", "A newer link was sent"
-    EMAIL_CHANGED = "email_changed", "The email address was changed"
-    ACCESS_DISABLED = "access_disabled", "Portal access was turned off"
-    TOO_MANY_DOB_FAILURES = "dob_failures", "Too many wrong dates of birth"
-    REVOKED_BY_STAFF = "revoked_by_staff", "Cancelled by staff"
-    PASSWORD_CHANGED = "password_changed", "The password was changed"
-    CONTACT_REMOVED = "contact_removed", "The contact was removed"
+    SUPERSEDED = "superseded", pgettext_lazy("staff", "A newer link was sent")
+    EMAIL_CHANGED = "email_changed", pgettext_lazy("staff", "The email address was changed")
+    ACCESS_DISABLED = "access_disabled", pgettext_lazy("staff", "Portal access was turned off")
+    TOO_MANY_DOB_FAILURES = "dob_failures", pgettext_lazy("staff", "Too many wrong dates of birth")
+    REVOKED_BY_STAFF = "revoked_by_staff", pgettext_lazy("staff", "Cancelled by staff")
+    PASSWORD_CHANGED = "password_changed", pgettext_lazy("staff", "The password was changed")
+    CONTACT_REMOVED = "contact_removed", pgettext_lazy("staff", "The contact was removed")
 
 
 class PortalAccess(models.Model):
@@ -141,10 +142,10 @@ class AccessLink(models.Model):
 
 
 class BulkInviteStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Sending"
-    DONE = "done", "Finished"
-    FAILED = "failed", "Stopped by an error"
+    QUEUED = "queued", pgettext_lazy("staff", "Waiting to start")
+    RUNNING = "running", pgettext_lazy("staff", "Sending")
+    DONE = "done", pgettext_lazy("staff", "Finished")
+    FAILED = "failed", pgettext_lazy("staff", "Stopped by an error")
 
 
 class BulkInvite(models.Model):

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.access.actions import (
     AccessRefused,
@@ -223,7 +224,9 @@ def resolve_coming_of_age_review(
     """
     locked = ComingOfAgeReview.objects.select_for_update().get(pk=review.pk)
     if locked.resolved_at is not None:
-        raise ValidationError("This review was already marked as reviewed.", code="resolved")
+        raise ValidationError(
+            pgettext("staff", "This review was already marked as reviewed."), code="resolved"
+        )
     client = review.client
     outcome: dict[str, Any] = {
         "kept_access": [contact.full_name for contact in keep_access_for],

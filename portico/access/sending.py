@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.access.limits import (
     SelfServiceBudget,
@@ -183,11 +184,12 @@ def account_address_on_file(account: User) -> str | None:
 
 
 def not_on_file_message(address: str, name: str) -> str:
-    return (
-        f"{address} is not on file for {name}. Links only go to an address on file: "
-        f"add it to {name}'s personal information first (the change is recorded), "
-        "then send again."
-    )
+    return pgettext(
+        "staff",
+        "%(address)s is not on file for %(name)s. Links only go to an address on file: "
+        "add it to %(name)s's personal information first (the change is recorded), "
+        "then send again.",
+    ) % {"address": address, "name": name}
 
 
 @transaction.atomic
@@ -280,12 +282,16 @@ def _spend(subject: PortalAccess | User, *, at: datetime, self_service: bool) ->
     if self_service:
         budget = check_self_service_budget(subject, at)
         if not budget.allowed:
-            raise SelfServiceLimitReached("Too many password reset requests lately.", budget)
+            raise SelfServiceLimitReached(
+                pgettext("staff", "Too many password reset requests lately."), budget
+            )
         return budget.left_today - 1
     allowance = check_send_allowance(subject, at)
     if not allowance.allowed and allowance.next_available_at is not None:
         if isinstance(subject, User):
-            raise SendLimitReached("Too many emails were sent to this account today.", allowance)
+            raise SendLimitReached(
+                pgettext("staff", "Too many emails were sent to this account today."), allowance
+            )
         name = person_name(subject)
         message = refusal_message(subject.practice, name, allowance.next_available_at, at)
         raise SendLimitReached(message, allowance)
@@ -304,20 +310,40 @@ def _check_sendable(access: PortalAccess, *, purpose: str, to: str) -> User | No
     """The account the link is for (None: an invitation); refuses what cannot be sent."""
     contact, name = access.contact, person_name(access)
     if contact is not None and contact.removed_at is not None:
-        raise AccessRefused(f"{name} is no longer one of {access.client.full_name}'s people.")
+        raise AccessRefused(
+            pgettext("staff", "%(name)s is no longer one of %(client)s's people.")
+            % {"name": name, "client": access.client.full_name}
+        )
     if not access.enabled:
-        where = " in People" if contact else ""
-        raise AccessRefused(f"Portal access is turned off for {name}. Turn it on{where} first.")
+        off = (
+            pgettext(
+                "staff", "Portal access is turned off for %(name)s. Turn it on in People first."
+            )
+            if contact
+            else pgettext("staff", "Portal access is turned off for %(name)s. Turn it on first.")
+        )
+        raise AccessRefused(off % {"name": name})
     if not to:
-        hint = "Add one in People first." if contact else "Add one, or set a temporary password."
-        raise AccessRefused(f"{name} has no email address. {hint}")
+        missing = (
+            pgettext("staff", "%(name)s has no email address. Add one in People first.")
+            if contact
+            else pgettext(
+                "staff", "%(name)s has no email address. Add one, or set a temporary password."
+            )
+        )
+        raise AccessRefused(missing % {"name": name})
     account = access.user if access.ended_at is None else None
     if account is not None:
         account.refresh_from_db(fields=["is_active", "email", "username"])
         if not account.is_active:
-            raise AccessRefused("This portal account is disabled. Enable access first.")
+            raise AccessRefused(
+                pgettext("staff", "This portal account is disabled. Enable access first.")
+            )
     elif purpose == LinkPurpose.PASSWORD_RESET:
-        raise AccessRefused(f"{name} has not set up a portal account yet. Send the invitation.")
+        raise AccessRefused(
+            pgettext("staff", "%(name)s has not set up a portal account yet. Send the invitation.")
+            % {"name": name}
+        )
     return account
 
 
@@ -399,11 +425,11 @@ def _send_account_reset(account: User, *, by: Actor, self_service: bool) -> Sent
     sends_left = _spend(account, at=timezone.now(), self_service=self_service)
     account.refresh_from_db()
     if not PortalAccess.objects.filter(user=account, ended_at=None).exists():
-        raise AccessRefused("This account is not linked to any client.")
+        raise AccessRefused(pgettext("staff", "This account is not linked to any client."))
     if not account.is_active:
-        raise AccessRefused("Portal access is turned off for this account.")
+        raise AccessRefused(pgettext("staff", "Portal access is turned off for this account."))
     if not account.email:
-        raise AccessRefused("This account has no email address.")
+        raise AccessRefused(pgettext("staff", "This account has no email address."))
     if account_address_on_file(account) is None:
         name = account.full_name or account.username
         raise AddressNotOnFile(

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import npgettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -93,19 +94,40 @@ def _back(client: Client) -> HttpResponse:
 def sent_message(person: Client | Contact, sent: SentLink) -> str:
     """What staff read after a send, whoever it went to."""
     practice = person.client.practice if isinstance(person, Contact) else person.practice
-    expires = short_day_and_time(practice, sent.link.expires_at)
-    left = f"{sent.sends_left} more send{'s' if sent.sends_left != 1 else ''} allowed today"
+    values = {
+        "email": sent.link.email,
+        "expires": short_day_and_time(practice, sent.link.expires_at),
+        "count": sent.sends_left,
+    }
     if isinstance(person, Contact):
-        return (
-            f"{person.full_name}: portal invitation sent to {sent.link.email}. It works until "
-            f"{expires}. {left} for {person.first_name}."
-        )
+        return npgettext(
+            "staff",
+            "%(name)s: portal invitation sent to %(email)s. It works until %(expires)s. "
+            "%(count)d more send allowed today for %(first_name)s.",
+            "%(name)s: portal invitation sent to %(email)s. It works until %(expires)s. "
+            "%(count)d more sends allowed today for %(first_name)s.",
+            sent.sends_left,
+        ) % (values | {"name": person.full_name, "first_name": person.first_name})
     if sent.kind == "reset":
-        return (
-            f"{person.greeting_name} already has a portal account, so a password-reset link "
-            f"was sent to {sent.link.email}. It works until {expires}. {left}."
+        return npgettext(
+            "staff",
+            "%(name)s already has a portal account, so a password-reset link was sent to "
+            "%(email)s. It works until %(expires)s. %(count)d more send allowed today.",
+            "%(name)s already has a portal account, so a password-reset link was sent to "
+            "%(email)s. It works until %(expires)s. %(count)d more sends allowed today.",
+            sent.sends_left,
+        ) % (values | {"name": person.greeting_name})
+    return (
+        npgettext(
+            "staff",
+            "Portal invitation sent to %(email)s. It works until %(expires)s. "
+            "%(count)d more send allowed today.",
+            "Portal invitation sent to %(email)s. It works until %(expires)s. "
+            "%(count)d more sends allowed today.",
+            sent.sends_left,
         )
-    return f"Portal invitation sent to {sent.link.email}. It works until {expires}. {left}."
+        % values
+    )
 
 
 def _report(
@@ -118,11 +140,57 @@ def _report(
     try:
         sent = send()
     except AccessRefused as refused:
-        prefix = f"{person.full_name}: not sent. " if named or isinstance(person, Contact) else ""
-        messages.error(request, prefix + refused.message)
+        if named or isinstance(person, Contact):
+            messages.error(
+                request,
+                pgettext("staff", "%(name)s: not sent. %(reason)s")
+                % {"name": person.full_name, "reason": refused.message},
+            )
+        else:
+            messages.error(request, refused.message)
         return
     text = sent_message(person, sent)
-    messages.success(request, f"{person.full_name}: {text}" if named else text)
+    if named:
+        # Translators: a person's name, then what was sent to them.
+        text = pgettext("staff", "%(name)s: %(message)s") % {
+            "name": person.full_name,
+            "message": text,
+        }
+    messages.success(request, text)
+
+
+def _ended_message(contact: Contact, client: Client, ended: actions.EndedAccess) -> str:
+    values = {
+        "name": contact.full_name,
+        "client": client.full_name,
+        "first_name": client.first_name,
+    }
+    if ended.grant_ended and ended.links_revoked:
+        text = pgettext(
+            "staff",
+            "%(name)s's access to %(client)s ended: they can no longer open %(first_name)s's "
+            "portal and their emailed invitation was cancelled. Their access to anyone else is "
+            "unchanged.",
+        )
+    elif ended.grant_ended:
+        text = pgettext(
+            "staff",
+            "%(name)s's access to %(client)s ended: they can no longer open %(first_name)s's "
+            "portal. Their access to anyone else is unchanged.",
+        )
+    elif ended.links_revoked:
+        text = pgettext(
+            "staff",
+            "%(name)s's access to %(client)s ended: their emailed invitation was cancelled. "
+            "Their access to anyone else is unchanged.",
+        )
+    else:
+        text = pgettext(
+            "staff",
+            "%(name)s's access to %(client)s ended: there was no access to end. Their access "
+            "to anyone else is unchanged.",
+        )
+    return text % values
 
 
 def _report_contact_invite(request: HttpRequest, contact: Contact, *, by: Actor) -> None:
@@ -191,8 +259,12 @@ def disable(request: SignedInRequest, public_id: UUID) -> HttpResponse:
     actions.disable_portal_access(client, by=Actor.from_request(request))
     messages.success(
         request,
-        f"Portal access turned off for {client.greeting_name}: they cannot sign in, even with "
-        "the right password. Open sessions ended and emailed links were cancelled.",
+        pgettext(
+            "staff",
+            "Portal access turned off for %(name)s: they cannot sign in, even with the right "
+            "password. Open sessions ended and emailed links were cancelled.",
+        )
+        % {"name": client.greeting_name},
     )
     return _back(client)
 
@@ -204,12 +276,17 @@ def enable(request: SignedInRequest, public_id: UUID) -> HttpResponse:
     client = _client(request, public_id, Can.TOGGLE_PORTAL_ACCESS)
     actions.enable_portal_access(client, by=Actor.from_request(request))
     account = portal_account_for(client)
-    detail = (
-        f"they can sign in again as {account.username}."
-        if account
-        else "send the invitation so they can set up their account."
-    )
-    messages.success(request, f"Portal access turned on for {client.greeting_name}: {detail}")
+    if account:
+        text = pgettext(
+            "staff", "Portal access turned on for %(name)s: they can sign in again as %(username)s."
+        ) % {"name": client.greeting_name, "username": account.username}
+    else:
+        text = pgettext(
+            "staff",
+            "Portal access turned on for %(name)s: send the invitation so they can set up "
+            "their account.",
+        ) % {"name": client.greeting_name}
+    messages.success(request, text)
     return _back(client)
 
 
@@ -223,12 +300,12 @@ def unlock(request: SignedInRequest, public_id: UUID) -> HttpResponse:
     except AccessRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(
-            request,
-            f"{client.greeting_name}'s account is unlocked: they can sign in now."
+        text = (
+            pgettext("staff", "%(name)s's account is unlocked: they can sign in now.")
             if was_locked
-            else f"{client.greeting_name}'s account was not locked; failed attempts were reset.",
+            else pgettext("staff", "%(name)s's account was not locked; failed attempts were reset.")
         )
+        messages.success(request, text % {"name": client.greeting_name})
     return _back(client)
 
 
@@ -251,7 +328,9 @@ def choose_recipients(request: SignedInRequest, public_id: UUID) -> HttpResponse
     if request.method == "POST":
         chosen = set(request.POST.getlist("recipient"))
         if not chosen:
-            messages.error(request, "Choose at least one person to send the invitation to.")
+            messages.error(
+                request, pgettext("staff", "Choose at least one person to send the invitation to.")
+            )
         else:
             by = Actor.from_request(request)
             if "client" in chosen and client_address:
@@ -298,17 +377,7 @@ def end_contact_access(request: SignedInRequest, public_id: UUID, contact_id: UU
             if access is not None
             else actions.EndedAccess(links_revoked=0, grant_ended=False)
         )
-        what = []
-        if ended.grant_ended:
-            what.append(f"they can no longer open {client.first_name}'s portal")
-        if ended.links_revoked:
-            what.append("their emailed invitation was cancelled")
-        detail = " and ".join(what) or "there was no access to end"
-        messages.success(
-            request,
-            f"{contact.full_name}'s access to {client.full_name} ended: {detail}. "
-            "Their access to anyone else is unchanged.",
-        )
+        messages.success(request, _ended_message(contact, client, ended))
         return _back(client)
     status = contact_status(contact, timezone.now())
     context = {"nav": "clients", "client": client, "contact": contact, "status": status}

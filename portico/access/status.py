@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.access.limits import (
     MAX_DOB_FAILURES,
@@ -34,41 +36,78 @@ from portico.lib.localtime import clock, local, short_day_and_time, when_next
 from portico.mail.models import OutboundEmail
 from portico.practices.models import Practice
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 # state -> (headline, badge class)
-STATES = {
-    "not_invited": ("Not invited", "badge"),
-    "invited": ("Invited", "badge-info"),
-    "invite_expired": ("Invite expired", "badge-warn"),
-    "invite_revoked": ("Invite cancelled", "badge-warn"),
-    "active": ("Active", "badge-ok"),
-    "disabled": ("Disabled", "badge-bad"),
-    "locked": ("Locked", "badge-bad"),
-    "ended": ("Access ended", "badge-warn"),
-    "access_off": ("Access off", "badge-bad"),
+STATES: dict[str, tuple[StrPromise, str]] = {
+    "not_invited": (pgettext_lazy("staff", "Not invited"), "badge"),
+    "invited": (pgettext_lazy("staff", "Invited"), "badge-info"),
+    "invite_expired": (pgettext_lazy("staff", "Invite expired"), "badge-warn"),
+    "invite_revoked": (pgettext_lazy("staff", "Invite cancelled"), "badge-warn"),
+    "active": (pgettext_lazy("staff", "Active"), "badge-ok"),
+    "disabled": (pgettext_lazy("staff", "Disabled"), "badge-bad"),
+    "locked": (pgettext_lazy("staff", "Locked"), "badge-bad"),
+    "ended": (pgettext_lazy("staff", "Access ended"), "badge-warn"),
+    "access_off": (pgettext_lazy("staff", "Access off"), "badge-bad"),
 }
 SENDS = ("send_invite", "resend_invite", "send_password_reset", "reset_and_resend_welcome")
 # key -> (label, capability, URL name for the client / for a contact, form method)
-ACTIONS = {
-    "send_invite": ("Send portal invite", "send_invites", "send_invite", "post"),
-    "resend_invite": ("Resend invite", "send_invites", "resend_invite", "post"),
-    "send_password_reset": ("Send password reset", "send_invites", "send_reset", "post"),
+ACTIONS: dict[str, tuple[StrPromise, str, str, str]] = {
+    "send_invite": (
+        pgettext_lazy("staff", "Send portal invite"),
+        "send_invites",
+        "send_invite",
+        "post",
+    ),
+    "resend_invite": (
+        pgettext_lazy("staff", "Resend invite"),
+        "send_invites",
+        "resend_invite",
+        "post",
+    ),
+    "send_password_reset": (
+        pgettext_lazy("staff", "Send password reset"),
+        "send_invites",
+        "send_reset",
+        "post",
+    ),
     "reset_and_resend_welcome": (
-        "Reset password and resend welcome email",
+        pgettext_lazy("staff", "Reset password and resend welcome email"),
         "send_invites",
         "reset_and_resend_welcome",
         "post",
     ),
-    "enable_access": ("Enable portal access", "toggle_portal_access", "enable", "post"),
-    "disable_access": ("Disable portal access", "toggle_portal_access", "disable", "post"),
-    "unlock": ("Unlock", "toggle_portal_access", "unlock", "post"),
+    "enable_access": (
+        pgettext_lazy("staff", "Enable portal access"),
+        "toggle_portal_access",
+        "enable",
+        "post",
+    ),
+    "disable_access": (
+        pgettext_lazy("staff", "Disable portal access"),
+        "toggle_portal_access",
+        "disable",
+        "post",
+    ),
+    "unlock": (pgettext_lazy("staff", "Unlock"), "toggle_portal_access", "unlock", "post"),
     "temporary_password": (
-        "Set a temporary password",
+        pgettext_lazy("staff", "Set a temporary password"),
         "set_temporary_password",
         "temporary_password",
         "get",
     ),
-    "end_access": ("Revoke access for this client", "toggle_portal_access", "end_access", "get"),
+    "end_access": (
+        pgettext_lazy("staff", "Revoke access for this client"),
+        "toggle_portal_access",
+        "end_access",
+        "get",
+    ),
 }
+# Explanations are clauses joined by these: the client list shows the first clause
+# (``AccessStatus.short``), so each clause is a message of its own.
+AND = "; "
+DASH = " — "
 DANGER = {"disable_access", "end_access"}
 
 
@@ -148,14 +187,16 @@ class AccessStatus:
     def sends_text(self) -> str:
         """The staff allowance, in words for staff."""
         if self.sends_left:
-            return (
-                f"Staff sends: {self.sends_left} of {SEND_LIMIT} invitation or reset emails "
-                "left in the last 24 hours."
-            )
-        return (
-            f"Staff sends: no invitation or reset emails left for now ({SEND_LIMIT} in 24 "
-            f"hours). The next can be sent at {self.next_available_text}."
-        )
+            return pgettext(
+                "staff",
+                "Staff sends: %(left)d of %(limit)d invitation or reset emails left in the last "
+                "24 hours.",
+            ) % {"left": self.sends_left, "limit": SEND_LIMIT}
+        return pgettext(
+            "staff",
+            "Staff sends: no invitation or reset emails left for now (%(limit)d in 24 hours). "
+            "The next can be sent at %(when)s.",
+        ) % {"limit": SEND_LIMIT, "when": self.next_available_text}
 
     @property
     def detail(self) -> str:
@@ -212,64 +253,91 @@ def _switched_off(
     access: PortalAccess | None, facts: AccessFacts, account: User | None
 ) -> tuple[str, str, tuple[str, ...]]:
     if facts.contact is not None:
-        return (
-            "access_off",
-            "Portal access is turned off for this person; turn it on in People to invite them",
-            (),
+        words = AND.join(
+            (
+                pgettext("staff", "Portal access is turned off for this person"),
+                pgettext("staff", "turn it on in People to invite them"),
+            )
         )
+        return "access_off", words, ()
     if account is not None:
-        words = f"Disabled: cannot sign in as {account.username}, even with the right password"
+        # Translators: starts with the "Disabled" badge and ": " (the page drops the badge's word).
+        words = pgettext(
+            "staff", "Disabled: cannot sign in as %(username)s, even with the right password"
+        ) % {"username": account.username}
         return "disabled", words, ("enable_access",)
-    return "disabled", "Disabled, never set up", ("enable_access",)
+    # Translators: starts with the "Disabled" badge and ", " (the page drops the badge's word).
+    return "disabled", pgettext("staff", "Disabled, never set up"), ("enable_access",)
 
 
 def _ended_words(access: PortalAccess, facts: AccessFacts) -> str:
     when = short_day_and_time(facts.practice, access.ended_at or facts.at)
-    return f"Access to this client ended {when}; send a new invitation to give it back"
+    return AND.join(
+        (
+            pgettext("staff", "Access to this client ended %(when)s") % {"when": when},
+            pgettext("staff", "send a new invitation to give it back"),
+        )
+    )
 
 
 def _with_account(account: User, facts: AccessFacts) -> tuple[str, str, tuple[str, ...]]:
     practice, at, link = facts.practice, facts.at, facts.link
     if facts.contact is not None:
         if is_locked(account, at):
-            return (
-                "active",
-                f"Username {account.username}, locked after too many wrong passwords",
-                ("end_access",),
-            )
-        return (
-            "active",
-            f"Username {account.username}, {_last_sign_in(account, facts)}",
-            ("end_access",),
-        )
+            words = pgettext(
+                "staff", "Username %(username)s, locked after too many wrong passwords"
+            ) % {"username": account.username}
+            return "active", words, ("end_access",)
+        words = pgettext("staff", "Username %(username)s, %(last_sign_in)s") % {
+            "username": account.username,
+            "last_sign_in": _last_sign_in(account, facts),
+        }
+        return "active", words, ("end_access",)
     others = ("temporary_password", "disable_access")
     if is_locked(account, at) and account.locked_until is not None:
-        words = (
-            f"Locked until {clock(practice, account.locked_until)} for browsers that "
-            "have not signed in before, after "
-            f"{max(account.failed_sign_ins, MAX_FAILED_SIGN_INS)} wrong passwords in a row"
-        )
+        words = pgettext(
+            "staff",
+            "Locked until %(time)s for browsers that have not signed in before, after "
+            "%(count)d wrong passwords in a row",
+        ) % {
+            "time": clock(practice, account.locked_until),
+            "count": max(account.failed_sign_ins, MAX_FAILED_SIGN_INS),
+        }
         return "locked", words, ("unlock", "send_password_reset", *others)
-    parts = [f"Active: username {account.username}, {_last_sign_in(account, facts)}"]
+    parts = [
+        # Translators: starts with the "Active" badge and ": " (the page drops the badge's word).
+        pgettext("staff", "Active: username %(username)s, %(last_sign_in)s")
+        % {"username": account.username, "last_sign_in": _last_sign_in(account, facts)}
+    ]
     expires = account.temporary_password_expires_at
     if account.must_change_password and expires:
         if at < expires:
             parts.append(
-                f"temporary password set; it works until {short_day_and_time(practice, expires)}"
+                pgettext("staff", "temporary password set; it works until %(until)s")
+                % {"until": short_day_and_time(practice, expires)}
             )
         else:
-            parts.append("the temporary password expired unused: set a new one or send a reset")
+            parts.append(
+                pgettext(
+                    "staff", "the temporary password expired unused: set a new one or send a reset"
+                )
+            )
     if link is not None and link.purpose == LinkPurpose.PASSWORD_RESET and is_live(link, at):
         sent = short_day_and_time(practice, link.created_at)
-        parts.append(f"password reset sent to {link.email} on {sent}")
+        parts.append(
+            pgettext("staff", "password reset sent to %(email)s on %(sent)s")
+            % {"email": link.email, "sent": sent}
+        )
     primary = "send_password_reset" if facts.address else "temporary_password"
-    return "active", "; ".join(parts), (primary, "send_password_reset", *others)
+    return "active", AND.join(parts), (primary, "send_password_reset", *others)
 
 
 def _last_sign_in(account: User, facts: AccessFacts) -> str:
     if account.last_login:
-        return f"last signed in {short_day_and_time(facts.practice, account.last_login)}"
-    return "has not signed in yet"
+        return pgettext("staff", "last signed in %(when)s") % {
+            "when": short_day_and_time(facts.practice, account.last_login)
+        }
+    return pgettext("staff", "has not signed in yet")
 
 
 def _by_link(facts: AccessFacts) -> tuple[str, str, tuple[str, ...]]:
@@ -279,39 +347,76 @@ def _by_link(facts: AccessFacts) -> tuple[str, str, tuple[str, ...]]:
     steps = ("temporary_password", "disable_access") if own else ()
     if link is None or link.used_at is not None:
         if facts.address:
-            words = "No invitation sent yet"
+            words = pgettext("staff", "No invitation sent yet")
         elif own:
-            words = "No email address on file — add one, or set a temporary password"
+            words = DASH.join(
+                (
+                    pgettext("staff", "No email address on file"),
+                    pgettext("staff", "add one, or set a temporary password"),
+                )
+            )
         else:
-            words = "No email address on file — add one in People to invite them"
+            words = DASH.join(
+                (
+                    pgettext("staff", "No email address on file"),
+                    pgettext("staff", "add one in People to invite them"),
+                )
+            )
         return "not_invited", words, ("send_invite", *steps)
     if link.revoked_at is not None:
         return "invite_revoked", _revoked_words(link), ("resend_invite", *steps)
     if at >= link.expires_at:
-        words = f"Expired on {short_day_and_time(practice, link.expires_at)} — send a new one"
+        words = DASH.join(
+            (
+                pgettext("staff", "Expired on %(date)s")
+                % {"date": short_day_and_time(practice, link.expires_at)},
+                pgettext("staff", "send a new one"),
+            )
+        )
         return "invite_expired", words, ("resend_invite", *steps)
     sent, expires = (short_day_and_time(practice, m) for m in (link.created_at, link.expires_at))
-    words = f"Sent to {link.email} on {sent}; expires {expires}"
+    parts = [
+        pgettext("staff", "Sent to %(email)s on %(sent)s") % {"email": link.email, "sent": sent},
+        pgettext("staff", "expires %(expires)s") % {"expires": expires},
+    ]
     if link.first_viewed_at:
-        words += f"; opened {short_day_and_time(practice, link.first_viewed_at)}"
+        parts.append(
+            pgettext("staff", "opened %(opened)s")
+            % {"opened": short_day_and_time(practice, link.first_viewed_at)}
+        )
     if link.dob_failures:
         left = MAX_DOB_FAILURES - link.dob_failures
-        words += f"; {link.dob_failures} wrong date(s) of birth, {left} left"
+        parts.append(
+            pgettext("staff", "%(count)d wrong date(s) of birth, %(left)d left")
+            % {"count": link.dob_failures, "left": left}
+        )
+    words = AND.join(parts)
     return "invited", words, ("resend_invite", *(steps if own else ("end_access",)))
 
 
 def _revoked_words(link: AccessLink) -> str:
     reason = link.revoked_reason
     if reason == RevokeReason.TOO_MANY_DOB_FAILURES:
-        return (
-            f"Too many wrong dates of birth ({MAX_DOB_FAILURES}) — check the date of birth "
-            "on file, then resend"
+        return DASH.join(
+            (
+                pgettext("staff", "Too many wrong dates of birth (%(limit)d)")
+                % {"limit": MAX_DOB_FAILURES},
+                pgettext("staff", "check the date of birth on file, then resend"),
+            )
         )
     if reason == RevokeReason.SUPERSEDED:
-        return "Cancelled: a newer link was sent"
+        return pgettext("staff", "Cancelled: a newer link was sent")
     if reason == RevokeReason.EMAIL_CHANGED:
-        return f"Cancelled: the address {link.email} was changed — send to the new one"
-    return f"Cancelled: {link.get_revoked_reason_display().lower()}"
+        return DASH.join(
+            (
+                pgettext("staff", "Cancelled: the address %(email)s was changed")
+                % {"email": link.email},
+                pgettext("staff", "send to the new one"),
+            )
+        )
+    return pgettext("staff", "Cancelled: %(reason)s") % {
+        "reason": str(link.get_revoked_reason_display()).lower()
+    }
 
 
 def _status(
@@ -329,7 +434,7 @@ def _status(
         client=facts.client,
         contact=facts.contact,
         state=state,
-        headline=headline,
+        headline=str(headline),
         explanation=words,
         badge=badge,
         actions=_actions(steps, facts, allowance),
@@ -379,7 +484,7 @@ def _actions(
         actions.append(
             Action(
                 key=key,
-                label=label,
+                label=str(label),
                 url=reverse(f"access:{url_name}", urlconf=settings.PRACTICE_URLCONF, args=args),
                 capability=capability,
                 style=style,
@@ -406,7 +511,8 @@ def _consent_note(facts: AccessFacts) -> str:
     today = local(facts.practice, facts.at).date()
     if not is_minor_by_birth(facts.practice, facts.client.date_of_birth, today):
         return ""
-    return (
+    return pgettext(
+        "staff",
         "No telehealth consent recorded: they can sign in, but cannot join video sessions "
-        "until it is"
+        "until it is",
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.models import User
@@ -20,17 +20,19 @@ class PlainForm(forms.Form):
 
 class StaffSignInForm(PlainForm):
     email = forms.CharField(
-        label="Email address",
+        label=pgettext_lazy("staff", "Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-        error_messages={"required": "Enter the email address you sign in with."},
+        error_messages={
+            "required": pgettext_lazy("staff", "Enter the email address you sign in with.")
+        },
     )
     password = forms.CharField(
-        label="Password",
+        label=pgettext_lazy("staff", "Password"),
         max_length=1024,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": pgettext_lazy("staff", "Enter your password.")},
     )
 
 

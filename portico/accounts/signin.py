@@ -23,7 +23,7 @@ from django.contrib.auth import login
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from portico.accounts.backends import find_sign_in_candidates, verify_password
 from portico.accounts.devices import (
@@ -305,9 +305,10 @@ def held_back(practice: Practice, kind: str, hold: Hold, now: datetime) -> SignI
 
 def _disabled_message(practice: Practice, kind: str) -> str:
     if kind == UserKind.STAFF:
-        return (
+        return pgettext(
+            "staff",
             "Your staff account has been deactivated. "
-            "Ask an owner or administrator of the practice if you need access again."
+            "Ask an owner or administrator of the practice if you need access again.",
         )
     return gettext(
         "Your portal access is turned off. Please contact %(practice)s to turn it back on."

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -94,7 +95,7 @@ def staff_sign_out(http_request: HttpRequest) -> HttpResponse:
     request = _practice_request(http_request)
     account = request.user if request.user.is_authenticated else None
     sign_out(request, practice=request.practice, account=account, by=Actor.from_request(request))
-    messages.info(request, "You are signed out.")
+    messages.info(request, pgettext("staff", "You are signed out."))
     return redirect("accounts:staff_sign_in")
 
 
@@ -139,6 +140,10 @@ def staff_welcome(http_request: HttpRequest) -> HttpResponse:
             )
         forget_token(request, STAFF_INVITE)
         login(request, user)  # a fresh session id
-        messages.success(request, f"Welcome to {request.practice.name}. Your password is set.")
+        messages.success(
+            request,
+            pgettext("staff", "Welcome to %(practice)s. Your password is set.")
+            % {"practice": request.practice.name},
+        )
         return redirect(reverse("clients:list"))
     return render(request, "accounts/staff_welcome.html", {"form": form, "invitee": invitee})

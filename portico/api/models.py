@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from portico.practices.models import Role
 
@@ -16,7 +17,7 @@ class KeyRole(models.TextChoices):
     ADMIN = Role.ADMIN.value, Role.ADMIN.label
     CLINICIAN = Role.CLINICIAN.value, Role.CLINICIAN.label
     FRONT_DESK = Role.FRONT_DESK.value, Role.FRONT_DESK.label
-    READ_ONLY = "read_only", "Read only"
+    READ_ONLY = "read_only", pgettext_lazy("staff", "Read only")
 
 
 class ApiKey(models.Model):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -76,7 +77,15 @@ def revoke_key(request: SignedInRequest, key_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if revoke_api_key(key, by=Actor.from_request(request)):
-        messages.success(request, f"{key.name} ({key.prefix}) was revoked: it stopped working now.")
+        messages.success(
+            request,
+            pgettext("staff", "%(name)s (%(prefix)s) was revoked: it stopped working now.")
+            % {"name": key.name, "prefix": key.prefix},
+        )
     else:
-        messages.info(request, f"{key.name} ({key.prefix}) was already revoked.")
+        messages.info(
+            request,
+            pgettext("staff", "%(name)s (%(prefix)s) was already revoked.")
+            % {"name": key.name, "prefix": key.prefix},
+        )
     return redirect("api:keys")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portico.appointments.emails import send_appointment_email
 from portico.appointments.models import (
@@ -77,16 +77,17 @@ def _check_slot(practice: Practice, by: User, slot: Slot, now: datetime) -> None
         or membership is None
         or membership.role not in BOOKABLE_ROLES
     ):
-        problems["clinician"] = "Choose a clinician of this practice."
+        problems["clinician"] = pgettext("staff", "Choose a clinician of this practice.")
     if not 1 <= slot.duration_minutes <= MAX_DURATION_MINUTES:
-        problems["duration_minutes"] = "The length must be between 1 minute and 8 hours (480)."
-    if slot.kind not in AppointmentKind.values:
-        problems["kind"] = "Choose in person or video."
-    if slot.starts_at <= now:
-        problems["time"] = (
-            f"That time has already passed ({day_and_time_with_zone(practice, slot.starts_at)}). "
-            "Choose a time in the future."
+        problems["duration_minutes"] = pgettext(
+            "staff", "The length must be between 1 minute and 8 hours (480)."
         )
+    if slot.kind not in AppointmentKind.values:
+        problems["kind"] = pgettext("staff", "Choose in person or video.")
+    if slot.starts_at <= now:
+        problems["time"] = pgettext(
+            "staff", "That time has already passed (%(when)s). Choose a time in the future."
+        ) % {"when": day_and_time_with_zone(practice, slot.starts_at)}
     if problems:
         raise ValidationError(problems)
 
@@ -108,12 +109,10 @@ def _refuse_overlap(practice: Practice, slot: Slot, *, ignoring: Appointment | N
     clash = clashes.first()
     if clash is not None:
         name = slot.clinician.full_name or slot.clinician.username
-        raise ValidationError(
-            {
-                "time": f"{name} already has an appointment "
-                f"{span(practice, clash.starts_at, clash.ends_at)}. Choose another time."
-            }
-        )
+        message = pgettext(
+            "staff", "%(clinician)s already has an appointment %(when)s. Choose another time."
+        ) % {"clinician": name, "when": span(practice, clash.starts_at, clash.ends_at)}
+        raise ValidationError({"time": message})
 
 
 def _reminder_already_due(practice: Practice, starts_at: datetime, now: datetime) -> bool:
@@ -140,7 +139,9 @@ def book_appointment(practice: Practice, *, by: Actor, client: Client, slot: Slo
         raise PermissionDenied("No such client.")
     now = timezone.now()
     if client.archived_at is not None:
-        raise ValidationError({"client": "This client is archived: restore them first."})
+        raise ValidationError(
+            {"client": pgettext("staff", "This client is archived: restore them first.")}
+        )
     _check_slot(practice, staff, slot, now)
     _refuse_overlap(practice, slot, ignoring=None)
     appointment = Appointment.objects.create(
@@ -185,9 +186,13 @@ def change_appointment(appointment: Appointment, *, by: Actor, slot: Slot) -> Ap
     practice = appointment.practice
     now = timezone.now()
     if not appointment.is_booked:
-        raise ValidationError("This appointment is cancelled: book a new one instead.")
+        raise ValidationError(
+            pgettext("staff", "This appointment is cancelled: book a new one instead.")
+        )
     if appointment.starts_at <= now:
-        raise ValidationError("This appointment has already started and can no longer be changed.")
+        raise ValidationError(
+            pgettext("staff", "This appointment has already started and can no longer be changed.")
+        )
     if sees_only_own(staff) and appointment.clinician_id != staff.pk:
         raise PermissionDenied("Clinicians change their own appointments only.")
     _check_slot(practice, staff, slot, now)
@@ -265,7 +270,8 @@ def _cancel(appointment: Appointment, *, by: Actor, side: CancelledBy, now: date
         ]
     )
     details = _details(appointment)
-    details["side"] = CancelledBy(side).label
+    with translation.override("en"):  # the audit log reads the same whoever acted
+        details["side"] = str(CancelledBy(side).label)
     record(
         Action.APPOINTMENT_CANCELLED,
         practice=appointment.practice,
@@ -285,9 +291,11 @@ def cancel_appointment(appointment: Appointment, *, by: Actor) -> Appointment:
     if sees_only_own(staff) and appointment.clinician_id != staff.pk:
         raise PermissionDenied("Clinicians cancel their own appointments only.")
     if not appointment.is_booked:
-        raise ValidationError(gettext("This appointment is already cancelled."))
+        raise ValidationError(pgettext("staff", "This appointment is already cancelled."))
     if appointment.ends_at <= now:
-        raise ValidationError("This appointment is over and can no longer be cancelled.")
+        raise ValidationError(
+            pgettext("staff", "This appointment is over and can no longer be cancelled.")
+        )
     _cancel(appointment, by=by, side=CancelledBy.PRACTICE, now=now)
     return appointment
 

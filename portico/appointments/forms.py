@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.accounts.forms import PlainForm
 from portico.accounts.models import User
@@ -34,74 +35,89 @@ class ClientChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class AppointmentForm(PlainForm):
     client = ClientChoice(
-        label="Client",
+        label=pgettext_lazy("staff", "Client"),
         queryset=Client.objects.none(),
         to_field_name="public_id",
-        error_messages={"required": "Choose the client.", "invalid_choice": "Choose a client."},
+        error_messages={
+            "required": pgettext_lazy("staff", "Choose the client."),
+            "invalid_choice": pgettext_lazy("staff", "Choose a client."),
+        },
     )
     clinician = ClinicianChoice(
-        label="Clinician",
+        label=pgettext_lazy("staff", "Clinician"),
         queryset=User.objects.none(),
         empty_label=None,
-        error_messages={"invalid_choice": "Choose a clinician of this practice."},
+        error_messages={
+            "invalid_choice": pgettext_lazy("staff", "Choose a clinician of this practice.")
+        },
     )
     date = forms.DateField(
-        label="Date",
+        label=pgettext_lazy("staff", "Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
         error_messages={
-            "required": "Enter the date.",
-            "invalid": "Enter the date as MM/DD/YYYY.",
+            "required": pgettext_lazy("staff", "Enter the date."),
+            "invalid": pgettext_lazy("staff", "Enter the date as MM/DD/YYYY."),
         },
     )
     time = forms.TimeField(
-        label="Start time",
+        label=pgettext_lazy("staff", "Start time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
         input_formats=["%H:%M", "%I:%M %p", "%I:%M%p"],
         error_messages={
-            "required": "Enter the start time.",
-            "invalid": "Enter the time like 2:30 PM (or 14:30).",
+            "required": pgettext_lazy("staff", "Enter the start time."),
+            "invalid": pgettext_lazy("staff", "Enter the time like 2:30 PM (or 14:30)."),
         },
     )
     occurrence = forms.ChoiceField(
-        label="This time happens twice that night (the clocks go back). Which one?",
+        label=pgettext_lazy(
+            "staff", "This time happens twice that night (the clocks go back). Which one?"
+        ),
         choices=[],
         required=False,
         widget=forms.RadioSelect,
     )
     duration_minutes = forms.IntegerField(
-        label="Length in minutes",
+        label=pgettext_lazy("staff", "Length in minutes"),
         initial=50,
         min_value=1,
         max_value=MAX_DURATION_MINUTES,
         error_messages={
-            "required": "Enter the length in minutes.",
-            "invalid": "Enter the length as a whole number of minutes, like 50.",
-            "min_value": "The length must be at least 1 minute.",
-            "max_value": "The length can be at most 8 hours (480 minutes).",
+            "required": pgettext_lazy("staff", "Enter the length in minutes."),
+            "invalid": pgettext_lazy(
+                "staff", "Enter the length as a whole number of minutes, like 50."
+            ),
+            "min_value": pgettext_lazy("staff", "The length must be at least 1 minute."),
+            "max_value": pgettext_lazy("staff", "The length can be at most 8 hours (480 minutes)."),
         },
     )
     kind = forms.ChoiceField(
-        label="How",
+        label=pgettext_lazy("staff", "How"),
         choices=AppointmentKind.choices,
         initial=AppointmentKind.IN_PERSON,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose in person or video."},
+        error_messages={"required": pgettext_lazy("staff", "Choose in person or video.")},
     )
     location = forms.CharField(
-        label="Location or room (optional)",
+        label=pgettext_lazy("staff", "Location or room (optional)"),
         max_length=120,
         required=False,
-        help_text="Shown to the client and in emails, for example “Room 2” or “Main St office”.",
-        error_messages={"max_length": "Keep the location to 120 characters."},
+        help_text=pgettext_lazy(
+            "staff", "Shown to the client and in emails, for example “Room 2” or “Main St office”."
+        ),
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the location to 120 characters.")
+        },
     )
     client_note = forms.CharField(
-        label="Note for the client (optional)",
+        label=pgettext_lazy("staff", "Note for the client (optional)"),
         max_length=MAX_CLIENT_NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=Appointment._meta.get_field("client_note").help_text,
-        error_messages={"max_length": f"Keep the note to {MAX_CLIENT_NOTE} characters."},
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the note to %(limit_value)s characters.")
+        },
     )
 
     def __init__(
@@ -127,7 +143,9 @@ class AppointmentForm(PlainForm):
         clinician_field = cast(forms.ModelChoiceField, self.fields["clinician"])  # type: ignore[type-arg]
         clinician_field.queryset = clinicians
         zone = practice.timezone
-        self.fields["time"].help_text = f"In {zone}, the practice's time zone."
+        self.fields["time"].help_text = pgettext(
+            "staff", "In %(zone)s, the practice's time zone."
+        ) % {"zone": zone}
         self._offer_occurrences()
 
     @classmethod
@@ -172,8 +190,16 @@ class AppointmentForm(PlainForm):
         shown = clock(self.practice, fold.first)
         field = cast(forms.ChoiceField, self.fields["occurrence"])
         field.choices = [
-            (Occurrence.FIRST, f"The first {shown} ({first_zone}), before the clocks go back"),
-            (Occurrence.SECOND, f"The second {shown} ({second_zone}), after the clocks go back"),
+            (
+                Occurrence.FIRST,
+                pgettext("staff", "The first %(time)s (%(zone)s), before the clocks go back")
+                % {"time": shown, "zone": first_zone},
+            ),
+            (
+                Occurrence.SECOND,
+                pgettext("staff", "The second %(time)s (%(zone)s), after the clocks go back")
+                % {"time": shown, "zone": second_zone},
+            ),
         ]
 
     def _typed(self, name: str) -> Any:
@@ -199,22 +225,25 @@ class AppointmentForm(PlainForm):
 
 class ScheduleFilterForm(PlainForm):
     day = forms.DateField(
-        label="Date",
+        label=pgettext_lazy("staff", "Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
-        error_messages={"invalid": "Enter the date as MM/DD/YYYY."},
+        error_messages={"invalid": pgettext_lazy("staff", "Enter the date as MM/DD/YYYY.")},
     )
     view = forms.ChoiceField(
-        label="Show",
+        label=pgettext_lazy("staff", "Show"),
         required=False,
-        choices=[("day", "One day"), ("week", "Seven days")],
+        choices=[
+            ("day", pgettext_lazy("staff", "One day")),
+            ("week", pgettext_lazy("staff", "Seven days")),
+        ],
     )
     clinician = ClinicianChoice(
-        label="Clinician",
+        label=pgettext_lazy("staff", "Clinician"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="Everyone",
+        empty_label=pgettext_lazy("staff", "Everyone"),
     )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
@@ -225,26 +254,28 @@ class ScheduleFilterForm(PlainForm):
 
 class AppointmentSettingsForm(PlainForm):
     cancellation_notice_hours = forms.IntegerField(
-        label="Clients can cancel in the portal up to this many hours before",
+        label=pgettext_lazy(
+            "staff", "Clients can cancel in the portal up to this many hours before"
+        ),
         help_text=AppointmentSettings._meta.get_field("cancellation_notice_hours").help_text,
         min_value=0,
         max_value=336,
         error_messages={
-            "required": "Enter a number of hours, like 24.",
-            "invalid": "Enter a whole number of hours, like 24.",
-            "min_value": "Enter 0 hours or more.",
-            "max_value": "Enter at most 336 hours (two weeks).",
+            "required": pgettext_lazy("staff", "Enter a number of hours, like 24."),
+            "invalid": pgettext_lazy("staff", "Enter a whole number of hours, like 24."),
+            "min_value": pgettext_lazy("staff", "Enter 0 hours or more."),
+            "max_value": pgettext_lazy("staff", "Enter at most 336 hours (two weeks)."),
         },
     )
     reminder_lead_hours = forms.IntegerField(
-        label="Send the reminder email this many hours before",
+        label=pgettext_lazy("staff", "Send the reminder email this many hours before"),
         help_text=AppointmentSettings._meta.get_field("reminder_lead_hours").help_text,
         min_value=1,
         max_value=168,
         error_messages={
-            "required": "Enter a number of hours, like 24.",
-            "invalid": "Enter a whole number of hours, like 24.",
-            "min_value": "Enter at least 1 hour.",
-            "max_value": "Enter at most 168 hours (one week).",
+            "required": pgettext_lazy("staff", "Enter a number of hours, like 24."),
+            "invalid": pgettext_lazy("staff", "Enter a whole number of hours, like 24."),
+            "min_value": pgettext_lazy("staff", "Enter at least 1 hour."),
+            "max_value": pgettext_lazy("staff", "Enter at most 168 hours (one week)."),
         },
     )

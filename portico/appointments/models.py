@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_DURATION_MINUTES = 8 * 60
 MAX_CLIENT_NOTE = 500
@@ -34,8 +35,8 @@ class AppointmentStatus(models.TextChoices):
 
 
 class CancelledBy(models.TextChoices):
-    CLIENT = "client", "the client's side"
-    PRACTICE = "practice", "the practice"
+    CLIENT = "client", pgettext_lazy("staff", "the client's side")
+    PRACTICE = "practice", pgettext_lazy("staff", "the practice")
 
 
 class Appointment(models.Model):
@@ -58,9 +59,10 @@ class Appointment(models.Model):
         "note for the client",
         max_length=MAX_CLIENT_NOTE,
         blank=True,
-        help_text=(
+        help_text=pgettext_lazy(
+            "staff",
             "Shown to the client in the portal (never in emails). Practical things only, "
-            "such as “Please arrive 10 minutes early”. Do not write clinical notes here."
+            "such as “Please arrive 10 minutes early”. Do not write clinical notes here.",
         ),
     )
     status = models.CharField(
@@ -143,13 +145,15 @@ class AppointmentSettings(models.Model):
         "clients can cancel in the portal until this many hours before",
         default=24,
         validators=[MinValueValidator(0), MaxValueValidator(336)],
-        help_text="After that, the portal asks them to call the practice. 0 to 336 hours.",
+        help_text=pgettext_lazy(
+            "staff", "After that, the portal asks them to call the practice. 0 to 336 hours."
+        ),
     )
     reminder_lead_hours = models.PositiveSmallIntegerField(
         "send the reminder email this many hours before",
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)],
-        help_text="1 to 168 hours (one week).",
+        help_text=pgettext_lazy("staff", "1 to 168 hours (one week)."),
     )
     # Telehealth (portico.appointments.telehealth): the practice's default video room and
     # whether adults, too, need telehealth consent recorded before they can join.

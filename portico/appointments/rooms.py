@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.appointments.models import Appointment, AppointmentSettings, VideoRoom
 from portico.appointments.rules import BOOKABLE_ROLES, settings_of
@@ -34,15 +35,19 @@ if TYPE_CHECKING:
     from portico.practices.models import Practice
 
 MAX_ROOM_URL = 500
-NOT_HTTPS = (
+NOT_HTTPS = pgettext_lazy(
+    "staff",
     "Use an address that starts with https:// (for example https://zoom.us/j/123456789): "
-    "video sessions must go over an encrypted connection."
+    "video sessions must go over an encrypted connection.",
 )
-HAS_CREDENTIALS = (
+HAS_CREDENTIALS = pgettext_lazy(
+    "staff",
     "Remove the user name or password from the address: everyone who joins would see it. "
-    "Use the room's invitation link instead."
+    "Use the room's invitation link instead.",
 )
-NOT_AN_ADDRESS = "Enter the full address of the video room, like https://meet.example.com/room."
+NOT_AN_ADDRESS = pgettext_lazy(
+    "staff", "Enter the full address of the video room, like https://meet.example.com/room."
+)
 
 
 def check_room_url(url: str) -> str:
@@ -51,7 +56,10 @@ def check_room_url(url: str) -> str:
     if not url:
         return ""
     if len(url) > MAX_ROOM_URL:
-        raise ValidationError(f"That address is too long: at most {MAX_ROOM_URL} characters.")
+        raise ValidationError(
+            pgettext("staff", "That address is too long: at most %(most)s characters.")
+            % {"most": MAX_ROOM_URL}
+        )
     parts = urlsplit(url)
     if parts.scheme.lower() != "https":
         raise ValidationError(NOT_HTTPS)

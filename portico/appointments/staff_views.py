@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from portico.accounts.decorators import staff_required
@@ -150,8 +151,11 @@ def new(http_request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Booked for {appointment.client.full_name}: "
-                f"{day_and_time_with_zone(request.practice, appointment.starts_at)}.",
+                pgettext("staff", "Booked for %(client)s: %(when)s.")
+                % {
+                    "client": appointment.client.full_name,
+                    "when": day_and_time_with_zone(request.practice, appointment.starts_at),
+                },
             )
             return redirect(_day_url(request, appointment))
     context = {**_base(request), "form": form, "appointment": None, "client": client}
@@ -203,8 +207,8 @@ def edit(http_request: HttpRequest, appointment_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Appointment saved: "
-                f"{day_and_time_with_zone(request.practice, appointment.starts_at)}.",
+                pgettext("staff", "Appointment saved: %(when)s.")
+                % {"when": day_and_time_with_zone(request.practice, appointment.starts_at)},
             )
             return redirect(_day_url(request, appointment))
     context = {**_base(request), "form": form, "appointment": appointment}
@@ -226,9 +230,11 @@ def cancel(http_request: HttpRequest, appointment_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Cancelled: {appointment.client.full_name}, "
-                f"{day_and_time_with_zone(request.practice, appointment.starts_at)}. "
-                "The client's side was emailed.",
+                pgettext("staff", "Cancelled: %(client)s, %(when)s. The client's side was emailed.")
+                % {
+                    "client": appointment.client.full_name,
+                    "when": day_and_time_with_zone(request.practice, appointment.starts_at),
+                },
             )
             return redirect(_day_url(request, appointment))
     context = {**_base(request), "appointment": appointment, "problem": problem}
@@ -276,7 +282,7 @@ def appointment_settings(http_request: HttpRequest) -> HttpResponse:
             notice_hours=form.cleaned_data["cancellation_notice_hours"],
             reminder_hours=form.cleaned_data["reminder_lead_hours"],
         )
-        messages.success(request, "Appointment settings saved.")
+        messages.success(request, pgettext("staff", "Appointment settings saved."))
         return redirect("staff_appointments:settings")
     context = {**_base(request), "form": form, "nav": "settings"}
     status = 400 if form.errors else 200

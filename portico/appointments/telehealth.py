@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portico.appointments.models import Appointment, AppointmentSettings, AppointmentStatus
 from portico.appointments.rooms import room_for, rooms_of
@@ -177,12 +177,13 @@ def _access_fix(access: PortalAccess) -> Fix:
     client = access.client
     if access.contact is None:
         return Fix(
-            "Enable portal access",
+            pgettext("staff", "Enable portal access"),
             _url("access:enable", client.public_id),
             Can.TOGGLE_PORTAL_ACCESS,
         )
     return Fix(
-        f"Give {access.contact.full_name} portal access (People tab)",
+        pgettext("staff", "Give %(name)s portal access (People tab)")
+        % {"name": access.contact.full_name},
         _url("clients:people", client.public_id) + f"#contact-{access.contact.public_id}",
         Can.TOGGLE_PORTAL_ACCESS,
         method="get",
@@ -193,13 +194,15 @@ def _consent_fix(access: PortalAccess) -> Fix:
     client = access.client
     if access.contact is None:
         return Fix(
-            f"Record telehealth consent for {client.full_name}",
+            pgettext("staff", "Record telehealth consent for %(name)s")
+            % {"name": client.full_name},
             _url("staff_appointments:client_consent", client.public_id),
             Can.EDIT_CLIENTS,
             fields=(("given", "yes"),),
         )
     return Fix(
-        f"Record telehealth consent for {access.contact.full_name}",
+        pgettext("staff", "Record telehealth consent for %(name)s")
+        % {"name": access.contact.full_name},
         _url("clients:contact_consent", client.public_id, access.contact.public_id),
         Can.EDIT_CLIENTS,
         fields=(("kind", "telehealth"), ("given", "yes")),
@@ -216,8 +219,15 @@ def _before_anyone(appointment: Appointment, facts: TelehealthFacts, now: dateti
             False,
             Blocked.FEATURE_OFF,
             reason=_then(gettext("Video sessions are not available in the portal."), call),
-            staff_reason="Telehealth is off for the portal: nobody can join from it.",
-            fix=Fix("Turn on telehealth", _url("practices:settings"), Can.MANAGE_SETTINGS, "get"),
+            staff_reason=pgettext(
+                "staff", "Telehealth is off for the portal: nobody can join from it."
+            ),
+            fix=Fix(
+                pgettext("staff", "Turn on telehealth"),
+                _url("practices:settings"),
+                Can.MANAGE_SETTINGS,
+                "get",
+            ),
         )
     if appointment.status != AppointmentStatus.BOOKED:
         cancelled = appointment.status == AppointmentStatus.CANCELLED
@@ -230,14 +240,18 @@ def _before_anyone(appointment: Appointment, facts: TelehealthFacts, now: dateti
                 else gettext("You can join once %(practice)s confirms this appointment.")
                 % {"practice": facts.practice.name}
             ),
-            staff_reason="Cancelled." if cancelled else "Not confirmed yet.",
+            staff_reason=(
+                pgettext("staff", "Cancelled.")
+                if cancelled
+                else pgettext("staff", "Not confirmed yet.")
+            ),
         )
     if _minute(now) > _minute(appointment.ends_at):
         return JoinState(
             False,
             Blocked.OVER,
             reason=gettext("This appointment is over."),
-            staff_reason="Over.",
+            staff_reason=pgettext("staff", "Over."),
         )
     return JoinState(True)
 
@@ -276,7 +290,8 @@ def join_state(
             False,
             Blocked.ACCESS_OFF,
             reason=_then(gettext("Your portal access is turned off."), call),
-            staff_reason=f"{who}'s portal access is off: they cannot join.",
+            staff_reason=pgettext("staff", "%(name)s's portal access is off: they cannot join.")
+            % {"name": who},
             fix=_access_fix(access) if access.ended_at is None else None,
         )
     if access.user_id is None:
@@ -284,9 +299,10 @@ def join_state(
             False,
             Blocked.NO_ACCOUNT,
             reason=_then(gettext("Set up your portal account first."), call),
-            staff_reason=f"{who} has not set up a portal account yet.",
+            staff_reason=pgettext("staff", "%(name)s has not set up a portal account yet.")
+            % {"name": who},
             fix=Fix(
-                "Send the invitation",
+                pgettext("staff", "Send the invitation"),
                 _url(
                     "clients:detail" if contact is None else "clients:people",
                     access.client.public_id,
@@ -303,7 +319,10 @@ def join_state(
                 gettext("Your practice needs your consent for video sessions before you can join."),
                 call,
             ),
-            staff_reason=f"No telehealth consent recorded for {who}: they cannot join.",
+            staff_reason=pgettext(
+                "staff", "No telehealth consent recorded for %(name)s: they cannot join."
+            )
+            % {"name": who},
             fix=_consent_fix(access),
         )
     room = room_for(appointment, rooms=facts.rooms, practice_room=facts.rules.video_room_url)
@@ -313,12 +332,14 @@ def join_state(
             False,
             Blocked.NO_ROOM,
             reason=_then(gettext("The video room for this appointment is not ready yet."), call),
-            staff_reason=(
-                f"No video room address for {clinician} or the practice "
-                "(a clinician can set their own under My video room)."
-            ),
+            staff_reason=pgettext(
+                "staff",
+                "No video room address for %(clinician)s or the practice "
+                "(a clinician can set their own under My video room).",
+            )
+            % {"clinician": clinician},
             fix=Fix(
-                "Set the video room",
+                pgettext("staff", "Set the video room"),
                 _url("staff_appointments:telehealth"),
                 Can.MANAGE_SETTINGS,
                 method="get",
@@ -331,10 +352,16 @@ def join_state(
             Blocked.TOO_EARLY,
             room_url=room,
             reason=_opens_text(facts.practice, opens_at, now),
-            staff_reason=f"{who} can join from {clock(facts.practice, opens_at)}.",
+            staff_reason=pgettext("staff", "%(name)s can join from %(time)s.")
+            % {"name": who, "time": clock(facts.practice, opens_at)},
             opens_at=opens_at,
         )
-    return JoinState(True, room_url=room, staff_reason=f"{who} can join now.", opens_at=opens_at)
+    return JoinState(
+        True,
+        room_url=room,
+        staff_reason=pgettext("staff", "%(name)s can join now.") % {"name": who},
+        opens_at=opens_at,
+    )
 
 
 def staff_join_state(
@@ -356,9 +383,12 @@ def staff_join_state(
         return JoinState(
             False,
             Blocked.NO_ONE,
-            staff_reason=f"Nobody has portal access for {client.full_name}: nobody can join.",
+            staff_reason=pgettext(
+                "staff", "Nobody has portal access for %(name)s: nobody can join."
+            )
+            % {"name": client.full_name},
             fix=Fix(
-                "Give portal access",
+                pgettext("staff", "Give portal access"),
                 _url("clients:detail", client.public_id),
                 Can.SEND_INVITES,
                 method="get",

@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from portico.accounts.decorators import staff_required
@@ -82,7 +83,7 @@ def telehealth_settings(http_request: HttpRequest) -> HttpResponse:
     form = TelehealthRulesForm(
         request.POST if chosen == "practice" else None,
         prefix="practice",
-        label="The practice's video room address",
+        label=pgettext("staff", "The practice's video room address"),
         initial={
             "url": rules.video_room_url,
             "consent_for_adults": rules.telehealth_consent_for_adults,
@@ -97,7 +98,8 @@ def telehealth_settings(http_request: HttpRequest) -> HttpResponse:
                 RoomForm(
                     request.POST if mine else None,
                     prefix=f"room-{clinician.pk}",
-                    label=f"Video room of {clinician.full_name or clinician.username}",
+                    label=pgettext("staff", "Video room of %(name)s")
+                    % {"name": clinician.full_name or clinician.username},
                     initial={"url": rooms.get(clinician.pk, "")},
                 ),
             )
@@ -105,7 +107,7 @@ def telehealth_settings(http_request: HttpRequest) -> HttpResponse:
     if chosen == "practice" and form.is_valid():
         set_practice_room(practice, by=by, url=form.cleaned_data["url"])
         set_adult_consent_rule(practice, by=by, required=form.cleaned_data["consent_for_adults"])
-        messages.success(request, "Telehealth settings saved.")
+        messages.success(request, pgettext("staff", "Telehealth settings saved."))
         return redirect("staff_appointments:telehealth")
     for clinician, room_form in rows:
         if chosen == str(clinician.pk) and room_form.is_valid():
@@ -113,7 +115,9 @@ def telehealth_settings(http_request: HttpRequest) -> HttpResponse:
                 practice, by=by, clinician=clinician, url=room_form.cleaned_data["url"]
             )
             name = clinician.full_name or clinician.username
-            messages.success(request, f"Video room of {name} saved.")
+            messages.success(
+                request, pgettext("staff", "Video room of %(name)s saved.") % {"name": name}
+            )
             return redirect(reverse("staff_appointments:telehealth") + f"#room-{clinician.pk}")
     context = {**_base(request, "settings"), "form": form, "rows": rows}
     invalid = form.errors or any(room_form.errors for _, room_form in rows)
@@ -137,7 +141,7 @@ def my_room(http_request: HttpRequest) -> HttpResponse:
             clinician=user,
             url=form.cleaned_data["url"],
         )
-        messages.success(request, "Your video room is saved.")
+        messages.success(request, pgettext("staff", "Your video room is saved."))
         return redirect("staff_appointments:my_room")
     context = {
         **_base(request, "appointments"),
@@ -161,6 +165,10 @@ def client_consent(http_request: HttpRequest, public_id: str) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     given = request.POST.get("given") == "yes"
     record_client_consent(client, given=given, by=Actor.from_request(request))
-    what = f"Telehealth consent for {client.full_name}"
-    messages.success(request, f"{what} was {'recorded' if given else 'withdrawn'}.")
+    done = (
+        pgettext("staff", "Telehealth consent for %(name)s was recorded.")
+        if given
+        else pgettext("staff", "Telehealth consent for %(name)s was withdrawn.")
+    )
+    messages.success(request, done % {"name": client.full_name})
     return redirect("staff_appointments:client", client.public_id)

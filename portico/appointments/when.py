@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 
 from portico.lib.localtime import clock, local, practice_zone
 
@@ -76,9 +77,17 @@ def aware_start(
     # A time in the spring gap does not come back unchanged from a round trip through UTC.
     if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise LocalTimeProblem(
-            f"{_clock_of(at)} does not exist on {_day(day)} in {practice.timezone}: the clocks "
-            "go forward an hour that night. Choose a time after the change, for example "
-            f"{_clock_of((naive + timedelta(hours=1)).time())}."
+            pgettext(
+                "staff",
+                "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward an hour "
+                "that night. Choose a time after the change, for example %(later)s.",
+            )
+            % {
+                "time": _clock_of(at),
+                "day": _day(day),
+                "zone": practice.timezone,
+                "later": _clock_of((naive + timedelta(hours=1)).time()),
+            }
         )
     fold = fold_of(practice, day, at)
     if fold is None:
@@ -87,9 +96,19 @@ def aware_start(
         first_name = local(practice, fold.first).tzname()
         second_name = local(practice, fold.second).tzname()
         raise LocalTimeProblem(
-            f"{_clock_of(at)} happens twice on {_day(day)} in {practice.timezone}: the clocks "
-            f"go back an hour that night. Choose below whether you mean the first "
-            f"{_clock_of(at)} ({first_name}) or the second ({second_name}).",
+            pgettext(
+                "staff",
+                "%(time)s happens twice on %(day)s in %(zone)s: the clocks go back an hour that "
+                "night. Choose below whether you mean the first %(time)s (%(first_zone)s) or the "
+                "second (%(second_zone)s).",
+            )
+            % {
+                "time": _clock_of(at),
+                "day": _day(day),
+                "zone": practice.timezone,
+                "first_zone": first_name,
+                "second_zone": second_name,
+            },
             ambiguous=True,
         )
     return fold.first if occurrence == Occurrence.FIRST else fold.second
@@ -101,9 +120,14 @@ def span(practice: Practice, starts_at: datetime, ends_at: datetime) -> str:
     first, last = local(practice, starts_at), local(practice, ends_at)
     if first.tzname() != last.tzname():  # across a clock change: name both zones
         start, end = f"{start} {first.tzname()}", f"{end} {last.tzname()}"
-    elif start[-2:] == end[-2:] and first.date() == last.date():
-        start = start[:-3]
-    return f"{start}–{end} on {_day(local(practice, starts_at).date())}"
+    elif (first.hour < 12) == (last.hour < 12) and first.date() == last.date():
+        start = dateformat.format(first, "g:i")  # "2:00–2:50 PM": the meridiem once
+    day = _day(local(practice, starts_at).date())
+    return pgettext("staff", "%(start)s–%(end)s on %(day)s") % {
+        "start": start,
+        "end": end,
+        "day": day,
+    }
 
 
 def zone_label(practice: Practice, moment: datetime | None = None) -> str:

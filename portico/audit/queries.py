@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from portico.audit.models import AuditEvent
 from portico.audit.reads import VIEW_ACTIONS
@@ -17,6 +18,8 @@ from portico.lib.csv_safe import safe_row
 from portico.lib.localtime import local
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from portico.accounts.models import User
     from portico.clients.models import Client
     from portico.practices.models import Practice
@@ -24,13 +27,13 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 # The "Show" choices of the history filter: a prefix of the action code each.
-ACTION_GROUPS = [
-    ("", "All events"),
-    ("access.", "Portal access and links"),
-    ("signin.", "Sign-ins and locks"),
-    ("client.", "Client details"),
-    ("staff.", "Staff accounts"),
-    ("practice.", "Practice settings"),
+ACTION_GROUPS: list[tuple[str, StrOrPromise]] = [
+    ("", pgettext_lazy("staff", "All events")),
+    ("access.", pgettext_lazy("staff", "Portal access and links")),
+    ("signin.", pgettext_lazy("staff", "Sign-ins and locks")),
+    ("client.", pgettext_lazy("staff", "Client details")),
+    ("staff.", pgettext_lazy("staff", "Staff accounts")),
+    ("practice.", pgettext_lazy("staff", "Practice settings")),
 ]
 
 

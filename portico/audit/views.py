@@ -12,6 +12,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from portico.accounts.decorators import staff_required
@@ -35,23 +36,27 @@ from portico.twofactor.reauth import recent_authentication_required
 
 
 class EventFilterForm(PlainForm):
-    action = forms.ChoiceField(label="Show", choices=ACTION_GROUPS, required=False)
+    action = forms.ChoiceField(
+        label=pgettext_lazy("staff", "Show"), choices=ACTION_GROUPS, required=False
+    )
     since = forms.DateField(
-        label="From",
+        label=pgettext_lazy("staff", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as YYYY-MM-DD."},
+        error_messages={"invalid": pgettext_lazy("staff", "Enter the start date as YYYY-MM-DD.")},
     )
     until = forms.DateField(
-        label="To (inclusive)",
+        label=pgettext_lazy("staff", "To (inclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the end date as YYYY-MM-DD."},
+        error_messages={"invalid": pgettext_lazy("staff", "Enter the end date as YYYY-MM-DD.")},
     )
     views = forms.BooleanField(
-        label="Include record views",
+        label=pgettext_lazy("staff", "Include record views"),
         required=False,
-        help_text="Staff opening a client's pages or this history. Off: access events only.",
+        help_text=pgettext_lazy(
+            "staff", "Staff opening a client's pages or this history. Off: access events only."
+        ),
     )
     # Set by the "See who opened it" link on a client's page; carried through the filters.
     client = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -60,7 +65,7 @@ class EventFilterForm(PlainForm):
         cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", pgettext("staff", "The end date is before the start date."))
         return cleaned
 
     def to_filter(self, practice: Practice, client: Client | None = None) -> EventFilter:

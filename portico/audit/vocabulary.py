@@ -4,12 +4,18 @@ Writers name an action as ``Action.CLIENT_ADDED``, never as a string, so a typo 
 type error; ``DESCRIPTIONS`` gives each one the sentence staff read in the history
 and the export (tests/audit/test_descriptions.py checks that none is missing).
 The codes are stored in AuditEvent.action: a code is never renamed, only added.
+
+The sentences are staff text, marked with the context "staff" (``pgettext``) and read
+in the language active when the page is shown; the stored details fill their named
+placeholders as they are. The CSV export holds the codes and details, never sentences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+
+from django.utils.translation import npgettext, pgettext
 
 from portico.audit.models import AuditEvent
 
@@ -163,14 +169,25 @@ class Action(StrEnum):
     PASSKEY_REMOVED = "twofactor.passkey.removed"
 
 
+# --- Reading the details ------------------------------------------------------------
+# Each sentence is one whole catalogue entry with named placeholders (context "staff"),
+# so a translator sees the sentence, never pieces glued together; a detail that may be
+# missing gives two entries (with and without it).
+
+
 def _d(event: AuditEvent, key: str, default: str = "") -> str:
     value = (event.details or {}).get(key, default)
     return str(value) if value not in (None, "") else default
 
 
-def _to(event: AuditEvent) -> str:
-    email = _d(event, "email") or _d(event, "to")
-    return f" to {email}" if email else ""
+def _recipient(event: AuditEvent) -> str:
+    return _d(event, "email") or _d(event, "to")
+
+
+def _with_recipient(event: AuditEvent, with_address: str, without: str) -> str:
+    """``with_address`` (a "%(email)s" sentence) when the event names an address."""
+    email = _recipient(event)
+    return with_address % {"email": email} if email else without
 
 
 def _field_names(event: AuditEvent) -> str:
@@ -178,33 +195,49 @@ def _field_names(event: AuditEvent) -> str:
     from portico.profiles.fields import field_label
 
     names = (event.details or {}).get("fields") or []
-    return ", ".join(field_label(str(name)) for name in names) or "no fields"
+    return ", ".join(field_label(str(name)) for name in names) or pgettext("staff", "no fields")
+
+
+def _fields_sentence(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"fields": _field_names(event)}
 
 
 def _who(event: AuditEvent) -> str:
     user = event.subject_user
     if user is not None:
         return user.full_name or user.email or user.username
-    return _d(event, "email", "a staff member")
+    return _d(event, "email") or pgettext("staff", "a staff member")
+
+
+def _about_who(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"who": _who(event)}
 
 
 def _signin_failed(event: AuditEvent) -> str:
     reasons = {
-        "wrong_password": "wrong password",
-        "unknown_account": "no account with that email/username",
-        "locked": "the account is locked",
-        "disabled": "access is turned off",
-        "temporary_password_expired": "the temporary password had expired",
+        "wrong_password": pgettext("staff", "wrong password"),
+        "unknown_account": pgettext("staff", "no account with that email/username"),
+        "locked": pgettext("staff", "the account is locked"),
+        "disabled": pgettext("staff", "access is turned off"),
+        "temporary_password_expired": pgettext("staff", "the temporary password had expired"),
     }
     reason = reasons.get(_d(event, "reason"), _d(event, "reason"))
-    who = f" for {_who(event)}" if event.subject_user else ""
-    return f"Sign-in failed{who}" + (f": {reason}" if reason else "")
+    values = {"who": _who(event), "reason": reason}
+    if event.subject_user:
+        if reason:
+            return pgettext("staff", "Sign-in failed for %(who)s: %(reason)s") % values
+        return pgettext("staff", "Sign-in failed for %(who)s") % values
+    if reason:
+        return pgettext("staff", "Sign-in failed: %(reason)s") % values
+    return pgettext("staff", "Sign-in failed")
 
 
 def _settings_changed(event: AuditEvent) -> str:
     changes = (event.details or {}).get("changes") or {}
     names = ", ".join(str(name).replace("_", " ") for name in changes)
-    return f"Practice settings changed: {names}" if names else "Practice settings saved"
+    if names:
+        return pgettext("staff", "Practice settings changed: %(settings)s") % {"settings": names}
+    return pgettext("staff", "Practice settings saved")
 
 
 def _role_changed(event: AuditEvent) -> str:
@@ -213,9 +246,11 @@ def _role_changed(event: AuditEvent) -> str:
     def label(value: str) -> str:
         return str(dict(Role.choices).get(value, value)).lower()
 
-    return (
-        f"{_who(event)}'s role changed from {label(_d(event, 'old'))} to {label(_d(event, 'new'))}"
-    )
+    return pgettext("staff", "%(who)s's role changed from %(old)s to %(new)s") % {
+        "who": _who(event),
+        "old": label(_d(event, "old")),
+        "new": label(_d(event, "new")),
+    }
 
 
 def _revoke_reason(event: AuditEvent) -> str:
@@ -225,12 +260,47 @@ def _revoke_reason(event: AuditEvent) -> str:
     return str(dict(RevokeReason.choices).get(reason, reason.replace("_", " ")))
 
 
+def _link_revoked(event: AuditEvent) -> str:
+    if _d(event, "reason"):
+        return pgettext("staff", "Emailed link cancelled: %(reason)s") % {
+            "reason": _revoke_reason(event).lower()
+        }
+    return pgettext("staff", "Emailed link cancelled")
+
+
 def _contact(event: AuditEvent) -> str:
-    return _d(event, "name", "") or _d(event, "contact_name", "a contact")
+    return _d(event, "name", "") or _d(event, "contact_name") or pgettext("staff", "a contact")
 
 
-def _consent(event: AuditEvent) -> str:
-    return {"telehealth": "Telehealth", "treatment": "Treatment"}.get(_d(event, "kind"), "A")
+def _about_contact(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"contact": _contact(event)}
+
+
+def _consent_recorded(event: AuditEvent) -> str:
+    values = {"contact": _contact(event)}
+    kind = _d(event, "kind")
+    if kind == "telehealth":
+        return pgettext("staff", "Telehealth consent recorded for %(contact)s") % values
+    if kind == "treatment":
+        return pgettext("staff", "Treatment consent recorded for %(contact)s") % values
+    return pgettext("staff", "A consent recorded for %(contact)s") % values
+
+
+def _consent_withdrawn(event: AuditEvent) -> str:
+    values = {"contact": _contact(event)}
+    kind = _d(event, "kind")
+    if kind == "telehealth":
+        return pgettext("staff", "Telehealth consent withdrawn for %(contact)s") % values
+    if kind == "treatment":
+        return pgettext("staff", "Treatment consent withdrawn for %(contact)s") % values
+    return pgettext("staff", "A consent withdrawn for %(contact)s") % values
+
+
+def _contact_changed(event: AuditEvent) -> str:
+    values = {"contact": _contact(event), "email": _d(event, "new_email")}
+    if values["email"]:
+        return pgettext("staff", "Contact changed: %(contact)s (email now %(email)s)") % values
+    return pgettext("staff", "Contact changed: %(contact)s") % values
 
 
 def _kind(event: AuditEvent) -> str:
@@ -239,20 +309,57 @@ def _kind(event: AuditEvent) -> str:
     return str(dict(EmailKind.choices).get(_d(event, "kind"), _d(event, "kind")))
 
 
-def _colon_email(event: AuditEvent) -> str:
+def _with_address(event: AuditEvent, with_address: str, without: str) -> str:
+    """``with_address`` (a "%(email)s" sentence) when the event names the address."""
     email = _d(event, "email") or _d(event, "address")
-    return f": {email}" if email else ""
+    return with_address % {"email": email} if email else without
 
 
-READ_PAGES = {
-    "client": "the client's page",
-    "personal_information": "Personal information",
-    "people": "the People tab",
-}
+def _email_changed(event: AuditEvent) -> str:
+    if _d(event, "old_address"):
+        return pgettext("staff", "Email address changed from %(old)s to %(new)s") % {
+            "old": _d(event, "old_address"),
+            "new": _d(event, "new_address"),
+        }
+    return pgettext("staff", "Email address changed")
+
+
+def _mail(event: AuditEvent, sentence: str) -> str:
+    """A delivery sentence: "%(email)s" is the email's name, "%(to)s" its address."""
+    return sentence % {
+        "email": _d(event, "email") or pgettext("staff", "Email"),
+        "to": _d(event, "to"),
+        "reason": _d(event, "reason"),
+    }
+
+
+def _mail_bounced(event: AuditEvent) -> str:
+    if _d(event, "reason"):
+        return _mail(event, pgettext("staff", "%(email)s to %(to)s bounced: %(reason)s"))
+    return _mail(event, pgettext("staff", "%(email)s to %(to)s bounced"))
+
+
+def _mail_failed(event: AuditEvent) -> str:
+    if _d(event, "reason"):
+        return _mail(
+            event, pgettext("staff", "%(email)s to %(to)s could not be delivered: %(reason)s")
+        )
+    return _mail(event, pgettext("staff", "%(email)s to %(to)s could not be delivered"))
+
+
+def _record_viewed(event: AuditEvent) -> str:
+    page = _d(event, "page")
+    if page == "client":
+        return pgettext("staff", "Viewed the client's page")
+    if page == "personal_information":
+        return pgettext("staff", "Viewed Personal information")
+    if page == "people":
+        return pgettext("staff", "Viewed the People tab")
+    return pgettext("staff", "Viewed the client record")
 
 
 def _history_filters(event: AuditEvent) -> str:
-    """The filters a history view or export used, in words: " (sign-ins and locks, from …)"."""
+    """The filters a history view or export used, in words: "sign-ins and locks, from …"."""
     from portico.audit.queries import ACTION_GROUPS
 
     filters = (event.details or {}).get("filters") or {}
@@ -261,308 +368,732 @@ def _history_filters(event: AuditEvent) -> str:
         group = dict(ACTION_GROUPS).get(filters["action"], filters["action"])
         parts.append(str(group).lower())
     if filters.get("since"):
-        parts.append(f"from {filters['since']}")
+        parts.append(pgettext("staff", "from %(date)s") % {"date": filters["since"]})
     if filters.get("until"):
-        parts.append(f"to {filters['until']}")
+        parts.append(pgettext("staff", "to %(date)s") % {"date": filters["until"]})
     if filters.get("include_views"):
-        parts.append("with record views")
+        parts.append(pgettext("staff", "with record views"))
     if event.client_id is not None and event.client is not None:
-        parts.append(f"about {event.client.full_name}")
-    return f" ({', '.join(parts)})" if parts else " (everything)"
+        parts.append(pgettext("staff", "about %(client)s") % {"client": event.client.full_name})
+    return ", ".join(parts)
+
+
+def _history_viewed(event: AuditEvent) -> str:
+    filters = _history_filters(event)
+    if filters:
+        return pgettext("staff", "Viewed the access history (%(filters)s)") % {"filters": filters}
+    return pgettext("staff", "Viewed the access history (everything)")
+
+
+def _history_exported(event: AuditEvent) -> str:
+    filters = _history_filters(event)
+    if filters:
+        return pgettext("staff", "Downloaded the access history as CSV (%(filters)s)") % {
+            "filters": filters
+        }
+    return pgettext("staff", "Downloaded the access history as CSV (everything)")
+
+
+def _registered(event: AuditEvent) -> str:
+    if _d(event, "username"):
+        return pgettext("staff", "Portal account set up (username %(username)s)") % {
+            "username": _d(event, "username")
+        }
+    return pgettext("staff", "Portal account set up")
+
+
+def _outcome(event: AuditEvent, with_outcome: str, without: str) -> str:
+    """``with_outcome`` (a "%(outcome)s" sentence) when the event names how it ended."""
+    code = _d(event, "outcome")
+    if not code:
+        return without
+    outcomes = {  # portico.portal.actions.RequestOutcome
+        "sent": pgettext("staff", "sent"),
+        "unknown_account": pgettext("staff", "unknown account"),
+        "disabled": pgettext("staff", "disabled"),
+        "rate_limited": pgettext("staff", "rate limited"),
+        "self_service_limit": pgettext("staff", "self service limit"),
+        "not_sent": pgettext("staff", "not sent"),
+    }
+    return with_outcome % {"outcome": outcomes.get(code, code.replace("_", " "))}
+
+
+def _rate_limited(event: AuditEvent, sentence: str) -> str:
+    # Recorded in English words (portico.portal.actions): read in the page's language.
+    sources = {
+        "the same IP address": pgettext("staff", "the same IP address"),
+        "the same username or email typed": pgettext("staff", "the same username or email typed"),
+    }
+    source = _d(event, "over_limit_for")
+    return sentence % {
+        "refused": _d(event, "refused") or pgettext("staff", "some"),
+        "start": _d(event, "window_start"),
+        "over_limit_for": sources.get(source, source),
+    }
+
+
+def _webhook(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"url": _d(event, "url")}
+
+
+def _webhook_changed(event: AuditEvent) -> str:
+    values = {"url": _d(event, "url")}
+    if event.details.get("changes"):
+        values["changes"] = ", ".join(event.details.get("changes") or [])
+        return pgettext("staff", "Webhook endpoint changed: %(url)s (%(changes)s)") % values
+    return pgettext("staff", "Webhook endpoint changed: %(url)s") % values
+
+
+def _api_key(event: AuditEvent, sentence: str) -> str:
+    return sentence % {
+        "name": _d(event, "name"),
+        "key": _d(event, "key"),
+        "role": _d(event, "role"),
+    }
+
+
+def _import_finished(event: AuditEvent) -> str:
+    return pgettext(
+        "staff",
+        "Client import finished: %(created)s added, %(updated)s updated,"
+        " %(unchanged)s unchanged, %(errors)s not imported",
+    ) % {
+        "created": _d(event, "created", "0"),
+        "updated": _d(event, "updated", "0"),
+        "unchanged": _d(event, "unchanged", "0"),
+        "errors": _d(event, "errors", "0"),
+    }
+
+
+def _form(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"form": _d(event, "form"), "version": _d(event, "version")}
+
+
+def _form_changed(event: AuditEvent) -> str:
+    values = {
+        "form": _d(event, "form"),
+        "change": _d(event, "change") or pgettext("staff", "settings"),
+        "version": _d(event, "new_version"),
+    }
+    if values["version"]:
+        return (
+            pgettext("staff", "Form “%(form)s” changed: %(change)s (new draft version %(version)s)")
+            % values
+        )
+    return pgettext("staff", "Form “%(form)s” changed: %(change)s") % values
+
+
+def _form_sent(event: AuditEvent) -> str:
+    values = {"form": _d(event, "form"), "emailed": _d(event, "emailed")}
+    if _d(event, "automatic") == "True":
+        if values["emailed"]:
+            return (
+                pgettext(
+                    "staff",
+                    "Form “%(form)s” given automatically (intake set), email to %(emailed)s",
+                )
+                % values
+            )
+        return pgettext("staff", "Form “%(form)s” given automatically (intake set)") % values
+    if values["emailed"]:
+        return pgettext("staff", "Form “%(form)s” sent, email to %(emailed)s") % values
+    return pgettext("staff", "Form “%(form)s” sent") % values
+
+
+def _form_submitted(event: AuditEvent) -> str:
+    return pgettext("staff", "Form “%(form)s” submitted by %(by)s") % {
+        "form": _d(event, "form"),
+        "by": _d(event, "by") or pgettext("staff", "the client"),
+    }
+
+
+def _message_sent(event: AuditEvent) -> str:
+    values = {"author": _d(event, "author") or pgettext("staff", "someone")}
+    if _d(event, "side") == "staff":
+        return pgettext("staff", "Secure message sent by %(author)s (from the practice)") % values
+    return pgettext("staff", "Secure message sent by %(author)s (from the portal)") % values
+
+
+def _message_read(event: AuditEvent) -> str:
+    count = _d(event, "count", "0")
+    values = {"reader": _d(event, "reader") or pgettext("staff", "Someone"), "count": count}
+    number = int(count) if count.isdigit() else 0
+    if _d(event, "how") == "marked":
+        return (
+            npgettext(
+                "staff",
+                "%(reader)s read %(count)s secure message (marked read in the inbox)",
+                "%(reader)s read %(count)s secure messages (marked read in the inbox)",
+                number,
+            )
+            % values
+        )
+    return (
+        npgettext(
+            "staff",
+            "%(reader)s read %(count)s secure message",
+            "%(reader)s read %(count)s secure messages",
+            number,
+        )
+        % values
+    )
+
+
+def _conversation_assigned(event: AuditEvent) -> str:
+    if _d(event, "assigned_to"):
+        return pgettext("staff", "Secure messages assigned to %(person)s") % {
+            "person": _d(event, "assigned_to")
+        }
+    return pgettext("staff", "Secure messages no longer assigned to anyone")
+
+
+def _appointment(event: AuditEvent, sentence: str) -> str:
+    """An appointment sentence: "%(when)s", "%(kind)s", "%(clinician)s", "%(was)s"."""
+    return sentence % {
+        "when": _d(event, "when"),
+        "kind": _d(event, "kind"),
+        "clinician": _d(event, "clinician"),
+        "was": _d(event, "was"),
+    }
+
+
+def _appointment_changed(event: AuditEvent) -> str:
+    if _d(event, "was"):
+        return _appointment(
+            event,
+            pgettext(
+                "staff",
+                "Appointment changed: now %(when)s, %(kind)s, with %(clinician)s (was %(was)s)",
+            ),
+        )
+    return _appointment(
+        event, pgettext("staff", "Appointment changed: now %(when)s, %(kind)s, with %(clinician)s")
+    )
+
+
+def _appointment_cancelled(event: AuditEvent) -> str:
+    return pgettext("staff", "Appointment of %(when)s cancelled by %(side)s") % {
+        "when": _d(event, "when"),
+        "side": _d(event, "side") or pgettext("staff", "the practice"),
+    }
+
+
+def _appointment_settings_changed(event: AuditEvent) -> str:
+    return pgettext(
+        "staff",
+        "Appointment settings changed: cancel until %(notice)s h before, "
+        "reminder %(reminder)s h before",
+    ) % {"notice": _d(event, "notice_hours"), "reminder": _d(event, "reminder_hours")}
+
+
+def _telehealth_joined(event: AuditEvent) -> str:
+    values = {
+        "person": _d(event, "person") or pgettext("staff", "Someone"),
+        "when": _d(event, "when"),
+        "for": _d(event, "for"),
+    }
+    if values["for"]:
+        return (
+            pgettext("staff", "%(person)s joined the video appointment of %(when)s for %(for)s")
+            % values
+        )
+    return pgettext("staff", "%(person)s joined the video appointment of %(when)s") % values
+
+
+def _video_room_set(event: AuditEvent) -> str:
+    values = {
+        "room_of": _d(event, "room_of") or pgettext("staff", "the practice"),
+        "host": _d(event, "host"),
+        "was": _d(event, "was"),
+    }
+    if values["host"] and values["was"]:
+        return pgettext("staff", "Video room of %(room_of)s set to %(host)s (was %(was)s)") % values
+    if values["host"]:
+        return pgettext("staff", "Video room of %(room_of)s set to %(host)s") % values
+    if values["was"]:
+        return pgettext("staff", "Video room of %(room_of)s removed (was %(was)s)") % values
+    return pgettext("staff", "Video room of %(room_of)s removed") % values
+
+
+def _telehealth_rule_changed(event: AuditEvent) -> str:
+    if _d(event, "adults") == "yes":
+        return pgettext("staff", "Telehealth consent now needed for adults too")
+    return pgettext("staff", "Telehealth consent needed for minors only")
+
+
+def _client_consent(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"name": _d(event, "name") or pgettext("staff", "the client")}
+
+
+def _clinician_change(event: AuditEvent, sentence: str) -> str:
+    return sentence % {
+        "clinician": _d(event, "clinician"),
+        "change": _d(event, "change"),
+        "type": _d(event, "type"),
+    }
+
+
+def _scheduling_settings_changed(event: AuditEvent) -> str:
+    values = {"notice": _d(event, "notice_hours"), "horizon": _d(event, "horizon_days")}
+    if _d(event, "requires_approval") == "yes":
+        return (
+            pgettext(
+                "staff",
+                "Self-scheduling settings changed: %(notice)s h notice, "
+                "%(horizon)s days ahead, approval required",
+            )
+            % values
+        )
+    return (
+        pgettext(
+            "staff",
+            "Self-scheduling settings changed: %(notice)s h notice, "
+            "%(horizon)s days ahead, approval not required",
+        )
+        % values
+    )
+
+
+def _document(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"category": _d(event, "category") or pgettext("staff", "a document")}
+
+
+def _file(event: AuditEvent, sentence: str) -> str:
+    purpose = _d(event, "purpose") or pgettext("staff", "a file")
+    return sentence % {"purpose": purpose.replace("_", " ")}
+
+
+def _expired_resend_started(event: AuditEvent) -> str:
+    if _d(event, "clients"):
+        return pgettext(
+            "staff",
+            "New invitations started for %(count)s clients whose invitation "
+            "expired (Access problems)",
+        ) % {"count": _d(event, "clients")}
+    return pgettext(
+        "staff",
+        "New invitations started for the clients whose invitation expired (Access problems)",
+    )
+
+
+def _access_summary_sent(event: AuditEvent) -> str:
+    values = {
+        "recipients": _d(event, "recipients"),
+        "count": _d(event, "count") or pgettext("staff", "some"),
+    }
+    if values["recipients"]:
+        return (
+            pgettext(
+                "staff",
+                "Weekly access summary emailed to %(recipients)s owners and "
+                "administrators: %(count)s people could not sign in",
+            )
+            % values
+        )
+    return (
+        pgettext(
+            "staff",
+            "Weekly access summary emailed to the owners and "
+            "administrators: %(count)s people could not sign in",
+        )
+        % values
+    )
+
+
+def _language_changed(event: AuditEvent) -> str:
+    values = {
+        "previous": _d(event, "previous", "?"),
+        "language": _d(event, "language", "?"),
+        "person": _d(event, "person") or pgettext("staff", "the client"),
+    }
+    if _d(event, "where") == "portal":
+        return (
+            pgettext(
+                "staff",
+                "Language changed from %(previous)s to %(language)s for %(person)s in the portal",
+            )
+            % values
+        )
+    return (
+        pgettext("staff", "Language changed from %(previous)s to %(language)s for %(person)s")
+        % values
+    )
+
+
+def _logo_changed(event: AuditEvent) -> str:
+    values = {
+        "format": _d(event, "format") or pgettext("staff", "an image"),
+        "size": _d(event, "size_kb", "?"),
+    }
+    if _d(event, "replaced") == "True":
+        return pgettext("staff", "Logo replaced: %(format)s, %(size)s KB") % values
+    return pgettext("staff", "Logo added: %(format)s, %(size)s KB") % values
+
+
+def _accent_changed(event: AuditEvent) -> str:
+    own = pgettext("staff", "Portico’s own")
+    return pgettext("staff", "Accent colour changed from %(old)s to %(new)s") % {
+        "old": _d(event, "old") or own,
+        "new": _d(event, "new") or own,
+    }
+
+
+def _second_factor_failed(event: AuditEvent) -> str:
+    method = _d(event, "method") or pgettext("staff", "code")
+    return pgettext("staff", "Sign-in failed for %(who)s: wrong %(method)s") % {
+        "who": _who(event),
+        "method": method.replace("_", " "),
+    }
+
+
+def _two_factor_reset(event: AuditEvent) -> str:
+    values = {"who": _who(event), "verified_by": _d(event, "verified_by").replace("_", " ")}
+    if values["verified_by"]:
+        return (
+            pgettext(
+                "staff", "Two-step sign-in reset for %(who)s (identity checked: %(verified_by)s)"
+            )
+            % values
+        )
+    return pgettext("staff", "Two-step sign-in reset for %(who)s") % values
+
+
+def _passkey(event: AuditEvent, sentence: str) -> str:
+    return sentence % {"name": _d(event, "name") or pgettext("staff", "unnamed")}
 
 
 DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
-    Action.SEND_REFUSED_ADDRESS: lambda e: (
-        f"Link not sent{_to(e)}: that address is not on file for this person"
+    Action.SEND_REFUSED_ADDRESS: lambda e: _with_recipient(
+        e,
+        pgettext(
+            "staff", "Link not sent to %(email)s: that address is not on file for this person"
+        ),
+        pgettext("staff", "Link not sent: that address is not on file for this person"),
     ),
-    Action.RECORD_VIEWED: lambda e: f"Viewed {READ_PAGES.get(_d(e, 'page'), 'the client record')}",
-    Action.HISTORY_VIEWED: lambda e: f"Viewed the access history{_history_filters(e)}",
-    Action.HISTORY_EXPORTED: lambda e: f"Downloaded the access history as CSV{_history_filters(e)}",
-    Action.INVITE_SENT: lambda e: f"Portal invitation sent{_to(e)}",
-    Action.INVITE_RESENT: lambda e: f"Portal invitation resent{_to(e)}",
-    Action.BULK_INVITE_STARTED: lambda e: "Started inviting everyone not yet invited",
+    Action.RECORD_VIEWED: _record_viewed,
+    Action.HISTORY_VIEWED: _history_viewed,
+    Action.HISTORY_EXPORTED: _history_exported,
+    Action.INVITE_SENT: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Portal invitation sent to %(email)s"),
+        pgettext("staff", "Portal invitation sent"),
+    ),
+    Action.INVITE_RESENT: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Portal invitation resent to %(email)s"),
+        pgettext("staff", "Portal invitation resent"),
+    ),
+    Action.BULK_INVITE_STARTED: lambda e: pgettext(
+        "staff", "Started inviting everyone not yet invited"
+    ),
     Action.BULK_INVITE_FINISHED: lambda e: (
-        f"Finished inviting everyone not yet invited: {e.details.get('sent', 0)} sent"
+        pgettext("staff", "Finished inviting everyone not yet invited: %(sent)s sent")
+        % {"sent": e.details.get("sent", 0)}
     ),
-    Action.LINK_VIEWED: lambda e: "Emailed link opened",
-    Action.DOB_FAILED: lambda e: "Wrong date of birth entered at registration",
-    Action.LINK_REVOKED: lambda e: (
-        "Emailed link cancelled" + (f": {_revoke_reason(e).lower()}" if _d(e, "reason") else "")
+    Action.LINK_VIEWED: lambda e: pgettext("staff", "Emailed link opened"),
+    Action.DOB_FAILED: lambda e: pgettext("staff", "Wrong date of birth entered at registration"),
+    Action.LINK_REVOKED: _link_revoked,
+    Action.REGISTERED: _registered,
+    Action.RESET_SENT: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Password reset sent to %(email)s"),
+        pgettext("staff", "Password reset sent"),
     ),
-    Action.REGISTERED: lambda e: (
-        "Portal account set up" + (f" (username {_d(e, 'username')})" if _d(e, "username") else "")
+    Action.RESET_RESENT: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Password reset resent to %(email)s"),
+        pgettext("staff", "Password reset resent"),
     ),
-    Action.RESET_SENT: lambda e: f"Password reset sent{_to(e)}",
-    Action.RESET_RESENT: lambda e: f"Password reset resent{_to(e)}",
-    Action.RESET_REQUESTED: lambda e: (
-        "“Forgot password?” used"
-        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    Action.RESET_REQUESTED: lambda e: _outcome(
+        e,
+        pgettext("staff", "“Forgot password?” used (%(outcome)s)"),
+        pgettext("staff", "“Forgot password?” used"),
     ),
-    Action.RESET_COMPLETED: lambda e: "Password changed with a reset link",
-    Action.PASSWORD_CHANGED: lambda e: "Password changed while signed in",
-    Action.USERNAME_REQUESTED: lambda e: (
-        "“Forgot username?” used"
-        + (f" ({_d(e, 'outcome').replace('_', ' ')})" if _d(e, "outcome") else "")
+    Action.RESET_COMPLETED: lambda e: pgettext("staff", "Password changed with a reset link"),
+    Action.PASSWORD_CHANGED: lambda e: pgettext("staff", "Password changed while signed in"),
+    Action.USERNAME_REQUESTED: lambda e: _outcome(
+        e,
+        pgettext("staff", "“Forgot username?” used (%(outcome)s)"),
+        pgettext("staff", "“Forgot username?” used"),
     ),
-    Action.RESET_RATE_LIMITED: lambda e: (
-        f"“Forgot password?” asked too often: {_d(e, 'refused', 'some')} requests refused"
-        f" in the hour from {_d(e, 'window_start')} ({_d(e, 'over_limit_for')})"
+    Action.RESET_RATE_LIMITED: lambda e: _rate_limited(
+        e,
+        pgettext(
+            "staff",
+            "“Forgot password?” asked too often: %(refused)s requests refused"
+            " in the hour from %(start)s (%(over_limit_for)s)",
+        ),
     ),
-    Action.USERNAME_RATE_LIMITED: lambda e: (
-        f"“Forgot username?” asked too often: {_d(e, 'refused', 'some')} requests refused"
-        f" in the hour from {_d(e, 'window_start')} ({_d(e, 'over_limit_for')})"
+    Action.USERNAME_RATE_LIMITED: lambda e: _rate_limited(
+        e,
+        pgettext(
+            "staff",
+            "“Forgot username?” asked too often: %(refused)s requests refused"
+            " in the hour from %(start)s (%(over_limit_for)s)",
+        ),
     ),
-    Action.RESET_DONE: lambda e: "Password changed with a reset link",
-    Action.TEMPORARY_PASSWORD_SET: lambda e: "Temporary password set by staff",
-    Action.ACCESS_ENABLED: lambda e: "Portal access turned on",
-    Action.ACCESS_DISABLED: lambda e: "Portal access turned off",
-    Action.UNLOCKED: lambda e: "Sign-in lock lifted by staff",
-    Action.SIGN_IN_SUCCEEDED: lambda e: f"Signed in: {_who(e)}",
+    Action.RESET_DONE: lambda e: pgettext("staff", "Password changed with a reset link"),
+    Action.TEMPORARY_PASSWORD_SET: lambda e: pgettext("staff", "Temporary password set by staff"),
+    Action.ACCESS_ENABLED: lambda e: pgettext("staff", "Portal access turned on"),
+    Action.ACCESS_DISABLED: lambda e: pgettext("staff", "Portal access turned off"),
+    Action.UNLOCKED: lambda e: pgettext("staff", "Sign-in lock lifted by staff"),
+    Action.SIGN_IN_SUCCEEDED: lambda e: _about_who(e, pgettext("staff", "Signed in: %(who)s")),
     Action.SIGN_IN_FAILED: _signin_failed,
-    Action.SIGN_IN_LOCKED: lambda e: f"Account locked after too many wrong passwords: {_who(e)}",
-    Action.SIGN_IN_RATE_LIMITED: lambda e: "Sign-in attempts paused: too many in a short time",
-    Action.STAFF_SIGNED_OUT: lambda e: f"Signed out: {_who(e)}",
-    Action.SIGNED_OUT: lambda e: f"Signed out: {_who(e)}",
-    Action.CLIENT_ADDED: lambda e: "Client added",
-    Action.CLIENT_DETAILS_CHANGED: lambda e: "Personal information changed",
-    Action.CLIENT_EMAIL_ADDED: lambda e: f"Email address added{_colon_email(e)}",
-    Action.CLIENT_EMAIL_CHANGED: lambda e: (
-        f"Email address changed from {_d(e, 'old_address')} to {_d(e, 'new_address')}"
-        if _d(e, "old_address")
-        else "Email address changed"
+    Action.SIGN_IN_LOCKED: lambda e: _about_who(
+        e, pgettext("staff", "Account locked after too many wrong passwords: %(who)s")
     ),
+    Action.SIGN_IN_RATE_LIMITED: lambda e: pgettext(
+        "staff", "Sign-in attempts paused: too many in a short time"
+    ),
+    Action.STAFF_SIGNED_OUT: lambda e: _about_who(e, pgettext("staff", "Signed out: %(who)s")),
+    Action.SIGNED_OUT: lambda e: _about_who(e, pgettext("staff", "Signed out: %(who)s")),
+    Action.CLIENT_ADDED: lambda e: pgettext("staff", "Client added"),
+    Action.CLIENT_DETAILS_CHANGED: lambda e: pgettext("staff", "Personal information changed"),
+    Action.CLIENT_EMAIL_ADDED: lambda e: _with_address(
+        e,
+        pgettext("staff", "Email address added: %(email)s"),
+        pgettext("staff", "Email address added"),
+    ),
+    Action.CLIENT_EMAIL_CHANGED: _email_changed,
     Action.CLIENT_EMAIL_CONFIRMED: lambda e: (
-        f"Staff confirmed the address {_d(e, 'address')} is right after a bounce"
+        pgettext("staff", "Staff confirmed the address %(address)s is right after a bounce")
+        % {"address": _d(e, "address")}
     ),
-    Action.COMING_OF_AGE_REVIEWED: lambda e: "Coming-of-age review of portal access completed",
-    Action.CONTACT_ADDED: lambda e: f"Contact added: {_contact(e)}",
-    Action.CONTACT_CHANGED: lambda e: (
-        f"Contact changed: {_contact(e)}"
-        + (f" (email now {_d(e, 'new_email')})" if _d(e, "new_email") else "")
+    Action.COMING_OF_AGE_REVIEWED: lambda e: pgettext(
+        "staff", "Coming-of-age review of portal access completed"
     ),
-    Action.CONTACT_REMOVED: lambda e: f"Contact removed: {_contact(e)}",
-    Action.CONSENT_RECORDED: lambda e: f"{_consent(e)} consent recorded for {_contact(e)}",
-    Action.CONSENT_WITHDRAWN: lambda e: f"{_consent(e)} consent withdrawn for {_contact(e)}",
+    Action.CONTACT_ADDED: lambda e: _about_contact(
+        e, pgettext("staff", "Contact added: %(contact)s")
+    ),
+    Action.CONTACT_CHANGED: _contact_changed,
+    Action.CONTACT_REMOVED: lambda e: _about_contact(
+        e, pgettext("staff", "Contact removed: %(contact)s")
+    ),
+    Action.CONSENT_RECORDED: _consent_recorded,
+    Action.CONSENT_WITHDRAWN: _consent_withdrawn,
     Action.CONTACT_ACCESS_ENDED: lambda e: (
-        f"Portal access ended for contact {_d(e, 'contact_name', 'a contact')}"
+        pgettext("staff", "Portal access ended for contact %(contact)s")
+        % {"contact": _d(e, "contact_name") or pgettext("staff", "a contact")}
     ),
     Action.MAIL_TEMPLATE_CHANGED: lambda e: (
-        f"Email template changed: {_kind(e)} ({_d(e, 'change')})"
+        pgettext("staff", "Email template changed: %(kind)s (%(change)s)")
+        % {"kind": _kind(e), "change": _d(e, "change")}
     ),
-    Action.MAIL_TEST_SENT: lambda e: f"Test email sent: {_kind(e)}",
-    Action.MAIL_DELIVERED: lambda e: f"{_d(e, 'email', 'Email')} delivered to {_d(e, 'to')}",
-    Action.MAIL_DEFERRED: lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} delayed",
-    Action.MAIL_BOUNCED: lambda e: (
-        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} bounced"
-        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    Action.MAIL_TEST_SENT: lambda e: (
+        pgettext("staff", "Test email sent: %(kind)s") % {"kind": _kind(e)}
     ),
-    Action.MAIL_COMPLAINED: lambda e: f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} marked as spam",
-    Action.MAIL_FAILED: lambda e: (
-        f"{_d(e, 'email', 'Email')} to {_d(e, 'to')} could not be delivered"
-        + (f": {_d(e, 'reason')}" if _d(e, "reason") else "")
+    Action.MAIL_DELIVERED: lambda e: _mail(e, pgettext("staff", "%(email)s delivered to %(to)s")),
+    Action.MAIL_DEFERRED: lambda e: _mail(e, pgettext("staff", "%(email)s to %(to)s delayed")),
+    Action.MAIL_BOUNCED: _mail_bounced,
+    Action.MAIL_COMPLAINED: lambda e: _mail(
+        e, pgettext("staff", "%(email)s to %(to)s marked as spam")
     ),
-    Action.CLIENT_EMAIL_REMOVED: lambda e: f"Email address removed{_colon_email(e)}",
-    Action.CLIENT_DEFAULT_EMAIL_CHANGED: lambda e: "Default email address changed",
-    Action.CLIENT_ARCHIVED: lambda e: "Client archived",
-    Action.CLIENT_UNARCHIVED: lambda e: "Client restored from the archive",
+    Action.MAIL_FAILED: _mail_failed,
+    Action.CLIENT_EMAIL_REMOVED: lambda e: _with_address(
+        e,
+        pgettext("staff", "Email address removed: %(email)s"),
+        pgettext("staff", "Email address removed"),
+    ),
+    Action.CLIENT_DEFAULT_EMAIL_CHANGED: lambda e: pgettext(
+        "staff", "Default email address changed"
+    ),
+    Action.CLIENT_ARCHIVED: lambda e: pgettext("staff", "Client archived"),
+    Action.CLIENT_UNARCHIVED: lambda e: pgettext("staff", "Client restored from the archive"),
     Action.PRACTICE_SETTINGS_CHANGED: _settings_changed,
-    Action.STAFF_ADDED: lambda e: f"Staff member added: {_who(e)}",
-    Action.STAFF_INVITED: lambda e: f"Staff invitation sent{_to(e)}",
-    Action.STAFF_INVITE_RESENT: lambda e: f"Staff invitation resent{_to(e)}",
-    Action.STAFF_INVITE_VIEWED: lambda e: f"Staff invitation opened by {_who(e)}",
-    Action.STAFF_INVITE_ACCEPTED: lambda e: f"Staff invitation accepted: {_who(e)} set a password",
+    Action.STAFF_ADDED: lambda e: _about_who(e, pgettext("staff", "Staff member added: %(who)s")),
+    Action.STAFF_INVITED: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Staff invitation sent to %(email)s"),
+        pgettext("staff", "Staff invitation sent"),
+    ),
+    Action.STAFF_INVITE_RESENT: lambda e: _with_recipient(
+        e,
+        pgettext("staff", "Staff invitation resent to %(email)s"),
+        pgettext("staff", "Staff invitation resent"),
+    ),
+    Action.STAFF_INVITE_VIEWED: lambda e: _about_who(
+        e, pgettext("staff", "Staff invitation opened by %(who)s")
+    ),
+    Action.STAFF_INVITE_ACCEPTED: lambda e: _about_who(
+        e, pgettext("staff", "Staff invitation accepted: %(who)s set a password")
+    ),
     Action.STAFF_ROLE_CHANGED: _role_changed,
-    Action.STAFF_DEACTIVATED: lambda e: f"Staff account deactivated: {_who(e)}",
-    Action.STAFF_REACTIVATED: lambda e: f"Staff account reactivated: {_who(e)}",
-    Action.WEBHOOK_ADDED: lambda e: f"Webhook endpoint added: {_d(e, 'url')}",
-    Action.WEBHOOK_CHANGED: lambda e: (
-        f"Webhook endpoint changed: {_d(e, 'url')}"
-        + (f" ({', '.join(e.details.get('changes') or [])})" if e.details.get("changes") else "")
+    Action.STAFF_DEACTIVATED: lambda e: _about_who(
+        e, pgettext("staff", "Staff account deactivated: %(who)s")
     ),
-    Action.WEBHOOK_ENABLED: lambda e: f"Webhook endpoint turned on: {_d(e, 'url')}",
-    Action.WEBHOOK_DISABLED: lambda e: f"Webhook endpoint turned off: {_d(e, 'url')}",
-    Action.WEBHOOK_SECRET_ROTATED: lambda e: (
-        f"Webhook signing secret replaced: {_d(e, 'url')} (the old one no longer signs)"
+    Action.STAFF_REACTIVATED: lambda e: _about_who(
+        e, pgettext("staff", "Staff account reactivated: %(who)s")
     ),
-    Action.WEBHOOK_DELETED: lambda e: f"Webhook endpoint deleted: {_d(e, 'url')}",
-    Action.WEBHOOK_TEST_SENT: lambda e: f"Test event sent to webhook endpoint {_d(e, 'url')}",
-    Action.API_KEY_CREATED: lambda e: (
-        f"API key created: {_d(e, 'name')} ({_d(e, 'key')}), role {_d(e, 'role')}"
+    Action.WEBHOOK_ADDED: lambda e: _webhook(
+        e, pgettext("staff", "Webhook endpoint added: %(url)s")
     ),
-    Action.API_KEY_REVOKED: lambda e: f"API key revoked: {_d(e, 'name')} ({_d(e, 'key')})",
+    Action.WEBHOOK_CHANGED: _webhook_changed,
+    Action.WEBHOOK_ENABLED: lambda e: _webhook(
+        e, pgettext("staff", "Webhook endpoint turned on: %(url)s")
+    ),
+    Action.WEBHOOK_DISABLED: lambda e: _webhook(
+        e, pgettext("staff", "Webhook endpoint turned off: %(url)s")
+    ),
+    Action.WEBHOOK_SECRET_ROTATED: lambda e: _webhook(
+        e,
+        pgettext("staff", "Webhook signing secret replaced: %(url)s (the old one no longer signs)"),
+    ),
+    Action.WEBHOOK_DELETED: lambda e: _webhook(
+        e, pgettext("staff", "Webhook endpoint deleted: %(url)s")
+    ),
+    Action.WEBHOOK_TEST_SENT: lambda e: _webhook(
+        e, pgettext("staff", "Test event sent to webhook endpoint %(url)s")
+    ),
+    Action.API_KEY_CREATED: lambda e: _api_key(
+        e, pgettext("staff", "API key created: %(name)s (%(key)s), role %(role)s")
+    ),
+    Action.API_KEY_REVOKED: lambda e: _api_key(
+        e, pgettext("staff", "API key revoked: %(name)s (%(key)s)")
+    ),
+    # "rows" stays as it was in English for any number (no plural form): the history
+    # reads the same as before the sentences were marked.
     Action.IMPORT_UPLOADED: lambda e: (
-        f"Client list uploaded for import ({_d(e, 'rows', '0')} rows)"
+        pgettext("staff", "Client list uploaded for import (%(rows)s rows)")
+        % {"rows": _d(e, "rows", "0")}
     ),
-    Action.IMPORT_STARTED: lambda e: f"Client import started ({_d(e, 'rows', '0')} rows)",
-    Action.IMPORT_FINISHED: lambda e: (
-        f"Client import finished: {_d(e, 'created', '0')} added, {_d(e, 'updated', '0')} updated,"
-        f" {_d(e, 'unchanged', '0')} unchanged, {_d(e, 'errors', '0')} not imported"
+    Action.IMPORT_STARTED: lambda e: (
+        pgettext("staff", "Client import started (%(rows)s rows)") % {"rows": _d(e, "rows", "0")}
     ),
+    Action.IMPORT_FINISHED: _import_finished,
     Action.IMPORT_FAILED: lambda e: (
-        f"Client import stopped by an error after {_d(e, 'done', '0')} rows"
+        pgettext("staff", "Client import stopped by an error after %(rows)s rows")
+        % {"rows": _d(e, "done", "0")}
     ),
     # --- forms (portico.intake) ---
-    Action.FORM_CREATED: lambda e: f"Form “{_d(e, 'form')}” created",
-    Action.FORM_CHANGED: lambda e: (
-        f"Form “{_d(e, 'form')}” changed: {_d(e, 'change', 'settings')}"
-        + (f" (new draft version {_d(e, 'new_version')})" if _d(e, "new_version") else "")
+    Action.FORM_CREATED: lambda e: _form(e, pgettext("staff", "Form “%(form)s” created")),
+    Action.FORM_CHANGED: _form_changed,
+    Action.FORM_VERSION_PUBLISHED: lambda e: _form(
+        e, pgettext("staff", "Form “%(form)s” version %(version)s published")
     ),
-    Action.FORM_VERSION_PUBLISHED: lambda e: (
-        f"Form “{_d(e, 'form')}” version {_d(e, 'version')} published"
+    Action.FORM_SENT: _form_sent,
+    Action.FORM_SUBMITTED: _form_submitted,
+    Action.FORM_REOPENED: lambda e: _form(
+        e, pgettext("staff", "Form “%(form)s” reopened for correction")
     ),
-    Action.FORM_SENT: lambda e: (
-        f"Form “{_d(e, 'form')}” "
-        + ("given automatically (intake set)" if _d(e, "automatic") == "True" else "sent")
-        + (f", email to {_d(e, 'emailed')}" if _d(e, "emailed") else "")
+    Action.FORM_ANSWERS_VIEWED: lambda e: _form(
+        e, pgettext("staff", "Answers to form “%(form)s” viewed")
     ),
-    Action.FORM_SUBMITTED: lambda e: (
-        f"Form “{_d(e, 'form')}” submitted by {_d(e, 'by', 'the client')}"
-    ),
-    Action.FORM_REOPENED: lambda e: f"Form “{_d(e, 'form')}” reopened for correction",
-    Action.FORM_ANSWERS_VIEWED: lambda e: f"Answers to form “{_d(e, 'form')}” viewed",
     # --- messages (portico.messaging) ---
-    Action.MESSAGE_SENT: lambda e: (
-        f"Secure message sent by {_d(e, 'author', 'someone')}"
-        + (" (from the practice)" if _d(e, "side") == "staff" else " (from the portal)")
+    Action.MESSAGE_SENT: _message_sent,
+    Action.MESSAGE_READ: _message_read,
+    Action.CONVERSATION_ASSIGNED: _conversation_assigned,
+    Action.CONVERSATION_MARKED_UNREAD: lambda e: pgettext(
+        "staff", "Secure messages marked unread for the practice"
     ),
-    Action.MESSAGE_READ: lambda e: (
-        f"{_d(e, 'reader', 'Someone')} read {_d(e, 'count', '0')} secure message"
-        + ("" if _d(e, "count") == "1" else "s")
-        + (" (marked read in the inbox)" if _d(e, "how") == "marked" else "")
-    ),
-    Action.CONVERSATION_ASSIGNED: lambda e: (
-        f"Secure messages assigned to {_d(e, 'assigned_to')}"
-        if _d(e, "assigned_to")
-        else "Secure messages no longer assigned to anyone"
-    ),
-    Action.CONVERSATION_MARKED_UNREAD: lambda e: "Secure messages marked unread for the practice",
     # --- profile, insurance and files (portico.profiles, portico.files) ---
     # --- appointments (portico.appointments) ---
-    Action.APPOINTMENT_BOOKED: lambda e: (
-        f"Appointment booked: {_d(e, 'when')}, {_d(e, 'kind')}, with {_d(e, 'clinician')}"
+    Action.APPOINTMENT_BOOKED: lambda e: _appointment(
+        e, pgettext("staff", "Appointment booked: %(when)s, %(kind)s, with %(clinician)s")
     ),
-    Action.APPOINTMENT_CHANGED: lambda e: (
-        f"Appointment changed: now {_d(e, 'when')}, {_d(e, 'kind')}, with {_d(e, 'clinician')}"
-        + (f" (was {_d(e, 'was')})" if _d(e, "was") else "")
-    ),
-    Action.APPOINTMENT_CANCELLED: lambda e: (
-        f"Appointment of {_d(e, 'when')} cancelled by {_d(e, 'side', 'the practice')}"
-    ),
-    Action.APPOINTMENT_SETTINGS_CHANGED: lambda e: (
-        f"Appointment settings changed: cancel until {_d(e, 'notice_hours')} h before, "
-        f"reminder {_d(e, 'reminder_hours')} h before"
-    ),
+    Action.APPOINTMENT_CHANGED: _appointment_changed,
+    Action.APPOINTMENT_CANCELLED: _appointment_cancelled,
+    Action.APPOINTMENT_SETTINGS_CHANGED: _appointment_settings_changed,
     # --- telehealth (portico.appointments telehealth) ---
-    Action.TELEHEALTH_JOINED: lambda e: (
-        f"{_d(e, 'person', 'Someone')} joined the video appointment of {_d(e, 'when')}"
-        + (f" for {_d(e, 'for')}" if _d(e, "for") else "")
+    Action.TELEHEALTH_JOINED: _telehealth_joined,
+    Action.VIDEO_ROOM_SET: _video_room_set,
+    Action.TELEHEALTH_RULE_CHANGED: _telehealth_rule_changed,
+    Action.CLIENT_CONSENT_RECORDED: lambda e: _client_consent(
+        e, pgettext("staff", "Telehealth consent recorded for %(name)s (the client)")
     ),
-    Action.VIDEO_ROOM_SET: lambda e: (
-        f"Video room of {_d(e, 'room_of', 'the practice')} "
-        + (f"set to {_d(e, 'host')}" if _d(e, "host") else "removed")
-        + (f" (was {_d(e, 'was')})" if _d(e, "was") else "")
-    ),
-    Action.TELEHEALTH_RULE_CHANGED: lambda e: (
-        "Telehealth consent "
-        + ("now needed for adults too" if _d(e, "adults") == "yes" else "needed for minors only")
-    ),
-    Action.CLIENT_CONSENT_RECORDED: lambda e: (
-        f"Telehealth consent recorded for {_d(e, 'name', 'the client')} (the client)"
-    ),
-    Action.CLIENT_CONSENT_WITHDRAWN: lambda e: (
-        f"Telehealth consent withdrawn for {_d(e, 'name', 'the client')} (the client)"
+    Action.CLIENT_CONSENT_WITHDRAWN: lambda e: _client_consent(
+        e, pgettext("staff", "Telehealth consent withdrawn for %(name)s (the client)")
     ),
     # --- self-scheduling (portico.scheduling) ---
-    Action.SCHEDULING_AVAILABILITY_CHANGED: lambda e: (
-        f"Availability of {_d(e, 'clinician')} changed: {_d(e, 'change')}"
+    Action.SCHEDULING_AVAILABILITY_CHANGED: lambda e: _clinician_change(
+        e, pgettext("staff", "Availability of %(clinician)s changed: %(change)s")
     ),
-    Action.SCHEDULING_TYPE_CHANGED: lambda e: (
-        f"Bookable type of {_d(e, 'clinician')} {_d(e, 'change')}: “{_d(e, 'type')}”"
+    Action.SCHEDULING_TYPE_CHANGED: lambda e: _clinician_change(
+        e, pgettext("staff", "Bookable type of %(clinician)s %(change)s: “%(type)s”")
     ),
-    Action.SCHEDULING_SELF_BOOKED: lambda e: (
-        f"Appointment booked in the portal: {_d(e, 'when')}, {_d(e, 'kind')}, "
-        f"with {_d(e, 'clinician')}"
+    Action.SCHEDULING_SELF_BOOKED: lambda e: _appointment(
+        e,
+        pgettext(
+            "staff", "Appointment booked in the portal: %(when)s, %(kind)s, with %(clinician)s"
+        ),
     ),
-    Action.SCHEDULING_REQUESTED: lambda e: (
-        f"Appointment requested in the portal: {_d(e, 'when')}, {_d(e, 'kind')}, "
-        f"with {_d(e, 'clinician')}"
+    Action.SCHEDULING_REQUESTED: lambda e: _appointment(
+        e,
+        pgettext(
+            "staff", "Appointment requested in the portal: %(when)s, %(kind)s, with %(clinician)s"
+        ),
     ),
-    Action.SCHEDULING_APPROVED: lambda e: f"Requested appointment approved: {_d(e, 'when')}",
-    Action.SCHEDULING_DECLINED: lambda e: f"Requested appointment declined: {_d(e, 'when')}",
-    Action.SCHEDULING_SETTINGS_CHANGED: lambda e: (
-        f"Self-scheduling settings changed: {_d(e, 'notice_hours')} h notice, "
-        f"{_d(e, 'horizon_days')} days ahead, approval "
-        + ("required" if _d(e, "requires_approval") == "yes" else "not required")
+    Action.SCHEDULING_APPROVED: lambda e: _appointment(
+        e, pgettext("staff", "Requested appointment approved: %(when)s")
     ),
+    Action.SCHEDULING_DECLINED: lambda e: _appointment(
+        e, pgettext("staff", "Requested appointment declined: %(when)s")
+    ),
+    Action.SCHEDULING_SETTINGS_CHANGED: _scheduling_settings_changed,
     # --- documents (portico.documents) ---
-    Action.DOCUMENT_SHARED: lambda e: f"Document shared: {_d(e, 'category', 'a document')}",
-    Action.DOCUMENT_OPENED: lambda e: (
-        f"Document opened for the first time: {_d(e, 'category', 'a document')}"
+    Action.DOCUMENT_SHARED: lambda e: _document(
+        e, pgettext("staff", "Document shared: %(category)s")
     ),
-    Action.DOCUMENT_WITHDRAWN: lambda e: f"Document withdrawn: {_d(e, 'category', 'a document')}",
-    Action.DOCUMENT_REQUESTED: lambda e: "Document asked of the client",
-    Action.DOCUMENT_REQUEST_CANCELLED: lambda e: "Document request cancelled",
-    Action.DOCUMENT_UPLOADED: lambda e: "Requested document uploaded",
-    Action.DOCUMENT_DOWNLOADED_BY_STAFF: lambda e: (
-        f"Document downloaded by staff: {_d(e, 'category', 'a document')}"
+    Action.DOCUMENT_OPENED: lambda e: _document(
+        e, pgettext("staff", "Document opened for the first time: %(category)s")
     ),
-    Action.PROFILE_CHANGE_REQUESTED: lambda e: (
-        f"Profile changes sent for review: {_field_names(e)}"
+    Action.DOCUMENT_WITHDRAWN: lambda e: _document(
+        e, pgettext("staff", "Document withdrawn: %(category)s")
     ),
-    Action.PROFILE_CHANGE_APPLIED: lambda e: f"Profile updated from the portal: {_field_names(e)}",
-    Action.PROFILE_CHANGE_ACCEPTED: lambda e: f"Profile change accepted: {_field_names(e)}",
-    Action.PROFILE_CHANGE_REJECTED: lambda e: f"Profile change rejected: {_field_names(e)}",
-    Action.PROFILE_CONFIRMED: lambda e: "Contact details confirmed as right",
-    Action.INSURANCE_UPDATED: lambda e: f"Insurance updated: {_field_names(e)}",
+    Action.DOCUMENT_REQUESTED: lambda e: pgettext("staff", "Document asked of the client"),
+    Action.DOCUMENT_REQUEST_CANCELLED: lambda e: pgettext("staff", "Document request cancelled"),
+    Action.DOCUMENT_UPLOADED: lambda e: pgettext("staff", "Requested document uploaded"),
+    Action.DOCUMENT_DOWNLOADED_BY_STAFF: lambda e: _document(
+        e, pgettext("staff", "Document downloaded by staff: %(category)s")
+    ),
+    Action.PROFILE_CHANGE_REQUESTED: lambda e: _fields_sentence(
+        e, pgettext("staff", "Profile changes sent for review: %(fields)s")
+    ),
+    Action.PROFILE_CHANGE_APPLIED: lambda e: _fields_sentence(
+        e, pgettext("staff", "Profile updated from the portal: %(fields)s")
+    ),
+    Action.PROFILE_CHANGE_ACCEPTED: lambda e: _fields_sentence(
+        e, pgettext("staff", "Profile change accepted: %(fields)s")
+    ),
+    Action.PROFILE_CHANGE_REJECTED: lambda e: _fields_sentence(
+        e, pgettext("staff", "Profile change rejected: %(fields)s")
+    ),
+    Action.PROFILE_CONFIRMED: lambda e: pgettext("staff", "Contact details confirmed as right"),
+    Action.INSURANCE_UPDATED: lambda e: _fields_sentence(
+        e, pgettext("staff", "Insurance updated: %(fields)s")
+    ),
     Action.INSURANCE_CARD_UPLOADED: lambda e: (
-        f"Insurance card photo uploaded ({_d(e, 'rank')}, {_d(e, 'side')})"
+        pgettext("staff", "Insurance card photo uploaded (%(rank)s, %(side)s)")
+        % {"rank": _d(e, "rank"), "side": _d(e, "side")}
     ),
-    Action.FILE_VIEWED: lambda e: f"File viewed: {_d(e, 'purpose', 'a file').replace('_', ' ')}",
-    Action.FILE_DOWNLOADED: lambda e: (
-        f"File downloaded: {_d(e, 'purpose', 'a file').replace('_', ' ')}"
-    ),
+    Action.FILE_VIEWED: lambda e: _file(e, pgettext("staff", "File viewed: %(purpose)s")),
+    Action.FILE_DOWNLOADED: lambda e: _file(e, pgettext("staff", "File downloaded: %(purpose)s")),
     # --- access problems (portico.problems) ---
-    Action.EXPIRED_RESEND_STARTED: lambda e: (
-        f"New invitations started for {_d(e, 'clients', 'the')} clients whose invitation "
-        "expired (Access problems)"
-    ),
-    Action.ACCESS_SUMMARY_SENT: lambda e: (
-        f"Weekly access summary emailed to {_d(e, 'recipients', 'the')} owners and "
-        f"administrators: {_d(e, 'count', 'some')} people could not sign in"
-    ),
+    Action.EXPIRED_RESEND_STARTED: _expired_resend_started,
+    Action.ACCESS_SUMMARY_SENT: _access_summary_sent,
     # --- languages (client language, email overrides per language) ---
-    Action.LANGUAGE_CHANGED: lambda e: (
-        f"Language changed from {_d(e, 'previous', '?')} to {_d(e, 'language', '?')}"
-        f" for {_d(e, 'person', 'the client')}"
-        + (" in the portal" if _d(e, "where") == "portal" else "")
-    ),
+    Action.LANGUAGE_CHANGED: _language_changed,
     # --- the practice's brand (logo, accent colour) ---
-    Action.BRAND_LOGO_CHANGED: lambda e: (
-        f"Logo {'replaced' if _d(e, 'replaced') == 'True' else 'added'}: "
-        f"{_d(e, 'format', 'an image')}, {_d(e, 'size_kb', '?')} KB"
-    ),
-    Action.BRAND_LOGO_REMOVED: lambda e: "Logo removed",
-    Action.BRAND_ACCENT_CHANGED: lambda e: (
-        f"Accent colour changed from {_d(e, 'old') or 'Portico’s own'} "
-        f"to {_d(e, 'new') or 'Portico’s own'}"
-    ),
+    Action.BRAND_LOGO_CHANGED: _logo_changed,
+    Action.BRAND_LOGO_REMOVED: lambda e: pgettext("staff", "Logo removed"),
+    Action.BRAND_ACCENT_CHANGED: _accent_changed,
     # --- two-factor sign-in and re-authentication (portico.twofactor) ---
-    Action.SECOND_STEP_ASKED: lambda e: f"Password accepted, second step asked: {_who(e)}",
-    Action.SECOND_FACTOR_FAILED: lambda e: (
-        f"Sign-in failed for {_who(e)}: wrong {_d(e, 'method', 'code').replace('_', ' ')}"
+    Action.SECOND_STEP_ASKED: lambda e: _about_who(
+        e, pgettext("staff", "Password accepted, second step asked: %(who)s")
     ),
-    Action.AUTHENTICATOR_APP_ADDED: lambda e: f"Authenticator app set up: {_who(e)}",
-    Action.AUTHENTICATOR_APP_REMOVED: lambda e: f"Authenticator app removed: {_who(e)}",
-    Action.RECOVERY_CODES_CREATED: lambda e: f"New recovery codes made: {_who(e)}",
-    Action.TWO_FACTOR_RESET: lambda e: (
-        f"Two-step sign-in reset for {_who(e)}"
-        + (
-            f" (identity checked: {_d(e, 'verified_by').replace('_', ' ')})"
-            if _d(e, "verified_by")
-            else ""
-        )
+    Action.SECOND_FACTOR_FAILED: _second_factor_failed,
+    Action.AUTHENTICATOR_APP_ADDED: lambda e: _about_who(
+        e, pgettext("staff", "Authenticator app set up: %(who)s")
     ),
-    Action.REAUTHENTICATED: lambda e: f"Confirmed it was them (re-authentication): {_who(e)}",
-    Action.PASSKEY_ADDED: lambda e: f"Passkey “{_d(e, 'name', 'unnamed')}” added",
-    Action.PASSKEY_REMOVED: lambda e: f"Passkey “{_d(e, 'name', 'unnamed')}” removed",
+    Action.AUTHENTICATOR_APP_REMOVED: lambda e: _about_who(
+        e, pgettext("staff", "Authenticator app removed: %(who)s")
+    ),
+    Action.RECOVERY_CODES_CREATED: lambda e: _about_who(
+        e, pgettext("staff", "New recovery codes made: %(who)s")
+    ),
+    Action.TWO_FACTOR_RESET: _two_factor_reset,
+    Action.REAUTHENTICATED: lambda e: _about_who(
+        e, pgettext("staff", "Confirmed it was them (re-authentication): %(who)s")
+    ),
+    Action.PASSKEY_ADDED: lambda e: _passkey(e, pgettext("staff", "Passkey “%(name)s” added")),
+    Action.PASSKEY_REMOVED: lambda e: _passkey(e, pgettext("staff", "Passkey “%(name)s” removed")),
 }

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -155,7 +156,9 @@ def _refuse_duplicate(client: Client, address: str, *, except_id: int | None = N
         others = others.exclude(pk=except_id)
     if others.exists():
         raise ValidationError(
-            f"{address} is already one of this client's addresses.", code="duplicate"
+            pgettext("staff", "%(address)s is already one of this client's addresses.")
+            % {"address": address},
+            code="duplicate",
         )
 
 

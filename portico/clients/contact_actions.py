@@ -15,6 +15,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -37,7 +38,9 @@ CONTACT_FIELDS = (
 )
 _TEXT_FIELDS = {"first_name", "last_name", "relationship_note", "phone"}
 
-NEEDS_EMAIL = "Portal access needs an email address: the invitation goes there."
+NEEDS_EMAIL = pgettext_lazy(
+    "staff", "Portal access needs an email address: the invitation goes there."
+)
 # Called inside the write with (contact, old email); returns the links it revoked.
 AfterChange = Callable[[Contact, str], int]
 

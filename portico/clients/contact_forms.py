@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.clients.contact_actions import CONSENT_KINDS, NEEDS_EMAIL
 from portico.clients.forms import EmailHintMixin, FocusFirstErrorMixin, _email_field, clean_phone
@@ -14,60 +15,80 @@ from portico.clients.models import Contact, Relationship
 
 
 class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
-    hint_person = "this person"  # in the typo hint: "If this person really uses …"
+    # In the typo hint: "If this person really uses …"
+    hint_person = pgettext_lazy("staff", "this person")
 
     first_name = forms.CharField(
-        max_length=80, error_messages={"required": "Enter the contact's first name."}
+        label=pgettext_lazy("staff", "First name"),
+        max_length=80,
+        error_messages={"required": pgettext_lazy("staff", "Enter the contact's first name.")},
     )
     last_name = forms.CharField(
-        max_length=80, error_messages={"required": "Enter the contact's last name."}
+        label=pgettext_lazy("staff", "Last name"),
+        max_length=80,
+        error_messages={"required": pgettext_lazy("staff", "Enter the contact's last name.")},
     )
     relationship = forms.ChoiceField(
-        label="Relationship to the client",
-        choices=[("", "Choose…"), *Relationship.choices],
-        error_messages={"required": "Choose how this person is related to the client."},
+        label=pgettext_lazy("staff", "Relationship to the client"),
+        choices=[("", pgettext_lazy("staff", "Choose…")), *Relationship.choices],
+        error_messages={
+            "required": pgettext_lazy("staff", "Choose how this person is related to the client.")
+        },
     )
     relationship_note = forms.CharField(
-        label="Relationship, in words",
+        label=pgettext_lazy("staff", "Relationship, in words"),
         max_length=80,
         required=False,
-        help_text="For example: grandmother. Needed when the relationship is Other.",
+        help_text=pgettext_lazy(
+            "staff", "For example: grandmother. Needed when the relationship is Other."
+        ),
     )
     email = _email_field(required=False)
     phone = forms.CharField(
+        label=pgettext_lazy("staff", "Phone"),
         max_length=40,
         required=False,
-        help_text="Optional. Digits, spaces and + ( ) - . are fine.",
+        help_text=pgettext_lazy("staff", "Optional. Digits, spaces and + ( ) - . are fine."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     is_primary = forms.BooleanField(
-        label="Primary contact",
+        label=pgettext_lazy("staff", "Primary contact"),
         required=False,
-        help_text="A primary contact acts for the client (usually a parent or guardian).",
+        help_text=pgettext_lazy(
+            "staff", "A primary contact acts for the client (usually a parent or guardian)."
+        ),
     )
     portal_access_enabled = forms.BooleanField(
-        label="Portal access enabled",
+        label=pgettext_lazy("staff", "Portal access enabled"),
         required=False,
-        help_text="On: this person can get their own invitation and sign in for the client.",
+        help_text=pgettext_lazy(
+            "staff", "On: this person can get their own invitation and sign in for the client."
+        ),
     )
     email_notifications_enabled = forms.BooleanField(
-        label="Email notifications enabled",
+        label=pgettext_lazy("staff", "Email notifications enabled"),
         required=False,
         initial=True,
-        help_text="Off: no notification emails (new messages, reminders) go to this person.",
+        help_text=pgettext_lazy(
+            "staff", "Off: no notification emails (new messages, reminders) go to this person."
+        ),
     )
     language = forms.ChoiceField(
-        label="Language",
+        label=pgettext_lazy("staff", "Language"),
         choices=settings.LANGUAGES,
         initial="en",
         required=False,  # left out (the API): unchanged
-        help_text="The language of this person's portal and emails. They can change it.",
+        help_text=pgettext_lazy(
+            "staff", "The language of this person's portal and emails. They can change it."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = "Needed for portal access: the invitation goes here."
+        self.fields["email"].help_text = pgettext_lazy(
+            "staff", "Needed for portal access: the invitation goes here."
+        )
 
     def clean_first_name(self) -> str:
         return str(self.cleaned_data["first_name"]).strip()
@@ -87,7 +108,8 @@ class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
             self.add_error(
                 "relationship_note",
                 ValidationError(
-                    "Say how this person is related, for example: grandmother.", code="required"
+                    pgettext("staff", "Say how this person is related, for example: grandmother."),
+                    code="required",
                 ),
             )
         if (
@@ -118,7 +140,10 @@ class ConsentForm(forms.Form):
     )
 
 
-DECISIONS = [("keep", "Keep access"), ("end", "End access")]
+DECISIONS = [
+    ("keep", pgettext_lazy("staff", "Keep access")),
+    ("end", pgettext_lazy("staff", "End access")),
+]
 
 
 class ComingOfAgeReviewForm(forms.Form):
@@ -130,16 +155,21 @@ class ComingOfAgeReviewForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.contacts = contacts
-        self.fields[
-            "invite_client"
-        ].label = f"Turn on {client_name}'s own portal access and send the invitation"
+        self.fields["invite_client"].label = pgettext(
+            "staff", "Turn on %(name)s's own portal access and send the invitation"
+        ) % {"name": client_name}
         for contact in contacts:
             self.fields[f"contact_{contact.public_id}"] = forms.ChoiceField(
-                label=f"{contact.full_name} ({contact.get_relationship_display().lower()})",
+                label=pgettext("staff", "%(name)s (%(relationship)s)")
+                % {
+                    "name": contact.full_name,
+                    "relationship": str(contact.get_relationship_display()).lower(),
+                },
                 choices=DECISIONS,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Choose Keep access or End access for {contact.full_name}."
+                    "required": pgettext("staff", "Choose Keep access or End access for %(name)s.")
+                    % {"name": contact.full_name}
                 },
             )
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from portico.access import people as access_people
@@ -95,10 +96,16 @@ def add_contact(request: SignedInRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            text = f"{contact.full_name} was added to {client.greeting_name}'s people."
+            names = {"name": contact.full_name, "client": client.greeting_name}
             if form.details().get("portal_access_enabled"):
-                text += " Send them the portal invitation from the People tab when ready."
-            messages.success(request, text)
+                text = pgettext(
+                    "staff",
+                    "%(name)s was added to %(client)s's people. "
+                    "Send them the portal invitation from the People tab when ready.",
+                )
+            else:
+                text = pgettext("staff", "%(name)s was added to %(client)s's people.")
+            messages.success(request, text % names)
             return redirect("clients:people", client.public_id)
     context = _header(request, client) | {"form": form, "is_minor": minor}
     return render(request, "clients/contact_form.html", context)
@@ -122,14 +129,25 @@ def edit_contact(request: SignedInRequest, public_id: str, contact_id: str) -> H
             form.add_error(None, exc)
         else:
             if not changed:
-                messages.info(request, "Nothing was changed.")
+                messages.info(request, pgettext("staff", "Nothing was changed."))
             else:
-                text = f"{contact.full_name}'s details were saved."
                 if "email" in changed and old_email:
-                    text += f" Links sent to {old_email} no longer work."
+                    text = pgettext(
+                        "staff",
+                        "%(name)s's details were saved. "
+                        "Links sent to %(old_email)s no longer work.",
+                    )
                 elif had_access and not form.details().get("portal_access_enabled"):
-                    text += " Their portal access is off: links sent to them no longer work."
-                messages.success(request, text)
+                    text = pgettext(
+                        "staff",
+                        "%(name)s's details were saved. "
+                        "Their portal access is off: links sent to them no longer work.",
+                    )
+                else:
+                    text = pgettext("staff", "%(name)s's details were saved.")
+                messages.success(
+                    request, text % {"name": contact.full_name, "old_email": old_email}
+                )
             return redirect("clients:people", client.public_id)
     context = _header(request, client) | {"form": form, "contact": contact}
     return render(request, "clients/contact_form.html", context)
@@ -143,8 +161,11 @@ def remove_contact(request: SignedInRequest, public_id: str, contact_id: str) ->
     access_people.remove_contact(contact, by=Actor.from_request(request))
     messages.success(
         request,
-        f"{contact.full_name} was removed from {contact.client.greeting_name}'s people. "
-        "Links sent to them no longer work.",
+        pgettext(
+            "staff",
+            "%(name)s was removed from %(client)s's people. Links sent to them no longer work.",
+        )
+        % {"name": contact.full_name, "client": contact.client.greeting_name},
     )
     return redirect("clients:people", contact.client.public_id)
 
@@ -156,12 +177,19 @@ def contact_consent(request: SignedInRequest, public_id: str, contact_id: str) -
         return HttpResponseNotAllowed(["POST"])
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose which consent to record. Nothing was changed.")
+        messages.error(
+            request, pgettext("staff", "Choose which consent to record. Nothing was changed.")
+        )
         return redirect("clients:people", contact.client.public_id)
     kind, given = form.cleaned_data["kind"], form.cleaned_data["given"]
     contact_actions.record_consent(contact, kind=kind, given=given, by=Actor.from_request(request))
-    what = f"{kind.capitalize()} consent for {contact.full_name}"
-    messages.success(request, f"{what} was {'recorded' if given else 'withdrawn'}.")
+    sentences = {
+        ("telehealth", True): pgettext("staff", "Telehealth consent for %(name)s was recorded."),
+        ("telehealth", False): pgettext("staff", "Telehealth consent for %(name)s was withdrawn."),
+        ("treatment", True): pgettext("staff", "Treatment consent for %(name)s was recorded."),
+        ("treatment", False): pgettext("staff", "Treatment consent for %(name)s was withdrawn."),
+    }
+    messages.success(request, sentences[(kind, given)] % {"name": contact.full_name})
     return redirect(f"{_people_url(contact.client)}#contact-{contact.public_id}")
 
 
@@ -207,9 +235,14 @@ def coming_of_age_review(request: SignedInRequest, public_id: str) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            text = f"The review of {client.full_name} is done."
             if outcome.get("invitation"):
-                text += f" The invitation was {outcome['invitation']}."
+                text = pgettext(
+                    "staff", "The review of %(name)s is done. The invitation was %(invitation)s."
+                ) % {"name": client.full_name, "invitation": outcome["invitation"]}
+            else:
+                text = pgettext("staff", "The review of %(name)s is done.") % {
+                    "name": client.full_name
+                }
             messages.success(request, text)
             return redirect("clients:people", client.public_id)
     context = _header(request, client) | {"review": review, "form": form}

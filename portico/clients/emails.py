@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext
 from email_validator import EmailNotValidError, validate_email
 
 
@@ -15,7 +16,12 @@ def normalize_email(address: str) -> str:
     try:
         result = validate_email(address.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError(f"This email address is not valid: {exc}", code="invalid") from None
+        # The reason is the validator's own (English) sentence; ``params`` keeps it apart.
+        raise ValidationError(
+            pgettext("staff", "This email address is not valid: %(reason)s"),
+            code="invalid",
+            params={"reason": str(exc)},
+        ) from None
     local, _, domain = result.normalized.rpartition("@")
     return f"{local}@{domain.lower()}"
 

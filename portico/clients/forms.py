@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from portico.clients.actions import DETAIL_FIELDS
 from portico.clients.emails import normalize_email, suggest_email_fix
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # One rule set for every date of birth typed into Portico, by staff or by a client.
-DOB_FORMAT_HELP = "MM/DD/YYYY, for example 07/04/1985."
+# (The welcome journey shows its own, translated message: portico.access.forms.)
+DOB_HELP = pgettext_lazy("staff", "As MM/DD/YYYY, for example 07/04/1985.")
+DOB_REQUIRED = pgettext_lazy(
+    "staff", "Enter the date of birth as MM/DD/YYYY, for example 07/04/1985."
+)
 # The portal access switch shown with the details (kept by portico.access, not on the client).
 PORTAL_FIELD = "portal_access_enabled"
 MAX_AGE_YEARS = 120
@@ -54,14 +62,24 @@ def parse_date_of_birth(typed: str) -> date:
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     else:
         raise ValidationError(
-            f"Enter the date of birth as {DOB_FORMAT_HELP} ({text} is not in that format.)",
+            pgettext(
+                "staff",
+                "Enter the date of birth as MM/DD/YYYY, for example 07/04/1985. "
+                "(%(typed)s is not in that format.)",
+            )
+            % {"typed": text},
             code="format",
         )
     try:
         return date(year, month, day)
     except ValueError:
         raise ValidationError(
-            f"{text} is not a real date. Enter the date of birth as {DOB_FORMAT_HELP}",
+            pgettext(
+                "staff",
+                "%(typed)s is not a real date. "
+                "Enter the date of birth as MM/DD/YYYY, for example 07/04/1985.",
+            )
+            % {"typed": text},
             code="not_a_date",
         ) from None
 
@@ -71,10 +89,8 @@ class DateOfBirthField(forms.CharField):
 
     def __init__(self, *, today: date, **kwargs: Any) -> None:
         self.today = today
-        kwargs.setdefault("help_text", f"As {DOB_FORMAT_HELP}")
-        kwargs.setdefault(
-            "error_messages", {"required": f"Enter the date of birth as {DOB_FORMAT_HELP}"}
-        )
+        kwargs.setdefault("help_text", DOB_HELP)
+        kwargs.setdefault("error_messages", {"required": DOB_REQUIRED})
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off", "size": 12, "maxlength": 12}
@@ -92,7 +108,9 @@ class DateOfBirthField(forms.CharField):
         parsed = parse_date_of_birth(text)
         if parsed > self.today:
             raise ValidationError(
-                "The date of birth is in the future. Check the year (MM/DD/YYYY).",
+                pgettext(
+                    "staff", "The date of birth is in the future. Check the year (MM/DD/YYYY)."
+                ),
                 code="future",
             )
         earliest = max(
@@ -101,8 +119,12 @@ class DateOfBirthField(forms.CharField):
         )
         if parsed < earliest:
             raise ValidationError(
-                f"That would make the client more than {MAX_AGE_YEARS} years old "
-                f"(born before {earliest:%m/%d/%Y}). Check the year (MM/DD/YYYY).",
+                pgettext(
+                    "staff",
+                    "That would make the client more than %(years)d years old "
+                    "(born before %(earliest)s). Check the year (MM/DD/YYYY).",
+                )
+                % {"years": MAX_AGE_YEARS, "earliest": f"{earliest:%m/%d/%Y}"},
                 code="too_old",
             )
         return parsed
@@ -114,12 +136,14 @@ def clean_phone(value: str) -> str:
         return ""
     if not PHONE_CHARACTERS.match(phone):
         raise ValidationError(
-            "Use only digits, spaces and + ( ) - . in a phone number.", code="characters"
+            gettext("Use only digits, spaces and + ( ) - . in a phone number."), code="characters"
         )
     digits = sum(ch.isdigit() for ch in phone)
     if not 7 <= digits <= 20:
         raise ValidationError(
-            f"A phone number has 7 to 20 digits; this one has {digits}.", code="digits"
+            gettext("A phone number has 7 to 20 digits; this one has %(digits)s.")
+            % {"digits": digits},
+            code="digits",
         )
     return phone
 
@@ -154,19 +178,25 @@ class EmailHintMixin:
         self.email_hint = suggestion
         self.email_typed = address
         raise ValidationError(
-            f"Did you mean {suggestion}? Choose below; nothing is saved until you do.",
+            pgettext(
+                "staff", "Did you mean %(suggestion)s? Choose below; nothing is saved until you do."
+            )
+            % {"suggestion": suggestion},
             code="typo_hint",
         )
 
 
-def _email_field(*, required: bool, label: str = "Email address") -> forms.CharField:
+EMAIL_LABEL = pgettext_lazy("staff", "Email address")
+
+
+def _email_field(*, required: bool, label: StrOrPromise = EMAIL_LABEL) -> forms.CharField:
     # A text input, not type=email: the browser must not block what we explain better.
     return forms.CharField(
         label=label,
         required=required,
         max_length=254,
         template_name="clients/_email_field.html",  # type: ignore[call-arg]  # stubs lag Django 5
-        error_messages={"required": "Enter the email address."},
+        error_messages={"required": pgettext_lazy("staff", "Enter the email address.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "email", "spellcheck": "false"}
         ),
@@ -177,47 +207,63 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
     """Names, date of birth, phone and the two toggles (add and edit share it)."""
 
     first_name = forms.CharField(
-        max_length=80, error_messages={"required": "Enter the client's first name."}
+        label=pgettext_lazy("staff", "First name"),
+        max_length=80,
+        error_messages={"required": pgettext_lazy("staff", "Enter the client's first name.")},
     )
     last_name = forms.CharField(
-        max_length=80, error_messages={"required": "Enter the client's last name."}
+        label=pgettext_lazy("staff", "Last name"),
+        max_length=80,
+        error_messages={"required": pgettext_lazy("staff", "Enter the client's last name.")},
     )
     preferred_name = forms.CharField(
+        label=pgettext_lazy("staff", "Preferred name"),
         max_length=80,
         required=False,
-        help_text="Optional. Used to greet the client in emails and the portal.",
+        help_text=pgettext_lazy(
+            "staff", "Optional. Used to greet the client in emails and the portal."
+        ),
     )
     date_of_birth = forms.CharField()  # replaced in __init__ (needs today's date)
     phone = forms.CharField(
+        label=pgettext_lazy("staff", "Phone"),
         max_length=40,
         required=False,
-        help_text="Optional. Digits, spaces and + ( ) - . are fine.",
+        help_text=pgettext_lazy("staff", "Optional. Digits, spaces and + ( ) - . are fine."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     portal_access_enabled = forms.BooleanField(
         required=False,
         initial=True,
-        label="Portal access enabled",
-        help_text="Off: the client cannot sign in to the portal, and no invitation can be sent.",
+        label=pgettext_lazy("staff", "Portal access enabled"),
+        help_text=pgettext_lazy(
+            "staff", "Off: the client cannot sign in to the portal, and no invitation can be sent."
+        ),
     )
     email_notifications_enabled = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email notifications enabled",
-        help_text="Off: no notification emails (new messages, reminders) go to the client.",
+        label=pgettext_lazy("staff", "Email notifications enabled"),
+        help_text=pgettext_lazy(
+            "staff", "Off: no notification emails (new messages, reminders) go to the client."
+        ),
     )
     # The client's portal pages and emails (portico.portal.language); staff pages stay English.
     language = forms.ChoiceField(
-        label="Language",
+        label=pgettext_lazy("staff", "Language"),
         choices=settings.LANGUAGES,
         initial="en",
         required=False,  # left out (the API): unchanged
-        help_text="The language of the client's portal and emails. The client can change it.",
+        help_text=pgettext_lazy(
+            "staff", "The language of the client's portal and emails. The client can change it."
+        ),
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"] = DateOfBirthField(today=today, label="Date of birth")
+        self.fields["date_of_birth"] = DateOfBirthField(
+            today=today, label=pgettext_lazy("staff", "Date of birth")
+        )
         email = ["email"] if "email" in self.fields else []
         self.order_fields([*DETAIL_FIELDS[:-1], *email, PORTAL_FIELD, DETAIL_FIELDS[-1]])
 
@@ -245,10 +291,8 @@ class AddClientForm(EmailHintMixin, ClientDetailsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "email"
-        ].help_text = (
-            "Optional. The portal invitation goes to this address; you can add more later."
+        self.fields["email"].help_text = pgettext_lazy(
+            "staff", "Optional. The portal invitation goes to this address; you can add more later."
         )
 
 
@@ -258,11 +302,15 @@ class ClientEmailForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search clients",
+        label=pgettext_lazy("staff", "Search clients"),
         required=False,
         max_length=100,
-        help_text="The start of a first, last or preferred name, or of an email address.",
+        help_text=pgettext_lazy(
+            "staff", "The start of a first, last or preferred name, or of an email address."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    archived = forms.BooleanField(label="Show archived clients only", required=False)
+    archived = forms.BooleanField(
+        label=pgettext_lazy("staff", "Show archived clients only"), required=False
+    )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)

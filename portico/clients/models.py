@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import pgettext_lazy
 
 
 class Client(models.Model):
@@ -70,7 +71,9 @@ class Client(models.Model):
                 "external_id",
                 condition=~models.Q(external_id=""),
                 name="unique_external_id_per_practice",
-                violation_error_message="Another client of this practice has this external id.",
+                violation_error_message=pgettext_lazy(
+                    "staff", "Another client of this practice has this external id."
+                ),
             ),
         ]
 
@@ -120,10 +123,11 @@ class ClientEmail(models.Model):
 
 
 class Relationship(models.TextChoices):
-    PARENT = "parent", "Parent"
-    GUARDIAN = "guardian", "Legal guardian"
-    PARTNER = "partner", "Spouse or partner"
-    OTHER = "other", "Other"
+    # Staff read these; the portal has its own words (portico.messaging.labels).
+    PARENT = "parent", pgettext_lazy("staff", "Parent")
+    GUARDIAN = "guardian", pgettext_lazy("staff", "Legal guardian")
+    PARTNER = "partner", pgettext_lazy("staff", "Spouse or partner")
+    OTHER = "other", pgettext_lazy("staff", "Other")
 
 
 class Contact(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from portico.access import people
@@ -38,7 +39,10 @@ from portico.profiles.forms import PersonalInformationForm
 
 
 def _invite_hint(address: str) -> str:
-    return f"Saved. You can now send the portal invitation to {address} from the client's page."
+    return pgettext(
+        "staff",
+        "Saved. You can now send the portal invitation to %(address)s from the client's page.",
+    ) % {"address": address}
 
 
 @staff_required(Can.VIEW_CLIENTS)
@@ -94,18 +98,28 @@ def add_client(request: SignedInRequest) -> HttpResponse:
                 expires = short_day_and_time(practice, invitation.expires_at)
                 messages.success(
                     request,
-                    f"{client.full_name} was added, and the portal invitation was sent to "
-                    f"{invitation.email}. It works until {expires}.",
+                    pgettext(
+                        "staff",
+                        "%(name)s was added, and the portal invitation was sent to %(address)s. "
+                        "It works until %(expires)s.",
+                    )
+                    % {"name": client.full_name, "address": invitation.email, "expires": expires},
                 )
             elif email:
                 messages.success(request, _invite_hint(email))
             else:
-                messages.success(request, f"{client.full_name} was added.")
+                messages.success(
+                    request, pgettext("staff", "%(name)s was added.") % {"name": client.full_name}
+                )
             if minor:
                 messages.info(
                     request,
-                    f"{client.greeting_name} is a minor, so their own portal access is off; "
-                    "add a parent or guardian on the People tab.",
+                    pgettext(
+                        "staff",
+                        "%(name)s is a minor, so their own portal access is off; "
+                        "add a parent or guardian on the People tab.",
+                    )
+                    % {"name": client.greeting_name},
                 )
             return redirect("clients:detail", client.public_id)
     return render(request, "clients/add.html", {"nav": "clients", "form": form})
@@ -175,9 +189,9 @@ def personal_information(request: SignedInRequest, public_id: str) -> HttpRespon
             form.add_error(None, exc)
         else:
             if changed:
-                messages.success(request, "Personal information saved.")
+                messages.success(request, pgettext("staff", "Personal information saved."))
             else:
-                messages.info(request, "Nothing was changed.")
+                messages.info(request, pgettext("staff", "Nothing was changed."))
             return redirect("clients:personal_information", client.public_id)
     context = _client_context(request, client) | {
         "form": form,
@@ -225,12 +239,16 @@ def change_email(request: SignedInRequest, public_id: str, email_id: int) -> Htt
             form.add_error("email", exc)
         else:
             if email.address == old:
-                messages.info(request, "The address was not changed.")
+                messages.info(request, pgettext("staff", "The address was not changed."))
             else:
                 messages.success(
                     request,
-                    f"{old} was changed to {email.address}. Links sent to {old} no longer work. "
-                    + _invite_hint(email.address).removeprefix("Saved. "),
+                    pgettext(
+                        "staff",
+                        "%(old)s was changed to %(new)s. Links sent to %(old)s no longer work. "
+                        "You can now send the portal invitation to %(new)s from the client's page.",
+                    )
+                    % {"old": old, "new": email.address},
                 )
             return redirect("clients:personal_information", client.public_id)
     context = _client_context(request, client) | {"email_form": form, "email": email}
@@ -250,9 +268,16 @@ def remove_email(request: SignedInRequest, public_id: str, email_id: int) -> Htt
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     new_default = people.remove_client_email(email, by=Actor.from_request(request))
-    text = f"{email.address} was removed. Links sent to it no longer work."
     if email.is_default and new_default:
-        text += f" {new_default.address} is now the default address."
+        text = pgettext(
+            "staff",
+            "%(address)s was removed. Links sent to it no longer work. "
+            "%(new_default)s is now the default address.",
+        ) % {"address": email.address, "new_default": new_default.address}
+    else:
+        text = pgettext("staff", "%(address)s was removed. Links sent to it no longer work.") % {
+            "address": email.address
+        }
     messages.success(request, text)
     return redirect("clients:personal_information", client.public_id)
 
@@ -264,7 +289,9 @@ def make_default_email(request: SignedInRequest, public_id: str, email_id: int) 
         return HttpResponseNotAllowed(["POST"])
     actions.set_default_client_email(email, by=Actor.from_request(request))
     messages.success(
-        request, f"{email.address} is now the default: invitations and resets go there."
+        request,
+        pgettext("staff", "%(address)s is now the default: invitations and resets go there.")
+        % {"address": email.address},
     )
     return redirect("clients:personal_information", client.public_id)
 
@@ -275,7 +302,9 @@ def confirm_email(request: SignedInRequest, public_id: str, email_id: int) -> Ht
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     actions.confirm_client_email(email, by=Actor.from_request(request))
-    messages.success(request, f"{email.address} is marked as checked.")
+    messages.success(
+        request, pgettext("staff", "%(address)s is marked as checked.") % {"address": email.address}
+    )
     return redirect("clients:personal_information", client.public_id)
 
 
@@ -288,11 +317,17 @@ def archive(request: SignedInRequest, public_id: str) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if client.is_archived:
         actions.unarchive_client(client, by=Actor.from_request(request))
-        messages.success(request, f"{client.full_name} is back in the client list.")
+        messages.success(
+            request,
+            pgettext("staff", "%(name)s is back in the client list.") % {"name": client.full_name},
+        )
     else:
         actions.archive_client(client, by=Actor.from_request(request))
         messages.success(
             request,
-            f"{client.full_name} was archived: hidden from the client list, nothing deleted.",
+            pgettext(
+                "staff", "%(name)s was archived: hidden from the client list, nothing deleted."
+            )
+            % {"name": client.full_name},
         )
     return redirect("clients:detail", client.public_id)

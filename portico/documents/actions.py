@@ -8,11 +8,13 @@ Audit details hold ids and the category only, never a title or a file name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portico.access.models import PortalAccess
 from portico.audit.actor import Actor
@@ -27,6 +29,9 @@ from portico.files.uploads import CheckedUpload
 from portico.mail.models import EmailKind
 from portico.portal.features import feature_on
 from portico.practices.models import PortalFeature, Practice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 REQUEST_GONE = _("This request was cancelled or already answered.")
 
@@ -48,20 +53,28 @@ def _lock(client: Client) -> Client:
     return Client.objects.select_for_update().select_related("practice").get(pk=client.pk)
 
 
-def _refuse_while_off(practice: Practice, what: str) -> None:
+SHARING_OFF = pgettext_lazy(
+    "staff",
+    "Documents are turned off in %(practice)s's portal, so nothing can be shared with "
+    "clients. Turn on Documents in the practice settings first.",
+)
+ASKING_OFF = pgettext_lazy(
+    "staff",
+    "Documents are turned off in %(practice)s's portal, so nothing can be asked of "
+    "clients. Turn on Documents in the practice settings first.",
+)
+
+
+def _refuse_while_off(practice: Practice, refusal: StrPromise) -> None:
     if not feature_on(practice, PortalFeature.DOCUMENTS):
-        raise ValidationError(
-            f"Documents are turned off in {practice.name}'s portal, so {what}. "
-            "Turn on Documents in the practice settings first.",
-            code="feature_off",
-        )
+        raise ValidationError(str(refusal) % {"practice": practice.name}, code="feature_off")
 
 
 def share_document(
     client: Client, *, by: Actor, category: str, title: str, checked: CheckedUpload
 ) -> Shared:
     """Store the (checked) PDF and share it with the client; email a PHI-free notice."""
-    _refuse_while_off(client.practice, "nothing can be shared with clients")
+    _refuse_while_off(client.practice, SHARING_OFF)
     with atomic_with_files() as writer:
         client = _lock(client)
         practice = client.practice
@@ -160,7 +173,7 @@ def record_uploaded_download(asked: DocumentRequest, *, by: Actor) -> None:
 
 def request_document(client: Client, *, by: Actor, title: str, instructions: str) -> Requested:
     """Ask the client's side for a document; email a PHI-free notice."""
-    _refuse_while_off(client.practice, "nothing can be asked of clients")
+    _refuse_while_off(client.practice, ASKING_OFF)
     with transaction.atomic():
         client = _lock(client)
         practice = client.practice

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.documents.models import TITLE_LIMIT, Category
@@ -63,17 +63,25 @@ def _file_field(label: StrOrPromise, accept: str) -> forms.FileField:
 
 class ShareForm(forms.Form):
     category = forms.ChoiceField(
-        label="Kind of document",
+        label=pgettext_lazy("staff", "Kind of document"),
         choices=Category.choices,
-        error_messages={"required": "Choose what kind of document this is."},
+        error_messages={
+            "required": pgettext_lazy("staff", "Choose what kind of document this is.")
+        },
     )
     title = forms.CharField(
-        label="Title",
+        label=pgettext_lazy("staff", "Title"),
         max_length=TITLE_LIMIT,
-        help_text="Shown to staff and to the client in the portal; never put in emails.",
-        error_messages={"required": "Give the document a title, such as “Statement for March”."},
+        help_text=pgettext_lazy(
+            "staff", "Shown to staff and to the client in the portal; never put in emails."
+        ),
+        error_messages={
+            "required": pgettext_lazy(
+                "staff", "Give the document a title, such as “Statement for March”."
+            )
+        },
     )
-    file = _file_field("PDF file", "application/pdf,.pdf")
+    file = _file_field(pgettext_lazy("staff", "PDF file"), "application/pdf,.pdf")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "share_%s")  # the request form on the same page has a title
@@ -89,13 +97,18 @@ class ShareForm(forms.Form):
 
 class RequestForm(forms.Form):
     title = forms.CharField(
-        label="What you need",
+        label=pgettext_lazy("staff", "What you need"),
         max_length=TITLE_LIMIT,
-        help_text="Shown to the client in the portal, such as “Referral letter”; never in emails.",
-        error_messages={"required": "Say what you need, such as “Referral letter”."},
+        help_text=pgettext_lazy(
+            "staff",
+            "Shown to the client in the portal, such as “Referral letter”; never in emails.",
+        ),
+        error_messages={
+            "required": pgettext_lazy("staff", "Say what you need, such as “Referral letter”.")
+        },
     )
     instructions = forms.CharField(
-        label="Instructions (optional)",
+        label=pgettext_lazy("staff", "Instructions (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

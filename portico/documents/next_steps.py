@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from portico.documents.queries import counts_for
 from portico.practices.models import PortalFeature
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 
 UPLOAD_RANK = 15
 OPEN_RANK = 25
-
-
-def _plural(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
@@ -52,7 +48,13 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                     asked,
                 )
                 % {"count": asked},
-                staff_text=f"{asked} requested document{_plural(asked)} not uploaded yet",
+                staff_text=npgettext(
+                    "staff",
+                    "%(count)d requested document not uploaded yet",
+                    "%(count)d requested documents not uploaded yet",
+                    asked,
+                )
+                % {"count": asked},
                 url=url,
             )
         )
@@ -66,7 +68,13 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                     "Open %(count)d new document", "Open %(count)d new documents", new
                 )
                 % {"count": new},
-                staff_text=f"{new} shared document{_plural(new)} not opened yet",
+                staff_text=npgettext(
+                    "staff",
+                    "%(count)d shared document not opened yet",
+                    "%(count)d shared documents not opened yet",
+                    new,
+                )
+                % {"count": new},
                 url=url,
             )
         )

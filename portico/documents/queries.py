@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext
 
 from portico.clients.models import Client
 from portico.documents.models import Document, DocumentRequest
@@ -105,7 +106,7 @@ def get_request_for_staff(client: Client, public_id: Any) -> DocumentRequest:
 def opened_label(document: Document) -> str:
     """ "Casey Client" or "Pat Parent (parent)": who on the client's side opened it first."""
     access = document.first_opened_by
-    return portal_author_label(access) if access is not None else "someone on the client's side"
+    return portal_author_label(access) if access is not None else _someone()
 
 
 def counts_for(client: Client) -> dict[str, int]:
@@ -130,4 +131,9 @@ def counts_for(client: Client) -> dict[str, int]:
 
 def uploaded_label(asked: DocumentRequest) -> str:
     access = asked.uploaded_by
-    return portal_author_label(access) if access is not None else "someone on the client's side"
+    return portal_author_label(access) if access is not None else _someone()
+
+
+def _someone() -> str:
+    """Who opened or uploaded, when their portal access is gone (staff read it)."""
+    return pgettext("staff", "someone on the client's side")

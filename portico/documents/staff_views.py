@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import npgettext, pgettext
 from django.views.decorators.http import require_POST
 
 from portico.accounts.decorators import staff_required
@@ -87,13 +88,16 @@ def share(request: SignedInRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            told = (
-                f" {shared.emailed} email{'s' if shared.emailed != 1 else ''} sent saying a "
-                "document is waiting (without its name)."
-                if shared.emailed
-                else ""
-            )
-            messages.success(request, f"Shared with {client.greeting_name}.{told}")
+            done = pgettext("staff", "Shared with %(name)s.") % {"name": client.greeting_name}
+            if shared.emailed:
+                told = npgettext(
+                    "staff",
+                    "%(count)d email sent saying a document is waiting (without its name).",
+                    "%(count)d emails sent saying a document is waiting (without its name).",
+                    shared.emailed,
+                ) % {"count": shared.emailed}
+                done = f"{done} {told}"
+            messages.success(request, done)
             return redirect("staff_documents:client", client.public_id)
     return _page(request, client, share=form)
 
@@ -114,7 +118,11 @@ def ask(request: SignedInRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Asked {client.greeting_name} for the document.")
+            messages.success(
+                request,
+                pgettext("staff", "Asked %(name)s for the document.")
+                % {"name": client.greeting_name},
+            )
             return redirect("staff_documents:client", client.public_id)
     return _page(request, client, ask=form)
 
@@ -136,7 +144,7 @@ def withdraw(request: SignedInRequest, public_id: str, document_id: str) -> Http
     client = _client(request, public_id)
     document = get_document_for_staff(client, document_id)
     actions.withdraw_document(document, by=Actor.from_request(request))
-    messages.success(request, "Withdrawn: the client's side no longer sees it.")
+    messages.success(request, pgettext("staff", "Withdrawn: the client's side no longer sees it."))
     return redirect("staff_documents:client", client.public_id)
 
 
@@ -148,7 +156,7 @@ def uploaded_file(request: SignedInRequest, public_id: str, request_id: str) -> 
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     if asked.file is None:
-        messages.info(request, "Nothing has been uploaded for this request yet.")
+        messages.info(request, pgettext("staff", "Nothing has been uploaded for this request yet."))
         return redirect("staff_documents:client", client.public_id)
     actions.record_uploaded_download(asked, by=Actor.from_request(request))
     return file_response(asked.file, download=True)
@@ -160,5 +168,5 @@ def cancel(request: SignedInRequest, public_id: str, request_id: str) -> HttpRes
     client = _client(request, public_id)
     asked = get_request_for_staff(client, request_id)
     actions.cancel_request(asked, by=Actor.from_request(request))
-    messages.success(request, "Request cancelled.")
+    messages.success(request, pgettext("staff", "Request cancelled."))
     return redirect("staff_documents:client", client.public_id)

@@ -11,12 +11,16 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class FilePurpose(models.TextChoices):
-    INSURANCE_CARD = "insurance_card", "Insurance card photo"
-    SHARED_DOCUMENT = "shared_document", "Document shared by the practice"
-    REQUESTED_DOCUMENT = "requested_document", "Document the practice asked for"
+    INSURANCE_CARD = "insurance_card", pgettext_lazy("staff", "Insurance card photo")
+    SHARED_DOCUMENT = "shared_document", pgettext_lazy("staff", "Document shared by the practice")
+    REQUESTED_DOCUMENT = (
+        "requested_document",
+        pgettext_lazy("staff", "Document the practice asked for"),
+    )
 
 
 class StoredFile(models.Model):

@@ -12,26 +12,21 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.access.bulk import start_bulk_invite, unfinished_bulk_invite
 from portico.access.models import BulkInvite
 from portico.audit.actor import Actor
 from portico.audit.record import record
 from portico.audit.vocabulary import Action
-from portico.imports.fields import REQUIRED, TARGET_NAMES, guess_mapping
+from portico.imports.fields import REQUIRED, TARGET_NAMES, guess_mapping, in_a_sentence
 from portico.imports.models import ClientImport, ImportStatus, import_storage
-from portico.imports.reading import MAX_BYTES, read_upload
+from portico.imports.reading import MAX_BYTES, read_upload, too_big
 from portico.practices.models import Practice
 
-ALREADY_STARTED = "This import has already started: its columns can no longer change."
-
-
-def _too_big() -> ValidationError:
-    return ValidationError(
-        f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files "
-        "and import them one after the other.",
-        code="too_big",
-    )
+ALREADY_STARTED = pgettext_lazy(
+    "staff", "This import has already started: its columns can no longer change."
+)
 
 
 @transaction.atomic
@@ -41,7 +36,7 @@ def upload_client_list(
     """Check the file (encoding, separator, size, rows) and keep it in private storage,
     with a first guess of the columns from their names."""
     if uploaded.size is None or uploaded.size > MAX_BYTES:
-        raise _too_big()
+        raise too_big()
     raw = uploaded.read()
     csv_file = read_upload(raw)
     client_import = ClientImport(
@@ -79,17 +74,20 @@ def save_mapping(
     width = len(locked.headers)
     clean = {name: int(index) for name, index in mapping.items() if name in TARGET_NAMES}
     if any(not 0 <= index < width for index in clean.values()):
-        raise ValidationError("Choose a column of the file.", code="no_such_column")
+        raise ValidationError(
+            pgettext("staff", "Choose a column of the file."), code="no_such_column"
+        )
     missing = [name for name in REQUIRED if name not in clean]
     if missing:
         raise ValidationError(
-            "Choose the columns for "
-            + ", ".join(name.replace("_", " ") for name in missing)
-            + ": every client needs them.",
+            pgettext("staff", "Choose the columns for %(details)s: every client needs them.")
+            % {"details": ", ".join(in_a_sentence(name) for name in missing)},
             code="required",
         )
     if len(set(clean.values())) != len(clean):
-        raise ValidationError("Each column can fill one field only.", code="twice")
+        raise ValidationError(
+            pgettext("staff", "Each column can fill one field only."), code="twice"
+        )
     locked.mapping = clean
     locked.keep_typos = keep_typos
     locked.status = ImportStatus.MAPPED
@@ -106,7 +104,7 @@ def start_import(client_import: ClientImport, *, by: Actor) -> ClientImport:
     if locked.has_started:
         return locked
     if locked.status != ImportStatus.MAPPED:
-        raise ValidationError("Match the columns first.", code="not_mapped")
+        raise ValidationError(pgettext("staff", "Match the columns first."), code="not_mapped")
     locked.status = ImportStatus.QUEUED
     locked.started_by = by.user
     locked.started_at = timezone.now()
@@ -135,10 +133,14 @@ def invite_everyone_imported(client_import: ClientImport, *, by: Actor) -> BulkI
     if locked.invite is not None:
         return locked.invite
     if locked.status != ImportStatus.DONE:
-        raise ValidationError("The import has not finished yet.", code="not_done")
+        raise ValidationError(
+            pgettext("staff", "The import has not finished yet."), code="not_done"
+        )
     if unfinished_bulk_invite(practice) is not None:
         raise ValidationError(
-            "Another bulk invitation is under way; try again when it has finished.",
+            pgettext(
+                "staff", "Another bulk invitation is under way; try again when it has finished."
+            ),
             code="busy",
         )
     bulk = start_bulk_invite(practice, by=by)

@@ -25,12 +25,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import npgettext, pgettext
 
 from portico.clients.emails import normalize_email, suggest_email_fix
-from portico.clients.forms import DOB_FORMAT_HELP, DateOfBirthField, clean_phone
+from portico.clients.forms import DateOfBirthField, clean_phone
 from portico.clients.minors import is_minor_by_birth
 from portico.clients.models import Client, ClientEmail, Contact
-from portico.imports.fields import CONTACT_FIELDS, TARGET_NAMES
+from portico.imports.fields import CONTACT_FIELDS, TARGET_NAMES, in_a_sentence
 from portico.imports.models import Outcome
 from portico.imports.reading import Record
 from portico.practices.models import Practice
@@ -40,6 +41,9 @@ EXTERNAL_ID_MAX = 100
 DETAIL_NAMES = ("first_name", "last_name", "preferred_name", "date_of_birth", "phone")
 
 NameKey = tuple[str, str, date]
+# How a row was matched to a client on file (``_match``).
+BY_EXTERNAL_ID = "external_id"
+BY_NAME = "name"
 
 
 @dataclass
@@ -91,20 +95,35 @@ def _domain_hint(domain: str) -> str | None:
     return fixed.partition("@")[2] if fixed else None
 
 
-def _email(typed: str, *, what: str, keep_typos: bool) -> tuple[str | None, str | None]:
-    """(normalized address, None) or (None, why it is refused)."""
+def _email(typed: str, *, contact: bool, keep_typos: bool) -> tuple[str | None, str | None]:
+    """(normalized address, None) or (None, why it is refused); ``contact``: the contact's."""
     try:
         address = normalize_email(typed)
     except ValidationError as error:
-        reason = error.messages[0].removeprefix("This email address is not valid: ")
-        return None, f"{what} {typed} is not valid: {reason}"
+        reason = (error.params or {}).get("reason", error.messages[0])
+        if contact:
+            text = pgettext("staff", "The contact’s email %(address)s is not valid: %(reason)s")
+        else:
+            text = pgettext("staff", "Email address %(address)s is not valid: %(reason)s")
+        return None, text % {"address": typed, "reason": reason}
     local, _, domain = address.rpartition("@")
     hint = None if keep_typos else _domain_hint(domain)
     if hint:
-        return None, (
-            f"{what} {address} looks mistyped: did you mean {local}@{hint}? Correct it in the "
-            "file, or choose “Import addresses that look mistyped as they are”."
-        )
+        if contact:
+            text = pgettext(
+                "staff",
+                "The contact’s email %(address)s looks mistyped: did you mean %(suggestion)s? "
+                "Correct it in the file, or choose “Import addresses that look mistyped as "
+                "they are”.",
+            )
+        else:
+            text = pgettext(
+                "staff",
+                "Email address %(address)s looks mistyped: did you mean %(suggestion)s? "
+                "Correct it in the file, or choose “Import addresses that look mistyped as "
+                "they are”.",
+            )
+        return None, text % {"address": address, "suggestion": f"{local}@{hint}"}
     return address, None
 
 
@@ -113,11 +132,17 @@ def _date_of_birth(text: str, field_: DateOfBirthField) -> tuple[date | None, st
         return field_.to_python(text), None
     except ValidationError as error:
         # Never the typed date in the message: results are stored and downloaded.
-        if error.code in ("format", "not_a_date"):
-            what = "not a real date" if error.code == "not_a_date" else "not in a format we read"
-            return (
-                None,
-                f"The date of birth is {what}: use {DOB_FORMAT_HELP.rstrip('.')} or YYYY-MM-DD.",
+        if error.code == "not_a_date":
+            return None, pgettext(
+                "staff",
+                "The date of birth is not a real date: "
+                "use MM/DD/YYYY, for example 07/04/1985 or YYYY-MM-DD.",
+            )
+        if error.code == "format":
+            return None, pgettext(
+                "staff",
+                "The date of birth is not in a format we read: "
+                "use MM/DD/YYYY, for example 07/04/1985 or YYYY-MM-DD.",
             )
         return None, error.messages[0]
 
@@ -134,27 +159,37 @@ def parse(
     cells = record.cells
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         row.problems.append(
-            f"This row has {len(cells)} cells but the header names {width} columns: a separator "
-            "or a quote is probably missing."
+            pgettext(
+                "staff",
+                "This row has %(cells)d cells but the header names %(columns)d columns: "
+                "a separator or a quote is probably missing.",
+            )
+            % {"cells": len(cells), "columns": width}
         )
         return row
     text = {
         name: cells[index].strip() if index < len(cells) else "" for name, index in mapping.items()
     }
-    for name, label in (("first_name", "First name"), ("last_name", "Last name")):
-        if not text.get(name):
-            row.problems.append(f"{label} is missing.")
-    for name, label in (
-        ("first_name", "First name"),
-        ("last_name", "Last name"),
-        ("preferred_name", "Preferred name"),
-        ("contact_first_name", "The contact’s first name"),
-        ("contact_last_name", "The contact’s last name"),
-    ):
+    if not text.get("first_name"):
+        row.problems.append(pgettext("staff", "First name is missing."))
+    if not text.get("last_name"):
+        row.problems.append(pgettext("staff", "Last name is missing."))
+    too_long = {
+        "first_name": pgettext("staff", "First name is longer than %(limit)d characters."),
+        "last_name": pgettext("staff", "Last name is longer than %(limit)d characters."),
+        "preferred_name": pgettext("staff", "Preferred name is longer than %(limit)d characters."),
+        "contact_first_name": pgettext(
+            "staff", "The contact’s first name is longer than %(limit)d characters."
+        ),
+        "contact_last_name": pgettext(
+            "staff", "The contact’s last name is longer than %(limit)d characters."
+        ),
+    }
+    for name, sentence in too_long.items():
         if len(text.get(name, "")) > NAME_MAX:
-            row.problems.append(f"{label} is longer than {NAME_MAX} characters.")
+            row.problems.append(sentence % {"limit": NAME_MAX})
     if not text.get("date_of_birth"):
-        row.problems.append("Date of birth is missing.")
+        row.problems.append(pgettext("staff", "Date of birth is missing."))
     else:
         dob, problem = _date_of_birth(text["date_of_birth"], dob_field)
         row.values["date_of_birth"] = dob
@@ -162,7 +197,7 @@ def parse(
             row.problems.append(problem)
     for typed in dict.fromkeys(part.strip() for part in text.get("emails", "").split(";")):
         if typed:
-            address, problem = _email(typed, what="Email address", keep_typos=keep_typos)
+            address, problem = _email(typed, contact=False, keep_typos=keep_typos)
             if problem:
                 row.problems.append(problem)
             elif address not in row.emails:
@@ -171,9 +206,14 @@ def parse(
         try:
             row.values["phone"] = clean_phone(text["phone"])
         except ValidationError as error:
-            row.problems.append(f"Phone: {error.messages[0]}")
+            row.problems.append(
+                pgettext("staff", "Phone: %(problem)s") % {"problem": error.messages[0]}
+            )
     if len(text.get("external_id", "")) > EXTERNAL_ID_MAX:
-        row.problems.append(f"External id is longer than {EXTERNAL_ID_MAX} characters.")
+        row.problems.append(
+            pgettext("staff", "External id is longer than %(limit)d characters.")
+            % {"limit": EXTERNAL_ID_MAX}
+        )
     _parse_contact(row, text, keep_typos=keep_typos)
     for name in ("first_name", "last_name", "preferred_name", "external_id"):
         if text.get(name):
@@ -186,11 +226,9 @@ def _parse_contact(row: Parsed, text: dict[str, str], *, keep_typos: bool) -> No
     if not any(given.values()):
         return
     if not given["contact_first_name"] or not given["contact_last_name"]:
-        row.problems.append("The contact needs a first and a last name.")
+        row.problems.append(pgettext("staff", "The contact needs a first and a last name."))
     if given["contact_email"]:
-        address, problem = _email(
-            given["contact_email"], what="The contact’s email", keep_typos=keep_typos
-        )
+        address, problem = _email(given["contact_email"], contact=True, keep_typos=keep_typos)
         if problem:
             row.problems.append(problem)
         row.values["contact_email"] = address or ""
@@ -222,14 +260,18 @@ def parse_file(
         adult = isinstance(dob, date) and not is_minor_by_birth(practice, dob, today)
         if row.has_contact and adult and not row.problems:
             row.problems.append(
-                "The contact columns are for a minor’s parent or guardian, and this "
-                "client is not a minor: add other contacts on the client’s page."
+                pgettext(
+                    "staff",
+                    "The contact columns are for a minor’s parent or guardian, and this "
+                    "client is not a minor: add other contacts on the client’s page.",
+                )
             )
         external_id = row.external_id
         if external_id:
             if external_id in by_id:
                 row.problems.append(
-                    f"External id {external_id} is also on row {by_id[external_id]}."
+                    pgettext("staff", "External id %(external_id)s is also on row %(row)d.")
+                    % {"external_id": external_id, "row": by_id[external_id]}
                 )
             else:
                 by_id[external_id] = row.number
@@ -237,7 +279,11 @@ def parse_file(
         if key is not None and not external_id:
             if key in by_name:
                 row.problems.append(
-                    f"Same name and date of birth as row {by_name[key]}, without an external id."
+                    pgettext(
+                        "staff",
+                        "Same name and date of birth as row %(row)d, without an external id.",
+                    )
+                    % {"row": by_name[key]}
                 )
             else:
                 by_name[key] = row.number
@@ -297,16 +343,26 @@ def decide(row: Parsed, on_file: OnFile) -> Decision:
         return Decision(row.number, Outcome.ERROR, match, parsed=row)
     if match is None:
         return Decision(
-            row.number, Outcome.CREATE, "New client.", parsed=row, add_contact=row.has_contact
+            row.number,
+            Outcome.CREATE,
+            pgettext("staff", "New client."),
+            parsed=row,
+            add_contact=row.has_contact,
         )
     if match["archived_at"] is not None:
-        return Decision(
-            row.number,
-            Outcome.ERROR,
-            f"This row matches an archived client ({how}): restore them first to update them.",
-            client_id=match["pk"],
-            parsed=row,
-        )
+        if how == BY_EXTERNAL_ID:
+            text = pgettext(
+                "staff",
+                "This row matches an archived client (by external id): "
+                "restore them first to update them.",
+            )
+        else:
+            text = pgettext(
+                "staff",
+                "This row matches an archived client (by name and date of birth): "
+                "restore them first to update them.",
+            )
+        return Decision(row.number, Outcome.ERROR, text, client_id=match["pk"], parsed=row)
     decision = Decision(row.number, Outcome.UNCHANGED, client_id=match["pk"], parsed=row)
     # An empty cell never erases what is on file.
     decision.changes = {
@@ -325,16 +381,24 @@ def decide(row: Parsed, on_file: OnFile) -> Decision:
     )
     if decision.changes or decision.new_emails or decision.add_contact:
         decision.outcome = Outcome.UPDATE
-        decision.message = f"Matched {how}: " + _what_changes(decision)
+        if how == BY_EXTERNAL_ID:
+            text = pgettext("staff", "Matched by external id: %(changes)s")
+        else:
+            text = pgettext("staff", "Matched by name and date of birth: %(changes)s")
+        decision.message = text % {"changes": _what_changes(decision)}
+    elif how == BY_EXTERNAL_ID:
+        decision.message = pgettext("staff", "Matched by external id; already up to date.")
     else:
-        decision.message = f"Matched {how}; already up to date."
+        decision.message = pgettext(
+            "staff", "Matched by name and date of birth; already up to date."
+        )
     return decision
 
 
 def _match(row: Parsed, on_file: OnFile) -> tuple[dict[str, Any] | str | None, str]:
     """The client on file this row is about (None: a new one), or why it is ambiguous."""
     if row.external_id and row.external_id in on_file.by_external_id:
-        return on_file.by_external_id[row.external_id], "by external id"
+        return on_file.by_external_id[row.external_id], BY_EXTERNAL_ID
     key = row.name_key
     candidates = on_file.by_name.get(key, []) if key else []
     if row.external_id:
@@ -342,18 +406,28 @@ def _match(row: Parsed, on_file: OnFile) -> tuple[dict[str, Any] | str | None, s
         candidates = [c for c in candidates if not c["external_id"]]
     if len(candidates) > 1:
         return (
-            f"{len(candidates)} clients on file have this name and date of birth: give the "
-            "row an external id, or add this client by hand."
+            pgettext(
+                "staff",
+                "%(count)d clients on file have this name and date of birth: give the "
+                "row an external id, or add this client by hand.",
+            )
+            % {"count": len(candidates)}
         ), ""
     if candidates:
-        return candidates[0], "by name and date of birth"
+        return candidates[0], BY_NAME
     return None, ""
 
 
 def _what_changes(decision: Decision) -> str:
-    parts = [name.replace("_", " ") for name in decision.changes]
+    parts = [in_a_sentence(name) for name in decision.changes]
     if decision.new_emails:
-        parts.append(f"{len(decision.new_emails)} new email address(es)")
+        count = len(decision.new_emails)
+        parts.append(
+            npgettext(
+                "staff", "%(count)d new email address(es)", "%(count)d new email address(es)", count
+            )
+            % {"count": count}
+        )
     if decision.add_contact:
-        parts.append("a new contact")
+        parts.append(pgettext("staff", "a new contact"))
     return ", ".join(parts) + "."

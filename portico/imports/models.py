@@ -11,6 +11,7 @@ import uuid
 
 from django.core.files.storage import Storage, storages
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 def import_storage() -> Storage:
@@ -19,12 +20,12 @@ def import_storage() -> Storage:
 
 
 class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", "Columns not matched yet"
-    MAPPED = "mapped", "Ready for the dry run"
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Importing"
-    DONE = "done", "Finished"
-    FAILED = "failed", "Stopped by an error"
+    UPLOADED = "uploaded", pgettext_lazy("staff", "Columns not matched yet")
+    MAPPED = "mapped", pgettext_lazy("staff", "Ready for the dry run")
+    QUEUED = "queued", pgettext_lazy("staff", "Waiting to start")
+    RUNNING = "running", pgettext_lazy("staff", "Importing")
+    DONE = "done", pgettext_lazy("staff", "Finished")
+    FAILED = "failed", pgettext_lazy("staff", "Stopped by an error")
 
 
 class ClientImport(models.Model):
@@ -89,10 +90,10 @@ class ClientImport(models.Model):
 
 
 class Outcome(models.TextChoices):
-    CREATE = "create", "Added"
-    UPDATE = "update", "Updated"
-    UNCHANGED = "unchanged", "No change"
-    ERROR = "error", "Not imported"
+    CREATE = "create", pgettext_lazy("staff", "Added")
+    UPDATE = "update", pgettext_lazy("staff", "Updated")
+    UNCHANGED = "unchanged", pgettext_lazy("staff", "No change")
+    ERROR = "error", pgettext_lazy("staff", "Not imported")
 
 
 class ImportRow(models.Model):

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext, pgettext_lazy
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 
-NOT_UTF8 = (
+NOT_UTF8 = pgettext_lazy(
+    "staff",
     "This file is not saved as UTF-8, so its letters would come out wrong. In your "
-    "spreadsheet choose Save as (or Download) and pick “CSV UTF-8”, then upload that file."
+    "spreadsheet choose Save as (or Download) and pick “CSV UTF-8”, then upload that file.",
 )
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -39,6 +41,18 @@ class CsvFile:
     delimiter: str
     headers: list[str]
     row_count: int
+
+
+def too_big() -> ValidationError:
+    return ValidationError(
+        pgettext(
+            "staff",
+            "This file is larger than %(megabytes)d MB. Split it into smaller files "
+            "and import them one after the other.",
+        )
+        % {"megabytes": MAX_BYTES // (1024 * 1024)},
+        code="too_big",
+    )
 
 
 def decode(raw: bytes) -> str:
@@ -80,11 +94,7 @@ def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
 def read_upload(raw: bytes) -> CsvFile:
     """Check an upload and count its rows; ValidationError says what to fix."""
     if len(raw) > MAX_BYTES:
-        raise ValidationError(
-            f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller "
-            "files and import them one after the other.",
-            code="too_big",
-        )
+        raise too_big()
     text = decode(raw)
     delimiter = sniff_delimiter(text)
     try:
@@ -92,21 +102,34 @@ def read_upload(raw: bytes) -> CsvFile:
         row_count = sum(1 for _ in records)
     except csv.Error as error:
         raise ValidationError(
-            f"This file could not be read as CSV ({error}). Export it again as CSV.",
+            pgettext(
+                "staff", "This file could not be read as CSV (%(error)s). Export it again as CSV."
+            )
+            % {"error": error},
             code="not_csv",
         ) from None
     if not any(headers):
         raise ValidationError(
-            "The first row must name the columns (for example First name, Last name, "
-            "Date of birth); this file’s first row is empty.",
+            pgettext(
+                "staff",
+                "The first row must name the columns (for example First name, Last name, "
+                "Date of birth); this file’s first row is empty.",
+            ),
             code="no_header",
         )
     if row_count == 0:
-        raise ValidationError("This file has column names but no clients below them.", code="empty")
+        raise ValidationError(
+            pgettext("staff", "This file has column names but no clients below them."),
+            code="empty",
+        )
     if row_count > MAX_ROWS:
         raise ValidationError(
-            f"This file has {row_count:,} rows; at most {MAX_ROWS:,} can be imported at once. "
-            "Split it into smaller files and import them one after the other.",
+            pgettext(
+                "staff",
+                "This file has %(rows)s rows; at most %(limit)s can be imported at once. "
+                "Split it into smaller files and import them one after the other.",
+            )
+            % {"rows": f"{row_count:,}", "limit": f"{MAX_ROWS:,}"},
             code="too_many_rows",
         )
     return CsvFile(text=text, delimiter=delimiter, headers=headers, row_count=row_count)
@@ -116,7 +139,10 @@ def split(text: str, delimiter: str) -> tuple[list[str], Iterator[Record]]:
     """The header (named "Column N" where empty) and the non-empty data rows after it."""
     rows = _reader(text, delimiter)
     header = next(rows, [])
-    headers = [cell.strip() or f"Column {index}" for index, cell in enumerate(header, start=1)]
+    headers = [
+        cell.strip() or pgettext("staff", "Column %(number)d") % {"number": index}
+        for index, cell in enumerate(header, start=1)
+    ]
     if not any(cell.strip() for cell in header):
         headers = []
 

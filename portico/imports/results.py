@@ -10,18 +10,21 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import pgettext_lazy
+
 from portico.imports.checking import Decision
 from portico.imports.models import ClientImport, Outcome
 from portico.imports.queries import read_text
 from portico.imports.reading import split
 from portico.lib.csv_safe import safe_row
 
+# Column headers stay as they are (a file read by other programs); the cells are staff text.
 HEADER = ["Row", "Result", "Reason or change", "First name", "Last name", "External id"]
 DRY_RUN_WORDS = {
-    Outcome.CREATE: "Will add",
-    Outcome.UPDATE: "Will update",
-    Outcome.UNCHANGED: "No change",
-    Outcome.ERROR: "Cannot import",
+    Outcome.CREATE: pgettext_lazy("staff", "Will add"),
+    Outcome.UPDATE: pgettext_lazy("staff", "Will update"),
+    Outcome.UNCHANGED: pgettext_lazy("staff", "No change"),
+    Outcome.ERROR: pgettext_lazy("staff", "Cannot import"),
 }
 NAME_COLUMNS = ("first_name", "last_name", "external_id")
 
@@ -54,7 +57,7 @@ def _lines(rows: Iterable[list[object]]) -> Iterator[str]:
 def dry_run_lines(client_import: ClientImport, decisions: list[Decision]) -> Iterator[str]:
     names = _names_by_row(client_import)
     return _lines(
-        [d.number, DRY_RUN_WORDS[d.outcome], d.message, *names.get(d.number, ["", "", ""])]
+        [d.number, str(DRY_RUN_WORDS[d.outcome]), d.message, *names.get(d.number, ["", "", ""])]
         for d in decisions
     )
 
@@ -65,6 +68,6 @@ def result_lines(client_import: ClientImport) -> Iterator[str]:
         "row_number", "outcome", "message"
     )
     return _lines(
-        [number, Outcome(outcome).label, message, *names.get(number, ["", "", ""])]
+        [number, str(Outcome(outcome).label), message, *names.get(number, ["", "", ""])]
         for number, outcome, message in outcomes.iterator(chunk_size=2000)
     )

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.access.models import PortalAccess
 from portico.audit.actor import Actor
@@ -106,14 +107,23 @@ def send_form(client: Client, form: Form, *, by: Actor) -> SentForm:
     practice = client.practice
     if not feature_on(practice, PortalFeature.FORMS):
         raise FormRefused(
-            "Forms are turned off for the portal, so clients cannot fill them in. "
-            "An owner or administrator can turn them on in Practice settings."
+            pgettext(
+                "staff",
+                "Forms are turned off for the portal, so clients cannot fill them in. "
+                "An owner or administrator can turn them on in Practice settings.",
+            )
         )
     if client.is_archived:
-        raise FormRefused(f"{client.full_name} is archived: bring them back to send a form.")
+        raise FormRefused(
+            pgettext("staff", "%(name)s is archived: bring them back to send a form.")
+            % {"name": client.full_name}
+        )
     version = form.current_version
     if form.is_archived or version is None:
-        raise FormRefused(f"“{form.title}” is not published, so it cannot be sent.")
+        raise FormRefused(
+            pgettext("staff", "“%(title)s” is not published, so it cannot be sent.")
+            % {"title": form.title}
+        )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
@@ -126,7 +136,8 @@ def send_form(client: Client, form: Form, *, by: Actor) -> SentForm:
             )
     except IntegrityError:
         raise FormRefused(
-            f"{client.greeting_name} already has “{form.title}” to fill in."
+            pgettext("staff", "%(name)s already has “%(title)s” to fill in.")
+            % {"name": client.greeting_name, "title": form.title}
         ) from None
     emailed = queue_form_waiting(client, form)
     record(
@@ -238,7 +249,7 @@ def reopen_form(assignment: Assignment, *, by: Actor, note: str) -> Assignment:
         reopen_note=note.strip(),
     )
     if reopened != 1:
-        raise ReopenRefused("Only a submitted form can be reopened.")
+        raise ReopenRefused(pgettext("staff", "Only a submitted form can be reopened."))
     assignment.refresh_from_db()
     record(
         Action.FORM_REOPENED,

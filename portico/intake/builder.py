@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -166,7 +167,9 @@ def _clean_choices(kind: str, choices: Sequence[str]) -> list[str]:
         return []
     cleaned = list(dict.fromkeys(c.strip() for c in choices if c.strip()))
     if len(cleaned) < 2:
-        raise ValidationError({"choices": "Give at least two choices, one per line."})
+        raise ValidationError(
+            {"choices": pgettext("staff", "Give at least two choices, one per line.")}
+        )
     return cleaned
 
 
@@ -276,7 +279,9 @@ def publish_form(form: Form, *, by: Actor) -> FormVersion:
     form.refresh_from_db()
     latest = _latest(form, lock=True)
     if not latest.questions.exists():
-        raise PublishRefused("Add at least one question before publishing this form.")
+        raise PublishRefused(
+            pgettext("staff", "Add at least one question before publishing this form.")
+        )
     if form.current_version_id == latest.pk:
         return latest
     latest.published_at = timezone.now()

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -33,9 +34,13 @@ def _said_new_version(request: SignedInRequest, edit: builder.Edit | None) -> No
     if edit is not None and edit.new_version:
         messages.info(
             request,
-            f"Clients have already started version {edit.version.number - 1}, so it stays as "
-            f"it is (their answers keep it). Your change went into a new draft, version "
-            f"{edit.version.number}: publish it when it is ready.",
+            pgettext(
+                "staff",
+                "Clients have already started version %(started)d, so it stays as it is "
+                "(their answers keep it). Your change went into a new draft, version "
+                "%(number)d: publish it when it is ready.",
+            )
+            % {"started": edit.version.number - 1, "number": edit.version.number},
         )
 
 
@@ -56,7 +61,11 @@ def new_form(request: SignedInRequest) -> HttpResponse:
         created = builder.create_form(
             request.practice, by=Actor.from_request(request), **form.cleaned_data
         )
-        messages.success(request, f"“{created.title}” was created. Add its questions below.")
+        messages.success(
+            request,
+            pgettext("staff", "“%(title)s” was created. Add its questions below.")
+            % {"title": created.title},
+        )
         return redirect("staff_forms:build", created.public_id)
     return render(request, "intake/staff/new_form.html", {"nav": "forms", "form": form})
 
@@ -90,7 +99,10 @@ def build(request: SignedInRequest, form_id: str) -> HttpResponse:
             edit = builder.change_form_settings(
                 form, by=Actor.from_request(request), **settings_form.cleaned_data
             )
-            messages.success(request, "Saved." if edit else "Nothing changed.")
+            messages.success(
+                request,
+                pgettext("staff", "Saved.") if edit else pgettext("staff", "Nothing changed."),
+            )
             _said_new_version(request, edit)
             return redirect("staff_forms:build", form.public_id)
     return render(request, "intake/staff/build.html", _build_context(form, settings_form))
@@ -109,7 +121,7 @@ def add_question(request: SignedInRequest, form_id: str) -> HttpResponse:
         except ValidationError as exc:
             question_form.add_error(None, exc)
         else:
-            messages.success(request, "Question added.")
+            messages.success(request, pgettext("staff", "Question added."))
             _said_new_version(request, edit)
             return redirect("staff_forms:build", form.public_id)
     return render(
@@ -138,7 +150,7 @@ def edit_question(request: SignedInRequest, form_id: str, question_id: int) -> H
         except ValidationError as exc:
             question_form.add_error(None, exc)
         else:
-            messages.success(request, "Question saved.")
+            messages.success(request, pgettext("staff", "Question saved."))
             _said_new_version(request, edit)
             return redirect("staff_forms:build", form.public_id)
     context = {
@@ -169,7 +181,10 @@ def remove_question(request: SignedInRequest, form_id: str, question_id: int) ->
     form = get_form_for_staff(request.user, request.practice, form_id)
     question = get_question(latest_version(form), question_id)
     edit = builder.remove_question(form, question, by=Actor.from_request(request))
-    messages.success(request, f"Question removed: “{question.label}”.")
+    messages.success(
+        request,
+        pgettext("staff", "Question removed: “%(label)s”.") % {"label": question.label},
+    )
     _said_new_version(request, edit)
     return redirect("staff_forms:build", form.public_id)
 
@@ -184,7 +199,9 @@ def publish(request: SignedInRequest, form_id: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"Version {version.number} of “{form.title}” is published: it can be sent."
+            request,
+            pgettext("staff", "Version %(number)d of “%(title)s” is published: it can be sent.")
+            % {"number": version.number, "title": form.title},
         )
     return redirect("staff_forms:build", form.public_id)
 
@@ -195,9 +212,16 @@ def archive(request: SignedInRequest, form_id: str) -> HttpResponse:
     form = get_form_for_staff(request.user, request.practice, form_id)
     builder.archive_form(form, by=Actor.from_request(request), archived=not form.is_archived)
     if form.is_archived:
-        messages.success(request, f"“{form.title}” was archived: it can no longer be sent.")
+        messages.success(
+            request,
+            pgettext("staff", "“%(title)s” was archived: it can no longer be sent.")
+            % {"title": form.title},
+        )
     else:
-        messages.success(request, f"“{form.title}” is back: it can be sent again.")
+        messages.success(
+            request,
+            pgettext("staff", "“%(title)s” is back: it can be sent again.") % {"title": form.title},
+        )
     return redirect("staff_forms:build", form.public_id)
 
 

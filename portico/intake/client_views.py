@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from portico.accounts.decorators import staff_required
@@ -64,13 +65,20 @@ def send(request: SignedInRequest, public_id: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("staff_forms:client_forms", client.public_id)
     if sent.emailed:
-        emailed = f"An email saying a form is waiting went to {', '.join(sent.emailed)}."
+        emailed = pgettext("staff", "An email saying a form is waiting went to %(addresses)s.") % {
+            "addresses": ", ".join(sent.emailed)
+        }
     else:
-        emailed = (
+        emailed = pgettext(
+            "staff",
             "No email was sent: nobody who acts for this client has a working portal account "
-            "with email notifications on. The form waits for them in the portal."
+            "with email notifications on. The form waits for them in the portal.",
         )
-    messages.success(request, f"“{form.title}” was sent to {client.full_name}. {emailed}")
+    messages.success(
+        request,
+        pgettext("staff", "“%(title)s” was sent to %(name)s. %(emailed)s")
+        % {"title": form.title, "name": client.full_name, "emailed": emailed},
+    )
     return redirect("staff_forms:client_forms", client.public_id)
 
 
@@ -116,7 +124,7 @@ def reopen(request: SignedInRequest, public_id: str, assignment_id: str) -> Http
     else:
         messages.success(
             request,
-            f"“{assignment.form.title}” was reopened: {client.greeting_name} sees it again "
-            "with your note.",
+            pgettext("staff", "“%(title)s” was reopened: %(name)s sees it again with your note.")
+            % {"title": assignment.form.title, "name": client.greeting_name},
         )
     return redirect("staff_forms:client_forms", client.public_id)

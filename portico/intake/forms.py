@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.intake.models import CHOICE_KINDS, Form, QuestionKind
 
@@ -23,31 +24,40 @@ class _Form(forms.Form):
 
 class FormSettingsForm(_Form):
     title = forms.CharField(
+        label=pgettext_lazy("staff", "Title"),
         max_length=120,
-        help_text="Clients see it in their list of forms.",
-        error_messages={"max_length": "Keep the title under 120 characters."},
+        help_text=pgettext_lazy("staff", "Clients see it in their list of forms."),
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the title under 120 characters.")
+        },
     )
     instructions = forms.CharField(
+        label=pgettext_lazy("staff", "Instructions"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Shown above the questions. For a consent form, the text being agreed to.",
-        error_messages={"max_length": "Keep the instructions under 5000 characters."},
+        help_text=pgettext_lazy(
+            "staff", "Shown above the questions. For a consent form, the text being agreed to."
+        ),
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the instructions under 5000 characters.")
+        },
     )
     sensitive = forms.BooleanField(
         required=False,
-        label="The title is sensitive: never put it in emails",
-        help_text="Emails then only say that a form is waiting.",
+        label=pgettext_lazy("staff", "The title is sensitive: never put it in emails"),
+        help_text=pgettext_lazy("staff", "Emails then only say that a form is waiting."),
     )
     in_intake_set = forms.BooleanField(
-        required=False, label="Part of the intake set (given to new clients)"
+        required=False,
+        label=pgettext_lazy("staff", "Part of the intake set (given to new clients)"),
     )
     intake_order = forms.IntegerField(
         min_value=1,
         max_value=99,
         initial=1,
-        label="Position in the intake set",
-        help_text="1 comes first.",
+        label=pgettext_lazy("staff", "Position in the intake set"),
+        help_text=pgettext_lazy("staff", "1 comes first."),
     )
 
     @classmethod
@@ -66,33 +76,46 @@ class FormSettingsForm(_Form):
 
 class QuestionForm(_Form):
     label = forms.CharField(
-        label="Question",
+        label=pgettext_lazy("staff", "Question"),
         max_length=300,
-        error_messages={"max_length": "Keep the question under 300 characters."},
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the question under 300 characters.")
+        },
     )
-    kind = forms.ChoiceField(label="Kind of answer", choices=QuestionKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("staff", "Kind of answer"), choices=QuestionKind.choices
+    )
     help_text = forms.CharField(
-        label="Help text (optional)",
+        label=pgettext_lazy("staff", "Help text (optional)"),
         required=False,
         max_length=500,
-        help_text="A short hint shown under the question.",
-        error_messages={"max_length": "Keep the help text under 500 characters."},
+        help_text=pgettext_lazy("staff", "A short hint shown under the question."),
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the help text under 500 characters.")
+        },
     )
-    required = forms.BooleanField(label="An answer is required", required=False, initial=True)
+    required = forms.BooleanField(
+        label=pgettext_lazy("staff", "An answer is required"), required=False, initial=True
+    )
     choices = forms.CharField(
-        label="Choices (for “one choice” and “several choices”)",
+        label=pgettext_lazy("staff", "Choices (for “one choice” and “several choices”)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line.",
+        help_text=pgettext_lazy("staff", "One per line."),
     )
 
     def clean_choices(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
         choices = [line for line in lines if line]
         if len(choices) > MAX_CHOICES:
-            raise ValidationError(f"Give at most {MAX_CHOICES} choices.")
+            raise ValidationError(
+                pgettext("staff", "Give at most %(count)d choices.") % {"count": MAX_CHOICES}
+            )
         if any(len(choice) > CHOICE_MAX for choice in choices):
-            raise ValidationError(f"Keep each choice under {CHOICE_MAX} characters.")
+            raise ValidationError(
+                pgettext("staff", "Keep each choice under %(count)d characters.")
+                % {"count": CHOICE_MAX}
+            )
         return choices
 
     def clean(self) -> dict[str, Any]:
@@ -100,7 +123,9 @@ class QuestionForm(_Form):
         kind = cleaned.get("kind")
         choices = cleaned.get("choices")
         if kind in CHOICE_KINDS and choices is not None and len(set(choices)) < 2:
-            self.add_error("choices", "Give at least two different choices, one per line.")
+            self.add_error(
+                "choices", pgettext("staff", "Give at least two different choices, one per line.")
+            )
         return cleaned
 
     def values(self) -> dict[str, Any]:
@@ -117,10 +142,12 @@ class QuestionForm(_Form):
 class SendFormForm(_Form):
     form = forms.ModelChoiceField(
         queryset=Form.objects.none(),
-        label="Form to send",
+        label=pgettext_lazy("staff", "Form to send"),
         to_field_name="public_id",
-        empty_label="Choose a form",
-        error_messages={"invalid_choice": "Choose one of the forms listed."},
+        empty_label=pgettext_lazy("staff", "Choose a form"),
+        error_messages={
+            "invalid_choice": pgettext_lazy("staff", "Choose one of the forms listed.")
+        },
     )
 
     def __init__(self, *args: Any, forms_to_send: list[Form], **kwargs: Any) -> None:
@@ -133,9 +160,13 @@ class SendFormForm(_Form):
 
 class ReopenForm(_Form):
     note = forms.CharField(
-        label="Note for the client",
+        label=pgettext_lazy("staff", "Note for the client"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to correct. The client sees this note above the form.",
-        error_messages={"max_length": "Keep the note under 500 characters."},
+        help_text=pgettext_lazy(
+            "staff", "What to correct. The client sees this note above the form."
+        ),
+        error_messages={
+            "max_length": pgettext_lazy("staff", "Keep the note under 500 characters.")
+        },
     )

@@ -13,17 +13,18 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class QuestionKind(models.TextChoices):
-    SHORT_TEXT = "short_text", "Short text (one line)"
-    LONG_TEXT = "long_text", "Long text (several lines)"
-    SINGLE_CHOICE = "single_choice", "One choice from a list"
-    MULTIPLE_CHOICE = "multiple_choice", "Several choices from a list"
-    DATE = "date", "Date"
-    YES_NO = "yes_no", "Yes or no"
-    NUMBER = "number", "Number"
-    SIGNATURE = "signature", "Signature (typed full name and “I agree”)"
+    SHORT_TEXT = "short_text", pgettext_lazy("staff", "Short text (one line)")
+    LONG_TEXT = "long_text", pgettext_lazy("staff", "Long text (several lines)")
+    SINGLE_CHOICE = "single_choice", pgettext_lazy("staff", "One choice from a list")
+    MULTIPLE_CHOICE = "multiple_choice", pgettext_lazy("staff", "Several choices from a list")
+    DATE = "date", pgettext_lazy("staff", "Date")
+    YES_NO = "yes_no", pgettext_lazy("staff", "Yes or no")
+    NUMBER = "number", pgettext_lazy("staff", "Number")
+    SIGNATURE = "signature", pgettext_lazy("staff", "Signature (typed full name and “I agree”)")
 
 
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
@@ -106,10 +107,10 @@ class Question(models.Model):
 
 
 class AssignmentStatus(models.TextChoices):
-    TO_DO = "to_do", "To do"
-    DRAFT = "draft", "In progress"
-    SUBMITTED = "submitted", "Submitted"
-    REOPENED = "reopened", "Reopened for correction"
+    TO_DO = "to_do", pgettext_lazy("staff", "To do")
+    DRAFT = "draft", pgettext_lazy("staff", "In progress")
+    SUBMITTED = "submitted", pgettext_lazy("staff", "Submitted")
+    REOPENED = "reopened", pgettext_lazy("staff", "Reopened for correction")
 
 
 OPEN_STATUSES = (AssignmentStatus.TO_DO, AssignmentStatus.DRAFT, AssignmentStatus.REOPENED)

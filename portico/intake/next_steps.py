@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from portico.intake.queries import outstanding
 from portico.practices.models import PortalFeature
@@ -24,7 +24,6 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
     if not waiting:
         return []
     count = len(waiting)
-    forms = f"{count} form{'s' if count > 1 else ''}"
     return [
         NextStep(
             feature=PortalFeature.FORMS,
@@ -32,7 +31,13 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
             count=count,
             portal_text=ngettext("Complete %(count)d form", "Complete %(count)d forms", count)
             % {"count": count},
-            staff_text=f"{forms} not submitted yet",
+            staff_text=npgettext(
+                "staff",
+                "%(count)d form not submitted yet",
+                "%(count)d forms not submitted yet",
+                count,
+            )
+            % {"count": count},
             url=reverse("portal_forms:fill", args=[waiting[0]]),
         )
     ]

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -109,7 +110,8 @@ def send_test_email(
     whether email reaches the staff member at all. The sample link leads nowhere.
     """
     rendered = preview_email(practice, kind, language=language)
-    rendered = replace(rendered, subject=f"Test: {rendered.subject}"[:300])
+    subject = pgettext("staff", "Test: %(subject)s") % {"subject": rendered.subject}
+    rendered = replace(rendered, subject=subject[:300])
     email = queue_email(
         practice=practice, kind=EmailKind.TEST, to=to, context={}, rendered=rendered
     )

@@ -2,36 +2,43 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class EmailKind(models.TextChoices):
-    INVITE = "invite", "Portal invitation"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    USERNAME_REMINDER = "username_reminder", "Username reminder"
-    STAFF_INVITE = "staff_invite", "Staff invitation"
-    NEW_MESSAGE = "new_message", "New message notification"
-    FORM_WAITING = "form_waiting", "Form waiting"
-    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
-    APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
-    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    DOCUMENT_WAITING = "document_waiting", "Document waiting"
-    DOCUMENT_REQUESTED = "document_requested", "Document requested"
-    TEST = "test", "Test email"
-    ACCESS_SUMMARY = "access_summary", "Weekly access problems summary"  # portico.problems
-    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"  # portico.twofactor
+    INVITE = "invite", pgettext_lazy("staff", "Portal invitation")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("staff", "Password reset")
+    PASSWORD_CHANGED = "password_changed", pgettext_lazy("staff", "Password changed")
+    USERNAME_REMINDER = "username_reminder", pgettext_lazy("staff", "Username reminder")
+    STAFF_INVITE = "staff_invite", pgettext_lazy("staff", "Staff invitation")
+    NEW_MESSAGE = "new_message", pgettext_lazy("staff", "New message notification")
+    FORM_WAITING = "form_waiting", pgettext_lazy("staff", "Form waiting")
+    APPOINTMENT_BOOKED = "appointment_booked", pgettext_lazy("staff", "Appointment booked")
+    APPOINTMENT_CHANGED = "appointment_changed", pgettext_lazy("staff", "Appointment changed")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", pgettext_lazy("staff", "Appointment cancelled")
+    APPOINTMENT_REMINDER = "appointment_reminder", pgettext_lazy("staff", "Appointment reminder")
+    DOCUMENT_WAITING = "document_waiting", pgettext_lazy("staff", "Document waiting")
+    DOCUMENT_REQUESTED = "document_requested", pgettext_lazy("staff", "Document requested")
+    TEST = "test", pgettext_lazy("staff", "Test email")
+    ACCESS_SUMMARY = (
+        "access_summary",
+        pgettext_lazy("staff", "Weekly access problems summary"),
+    )  # portico.problems
+    TWO_FACTOR_RESET = (
+        "two_factor_reset",
+        pgettext_lazy("staff", "Two-factor sign-in reset"),
+    )  # portico.twofactor
 
 
 class EmailStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    DEFERRED = "deferred", "Delayed"
-    BOUNCED = "bounced", "Bounced"
-    COMPLAINED = "complained", "Marked as spam"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", pgettext_lazy("staff", "Queued")
+    SENDING = "sending", pgettext_lazy("staff", "Sending")
+    SENT = "sent", pgettext_lazy("staff", "Sent")
+    DELIVERED = "delivered", pgettext_lazy("staff", "Delivered")
+    DEFERRED = "deferred", pgettext_lazy("staff", "Delayed")
+    BOUNCED = "bounced", pgettext_lazy("staff", "Bounced")
+    COMPLAINED = "complained", pgettext_lazy("staff", "Marked as spam")
+    FAILED = "failed", pgettext_lazy("staff", "Failed")
 
 
 class OutboundEmail(models.Model):

@@ -11,28 +11,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.mail.models import EmailKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 # Anything that looks like template syntax: checked mark by mark.
 SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
-PLACEHOLDER_HELP: dict[str, str] = {
-    "greeting_name": "the first name (or preferred name) of the person the email is for",
-    "client_first_name": "the same as greeting_name",
-    "practice_name": "your practice's name",
-    "practice_phone": "your practice's phone number",
-    "practice_email": "your practice's email address",
-    "link": "the link the person clicks (it works once)",
-    "link_expires": "when the link stops working, in your practice's time zone",
-    "username": "the person's username",
-    "calendar_link": "the link to the appointment's calendar file (.ics)",
-    "appointment_when": "the appointment's date and time, with the practice's time zone",
-    "appointment_kind": "“In person” or “Video”",
-    "appointment_place": "the location or room (empty when none is set)",
-    "form_title": "the form's title (left empty when the form is marked sensitive)",
-    "problem_count": "how many people cannot sign in, with the word: “7 people”",
+PLACEHOLDER_HELP: dict[str, StrPromise] = {
+    # Shown to staff in the template editor, next to each placeholder.
+    "greeting_name": pgettext_lazy(
+        "staff", "the first name (or preferred name) of the person the email is for"
+    ),
+    "client_first_name": pgettext_lazy("staff", "the same as greeting_name"),
+    "practice_name": pgettext_lazy("staff", "your practice's name"),
+    "practice_phone": pgettext_lazy("staff", "your practice's phone number"),
+    "practice_email": pgettext_lazy("staff", "your practice's email address"),
+    "link": pgettext_lazy("staff", "the link the person clicks (it works once)"),
+    "link_expires": pgettext_lazy(
+        "staff", "when the link stops working, in your practice's time zone"
+    ),
+    "username": pgettext_lazy("staff", "the person's username"),
+    "calendar_link": pgettext_lazy("staff", "the link to the appointment's calendar file (.ics)"),
+    "appointment_when": pgettext_lazy(
+        "staff", "the appointment's date and time, with the practice's time zone"
+    ),
+    "appointment_kind": pgettext_lazy("staff", "“In person” or “Video”"),
+    "appointment_place": pgettext_lazy("staff", "the location or room (empty when none is set)"),
+    "form_title": pgettext_lazy(
+        "staff", "the form's title (left empty when the form is marked sensitive)"
+    ),
+    "problem_count": pgettext_lazy(
+        "staff", "how many people cannot sign in, with the word: “7 people”"
+    ),
 }
 _COMMON = (
     "greeting_name",
@@ -95,7 +112,11 @@ class TemplateProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}, column {self.column}: {self.message}"
+        return pgettext("staff", "Line %(line)s, column %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -126,8 +147,12 @@ def check_template(text: str, kind: str, *, require_link: bool = False) -> list[
                     TemplateProblem(
                         line,
                         column,
-                        f"{shown.strip()} is not a placeholder. Write placeholders as "
-                        "{{ name }} with one of: " + listing + ".",
+                        pgettext(
+                            "staff",
+                            "%(shown)s is not a placeholder. Write placeholders as "
+                            "{{ name }} with one of: %(listing)s.",
+                        )
+                        % {"shown": shown.strip(), "listing": listing},
                     )
                 )
                 position = start + 2
@@ -138,20 +163,27 @@ def check_template(text: str, kind: str, *, require_link: bool = False) -> list[
                     TemplateProblem(
                         line,
                         column,
-                        f"{{{{ {name} }}}} is not a placeholder you can use in this email. "
-                        f"Available: {listing}.",
+                        pgettext(
+                            "staff",
+                            "{{ %(name)s }} is not a placeholder you can use in this email. "
+                            "Available: %(listing)s.",
+                        )
+                        % {"name": name, "listing": listing},
                     )
                 )
             used.add(name)
             position = placeholder.end()
             continue
         if mark in ("{%", "{#"):
-            message = (
-                f"{mark} … is not allowed: these templates have no tags or comments, "
-                f"only placeholders such as {{{{ practice_name }}}}."
-            )
+            message = pgettext(
+                "staff",
+                "%(mark)s … is not allowed: these templates have no tags or comments, "
+                "only placeholders such as {{ practice_name }}.",
+            ) % {"mark": mark}
         else:
-            message = f"{mark} closes nothing. Placeholders look like {{{{ practice_name }}}}."
+            message = pgettext(
+                "staff", "%(mark)s closes nothing. Placeholders look like {{ practice_name }}."
+            ) % {"mark": mark}
         problems.append(TemplateProblem(line, column, message))
         position = start + 2
     if require_link and kind in LINK_REQUIRED and "link" not in used:
@@ -159,7 +191,11 @@ def check_template(text: str, kind: str, *, require_link: bool = False) -> list[
             TemplateProblem(
                 1,
                 1,
-                "This email must contain {{ link }}: without it the person has nothing to click.",
+                pgettext(
+                    "staff",
+                    "This email must contain {{ link }}: without it the person has nothing "
+                    "to click.",
+                ),
             )
         )
     return problems

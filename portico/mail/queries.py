@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import npgettext, pgettext
 
 from portico.lib.keyset import KeysetPage, keyset_page
 from portico.lib.localtime import short_day_and_time
@@ -46,7 +47,10 @@ class DeliveryState:
 
 
 def _after_label(label: str, sentence: str) -> str:
-    """'Bounced: the mailbox …' → 'The mailbox …'; 'Sent to a@b on …' → 'to a@b on …'."""
+    """'Bounced: the mailbox …' → 'The mailbox …'; 'Sent to a@b on …' → 'to a@b on …'.
+
+    A translation whose sentence does not start with its label is shown whole.
+    """
     for separator in (": ", " — "):
         if sentence.startswith(label + separator):
             rest = sentence[len(label + separator) :]
@@ -117,42 +121,62 @@ def delivery_state(email: OutboundEmail) -> DeliveryState:
     status = EmailStatus(email.status)
     to = email.to_address
     if status == EmailStatus.QUEUED:
-        sentence = "Queued — will be sent within a minute."
+        sentence = pgettext("staff", "Queued — will be sent within a minute.")
     elif status == EmailStatus.SENDING:
-        sentence = f"Being sent to {to} now."
+        sentence = pgettext("staff", "Being sent to %(to)s now.") % {"to": to}
     elif status == EmailStatus.SENT:
-        sentence = f"Sent to {to} on {_when(email.sent_at, practice)}."
+        sentence = pgettext("staff", "Sent to %(to)s on %(when)s.") % {
+            "to": to,
+            "when": _when(email.sent_at, practice),
+        }
     elif status == EmailStatus.DELIVERED:
-        sentence = f"Delivered to {to} on {_when(email.delivered_at or email.sent_at, practice)}."
+        sentence = pgettext("staff", "Delivered to %(to)s on %(when)s.") % {
+            "to": to,
+            "when": _when(email.delivered_at or email.sent_at, practice),
+        }
     elif status == EmailStatus.DEFERRED:
         if email.next_attempt_at is not None:
-            why = email.last_error or "the mail server could not take it."
-            sentence = (
-                f"Delayed: {why.rstrip('.')}. We will retry on "
-                f"{_when(email.next_attempt_at, practice)} (attempt {email.attempts} "
-                f"of {MAX_ATTEMPTS})."
-            )
+            why = email.last_error or pgettext("staff", "the mail server could not take it.")
+            sentence = pgettext(
+                "staff",
+                "Delayed: %(why)s. We will retry on %(when)s (attempt %(attempt)s of %(most)s).",
+            ) % {
+                "why": why.rstrip("."),
+                "when": _when(email.next_attempt_at, practice),
+                "attempt": email.attempts,
+                "most": MAX_ATTEMPTS,
+            }
         else:
-            sentence = (
+            sentence = pgettext(
+                "staff",
                 "Delayed: the receiving server asked us to try later. "
-                "The email service keeps retrying."
+                "The email service keeps retrying.",
             )
     elif status == EmailStatus.BOUNCED:
-        reason = email.status_detail or "the receiving server refused it. Check the address."
-        sentence = f"Bounced: {reason}"
-    elif status == EmailStatus.COMPLAINED:
-        sentence = (
-            f"Marked as spam by the recipient at {to}. Ask the client to mark it "
-            "as not spam, or to use another address."
+        reason = email.status_detail or pgettext(
+            "staff", "the receiving server refused it. Check the address."
         )
+        sentence = pgettext("staff", "Bounced: %(reason)s") % {"reason": reason}
+    elif status == EmailStatus.COMPLAINED:
+        sentence = pgettext(
+            "staff",
+            "Marked as spam by the recipient at %(to)s. Ask the client to mark it "
+            "as not spam, or to use another address.",
+        ) % {"to": to}
     else:
-        reason = email.last_error or email.status_detail or "unknown reason"
-        sentence = f"Failed after {email.attempts} attempts: {reason}"
+        reason = email.last_error or email.status_detail or pgettext("staff", "unknown reason")
+        sentence = npgettext(
+            "staff",
+            "Failed after %(count)d attempt: %(reason)s",
+            "Failed after %(count)d attempts: %(reason)s",
+            email.attempts,
+        ) % {"count": email.attempts, "reason": reason}
+    label = str(status.label)
     return DeliveryState(
-        label=status.label,
+        label=label,
         badge=BADGE[status],
         sentence=sentence,
-        detail=_after_label(status.label, sentence),
+        detail=_after_label(label, sentence),
     )
 
 

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portico.lib.localtime import day_and_time_with_zone
 from portico.mail.models import EmailTemplateOverride
@@ -259,11 +259,12 @@ def sample_values(practice: Practice) -> dict[str, str]:
             "link": practice_base_url(practice) + "/example-link",
             "link_expires": timezone.now() + practice.invite_lifetime,
             "username": "alex.sample",
-            "form_title": "About you",
+            # Made-up values staff read in the editor's preview and in test emails.
+            "form_title": pgettext("staff", "About you"),
             "calendar_link": practice_base_url(practice) + "/example-calendar-link",
             "appointment_when": timezone.now() + timedelta(days=2),
             "appointment_kind": gettext("In person"),
-            "appointment_place": "Room 2",
+            "appointment_place": pgettext("staff", "Room 2"),
         },
     )
 

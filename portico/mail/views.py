@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from portico.accounts.decorators import staff_required
@@ -23,10 +24,14 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     status = forms.ChoiceField(
-        label="State", choices=[("", "Any state"), *EmailStatus.choices], required=False
+        label=pgettext_lazy("staff", "State"),
+        choices=[("", pgettext_lazy("staff", "Any state")), *EmailStatus.choices],
+        required=False,
     )
     kind = forms.ChoiceField(
-        label="Email", choices=[("", "Any email"), *EmailKind.choices], required=False
+        label=pgettext_lazy("staff", "Email"),
+        choices=[("", pgettext_lazy("staff", "Any email")), *EmailKind.choices],
+        required=False,
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -37,13 +38,16 @@ ENGLISH_ONLY = {kind for kind in EDITABLE if kind in STAFF_KINDS}
 
 
 class TemplateForm(forms.Form):
-    subject = forms.CharField(label="Subject", max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("staff", "Subject"), max_length=200)
     body_text = forms.CharField(
-        label="Email text",
+        label=pgettext_lazy("staff", "Email text"),
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
         max_length=10_000,
-        help_text="Plain text. Blank lines start new paragraphs; links become buttons "
-        "only in the default design, here they stay links.",
+        help_text=pgettext_lazy(
+            "staff",
+            "Plain text. Blank lines start new paragraphs; links become buttons "
+            "only in the default design, here they stay links.",
+        ),
     )
 
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
@@ -148,8 +152,10 @@ def template_edit(request: HttpRequest, kind: str, language: str = "en") -> Http
                 else:
                     messages.success(
                         request,
-                        f"Saved. {email_kind.label} emails in {LANGUAGE_NAMES[language]} "
-                        "now use your text.",
+                        pgettext(
+                            "staff", "Saved. %(kind)s emails in %(language)s now use your text."
+                        )
+                        % {"kind": email_kind.label, "language": LANGUAGE_NAMES[language]},
                     )
                     return redirect(
                         reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language))
@@ -201,8 +207,11 @@ def template_reset(request: HttpRequest, kind: str, language: str = "en") -> Htt
     ):
         messages.success(
             request,
-            f"{email_kind.label} emails in {LANGUAGE_NAMES[language]} use Portico's default "
-            f"{LANGUAGE_NAMES[language]} text again.",
+            pgettext(
+                "staff",
+                "%(kind)s emails in %(language)s use Portico's default %(language)s text again.",
+            )
+            % {"kind": email_kind.label, "language": LANGUAGE_NAMES[language]},
         )
     return redirect(reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language)))
 
@@ -216,7 +225,10 @@ def template_send_test(request: HttpRequest, kind: str, language: str = "en") ->
     to = request.user.email
     if not to:
         messages.error(
-            request, "Your account has no email address, so there is nowhere to send a test."
+            request,
+            pgettext(
+                "staff", "Your account has no email address, so there is nowhere to send a test."
+            ),
         )
     else:
         send_test_email(
@@ -226,10 +238,19 @@ def template_send_test(request: HttpRequest, kind: str, language: str = "en") ->
             by=Actor.from_request(request),
             language=language,
         )
-        in_language = "" if language == "en" else f" ({LANGUAGE_NAMES[language]})"
-        messages.success(
-            request,
-            f"A test of the saved {email_kind.label.lower()} email{in_language} is on its way "
-            f"to {to}. Its link is an example and leads nowhere.",
-        )
+        values = {"kind": str(email_kind.label).lower(), "to": to}
+        if language == "en":
+            sent = pgettext(
+                "staff",
+                "A test of the saved %(kind)s email is on its way to %(to)s. "
+                "Its link is an example and leads nowhere.",
+            )
+        else:
+            values["language"] = LANGUAGE_NAMES[language]
+            sent = pgettext(
+                "staff",
+                "A test of the saved %(kind)s email (%(language)s) is on its way to %(to)s. "
+                "Its link is an example and leads nowhere.",
+            )
+        messages.success(request, sent % values)
     return redirect(reverse("mail:template_edit", kwargs=_edit_url_args(email_kind, language)))

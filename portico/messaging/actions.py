@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portico.access.models import PortalAccess
 from portico.accounts.models import User
@@ -103,8 +103,11 @@ def send_staff_message(client: Client, *, by: Actor, body: str) -> Message:
     practice = client.practice
     if not feature_on(practice, PortalFeature.MESSAGES):
         raise MessagingOff(
-            "Secure messages are turned off for this practice, so nothing was sent. "
-            "An owner or administrator can turn them on in Practice settings."
+            pgettext(
+                "staff",
+                "Secure messages are turned off for this practice, so nothing was sent. "
+                "An owner or administrator can turn them on in Practice settings.",
+            )
         )
     body = _checked_body(body)
     conversation = _locked_conversation(client)

@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from portico.accounts.models import User
 from portico.messaging.models import MAX_BODY
@@ -56,28 +56,30 @@ def _staff_choices(staff: list[User]) -> list[tuple[str, str]]:
 
 
 class AssignForm(forms.Form):
-    assigned_to = forms.ChoiceField(label="Assigned to", required=False)
+    assigned_to = forms.ChoiceField(label=pgettext_lazy("staff", "Assigned to"), required=False)
 
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.staff = {str(user.pk): user for user in staff}
         field = cast(forms.ChoiceField, self.fields["assigned_to"])
-        field.choices = [("", "Nobody"), *_staff_choices(staff)]
+        field.choices = [("", pgettext_lazy("staff", "Nobody")), *_staff_choices(staff)]
 
     def chosen(self) -> User | None:
         return self.staff.get(self.cleaned_data.get("assigned_to") or "")
 
 
 class InboxFilterForm(forms.Form):
-    assigned = forms.ChoiceField(label="Show conversations assigned to", required=False)
+    assigned = forms.ChoiceField(
+        label=pgettext_lazy("staff", "Show conversations assigned to"), required=False
+    )
 
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["assigned"])
         field.choices = [
-            ("", "Anyone (all conversations)"),
-            (ASSIGNED_ME, "Me"),
-            (ASSIGNED_NOBODY, "Nobody yet"),
+            ("", pgettext_lazy("staff", "Anyone (all conversations)")),
+            (ASSIGNED_ME, pgettext_lazy("staff", "Me")),
+            (ASSIGNED_NOBODY, pgettext_lazy("staff", "Nobody yet")),
             *_staff_choices(staff),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from portico.messaging.queries import portal_unread_count, practice_unread_count
 from portico.practices.models import PortalFeature
@@ -28,7 +28,6 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
     count = practice_unread_count(client) if reader is None else portal_unread_count(client, reader)
     if not count:
         return []
-    plural = "s" if count != 1 else ""
     return [
         NextStep(
             feature=PortalFeature.MESSAGES,
@@ -36,7 +35,13 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
             count=count,
             portal_text=ngettext("Read %(count)d new message", "Read %(count)d new messages", count)
             % {"count": count},
-            staff_text=f"{count} message{plural} from the client's side not read yet",
+            staff_text=npgettext(
+                "staff",
+                "%(count)d message from the client's side not read yet",
+                "%(count)d messages from the client's side not read yet",
+                count,
+            )
+            % {"count": count},
             url=(
                 reverse("portal_messages:conversation")
                 if reader is not None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import pgettext
 
 from portico.access.queries import access_is_on, contact_accesses, contacts_with_access_on
 from portico.accounts.models import User, UserKind
@@ -177,11 +178,15 @@ def who_cannot_read(client: Client) -> list[str]:
     """
     notes = []
     if not access_is_on(client):
-        notes.append(f"{client.greeting_name} cannot read this: portal access is off.")
+        notes.append(_cannot_read(client.greeting_name))
     on = {contact.pk for contact in contacts_with_access_on(client)}
     contacts = [c for c in current_contacts(client) if c.pk not in on]
     accesses = contact_accesses([contact.pk for contact in contacts])
     for contact in contacts:
         if contact.pk in accesses:  # given access once; it is off or ended now
-            notes.append(f"{contact.full_name} cannot read this: portal access is off.")
+            notes.append(_cannot_read(contact.full_name))
     return notes
+
+
+def _cannot_read(name: str) -> str:
+    return pgettext("staff", "%(name)s cannot read this: portal access is off.") % {"name": name}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -68,7 +69,11 @@ def conversation(request: SignedInRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("body", exc)
         else:
-            messages.success(request, f"Your message was sent to {client.full_name}'s portal.")
+            messages.success(
+                request,
+                pgettext("staff", "Your message was sent to %(name)s's portal.")
+                % {"name": client.full_name},
+            )
             return redirect("staff_messages:conversation", client.public_id)
     found = conversation_of(client)
     read_through = found.practice_read_through if found else 0
@@ -98,12 +103,20 @@ def assign(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id, capability=MESSAGE)
     form = AssignForm(request.POST, staff=assignable_staff(request.practice))
     if not form.is_valid():
-        messages.error(request, "Choose a staff member from the list.")
+        messages.error(request, pgettext("staff", "Choose a staff member from the list."))
         return redirect("staff_messages:conversation", client.public_id)
     to = form.chosen()
     actions.assign_conversation(client, by=Actor.from_request(request), to=to)
-    who = (to.full_name or to.username) if to else "nobody"
-    messages.success(request, f"{client.full_name}'s messages are now assigned to {who}.")
+    if to is None:
+        done = pgettext("staff", "%(name)s's messages are now assigned to nobody.") % {
+            "name": client.full_name
+        }
+    else:
+        done = pgettext("staff", "%(name)s's messages are now assigned to %(staff)s.") % {
+            "name": client.full_name,
+            "staff": to.full_name or to.username,
+        }
+    messages.success(request, done)
     return redirect("staff_messages:conversation", client.public_id)
 
 
@@ -112,7 +125,10 @@ def assign(request: SignedInRequest, public_id: str) -> HttpResponse:
 def mark_read(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id, capability=MESSAGE)
     actions.read_as_practice(client, by=Actor.from_request(request), how="marked")
-    messages.success(request, f"{client.full_name}'s messages are marked read.")
+    messages.success(
+        request,
+        pgettext("staff", "%(name)s's messages are marked read.") % {"name": client.full_name},
+    )
     return redirect("staff_messages:inbox")
 
 
@@ -121,9 +137,15 @@ def mark_read(request: SignedInRequest, public_id: str) -> HttpResponse:
 def mark_unread(request: SignedInRequest, public_id: str) -> HttpResponse:
     client = get_client_for_staff(request.user, request.practice, public_id, capability=MESSAGE)
     if actions.mark_unread_for_practice(client, by=Actor.from_request(request)):
-        messages.success(request, f"{client.full_name}'s latest message is marked unread.")
+        messages.success(
+            request,
+            pgettext("staff", "%(name)s's latest message is marked unread.")
+            % {"name": client.full_name},
+        )
     else:
         messages.info(
-            request, f"There is no message from {client.full_name}'s side to mark unread."
+            request,
+            pgettext("staff", "There is no message from %(name)s's side to mark unread.")
+            % {"name": client.full_name},
         )
     return redirect("staff_messages:inbox")

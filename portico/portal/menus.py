@@ -6,26 +6,51 @@ Both are built from the practice already loaded for the request: no query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from portico.portal.features import PORTAL_NAV, feature_on
 from portico.practices.models import PortalFeature, Practice
 from portico.practices.roles import Can
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # (feature, tab label, URL name of the feature's page about one client, capability needed)
-CLIENT_FEATURE_TABS: tuple[tuple[PortalFeature, str, str, Can], ...] = (
-    (PortalFeature.FORMS, "Forms", "staff_forms:client_forms", Can.SEND_FORMS),
-    (PortalFeature.MESSAGES, "Messages", "staff_messages:conversation", Can.MESSAGE_CLIENTS),
+# Staff text: marked with the context "staff" (the portal menu above is the clients').
+CLIENT_FEATURE_TABS: tuple[tuple[PortalFeature, StrOrPromise, str, Can], ...] = (
+    (
+        PortalFeature.FORMS,
+        pgettext_lazy("staff", "Forms"),
+        "staff_forms:client_forms",
+        Can.SEND_FORMS,
+    ),
+    (
+        PortalFeature.MESSAGES,
+        pgettext_lazy("staff", "Messages"),
+        "staff_messages:conversation",
+        Can.MESSAGE_CLIENTS,
+    ),
     (
         PortalFeature.PROFILE,
-        "Profile changes",
+        pgettext_lazy("staff", "Profile changes"),
         "staff_profiles:client_changes",
         Can.REVIEW_PROFILE_CHANGES,
     ),
-    (PortalFeature.APPOINTMENTS, "Appointments", "staff_appointments:client", Can.VIEW_CLIENTS),
-    (PortalFeature.DOCUMENTS, "Documents", "staff_documents:client", Can.SEND_FORMS),
+    (
+        PortalFeature.APPOINTMENTS,
+        pgettext_lazy("staff", "Appointments"),
+        "staff_appointments:client",
+        Can.VIEW_CLIENTS,
+    ),
+    (
+        PortalFeature.DOCUMENTS,
+        pgettext_lazy("staff", "Documents"),
+        "staff_documents:client",
+        Can.SEND_FORMS,
+    ),
 )
 
 
@@ -70,7 +95,7 @@ def client_feature_tabs(
         url = reverse(name, args=[client_public_id])
         tabs.append(
             MenuEntry(
-                label,
+                str(label),
                 url,
                 current=_is_current(path, url, exact=False),
                 off_in_portal=not feature_on(practice, feature),

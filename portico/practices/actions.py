@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import pgettext
 
 from portico.access.models import AccessLink
 from portico.accounts.models import User, UserKind
@@ -159,7 +160,7 @@ def _other_active_owners(practice: Practice, member: User) -> int:
 
 def _check_may_manage(member: User, *, by: Actor) -> None:
     if member.membership.role == Role.OWNER and _role_of(by) != Role.OWNER:
-        raise StaffRuleError("Only an owner can change another owner's account.")
+        raise StaffRuleError(pgettext("staff", "Only an owner can change another owner's account."))
 
 
 @transaction.atomic
@@ -174,10 +175,12 @@ def change_staff_role(member: User, *, role: Role | str, by: Actor) -> bool:
         return False
     _check_may_manage(member, by=by)
     if role == Role.OWNER and _role_of(by) != Role.OWNER:
-        raise StaffRuleError("Only an owner can make someone an owner.")
+        raise StaffRuleError(pgettext("staff", "Only an owner can make someone an owner."))
     if old == Role.OWNER and _other_active_owners(practice, member) == 0:
         raise StaffRuleError(
-            "The practice needs at least one owner. Make someone else an owner first."
+            pgettext(
+                "staff", "The practice needs at least one owner. Make someone else an owner first."
+            )
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -200,10 +203,10 @@ def deactivate_staff_member(member: User, *, by: Actor) -> None:
     practice = member.practice
     _lock_practice(practice)
     if by.user is not None and by.user.pk == member.pk:
-        raise StaffRuleError("You cannot deactivate your own account.")
+        raise StaffRuleError(pgettext("staff", "You cannot deactivate your own account."))
     _check_may_manage(member, by=by)
     if member.membership.role == Role.OWNER and _other_active_owners(practice, member) == 0:
-        raise StaffRuleError("The practice needs at least one active owner.")
+        raise StaffRuleError(pgettext("staff", "The practice needs at least one active owner."))
     if not member.is_active:
         return
     member.is_active = False
@@ -247,7 +250,7 @@ def invite_staff_member(
 ) -> User:
     """A new staff account without a password, and a 1-hour invitation to set one."""
     if role == Role.OWNER and _role_of(by) != Role.OWNER:
-        raise StaffRuleError("Only an owner can invite another owner.")
+        raise StaffRuleError(pgettext("staff", "Only an owner can invite another owner."))
     user = add_staff_member(
         practice,
         email=email,
@@ -265,9 +268,13 @@ def invite_staff_member(
 def resend_staff_invite(member: User, *, by: Actor) -> AccessLink:
     """A fresh invitation; the earlier link stops working (superseded)."""
     if not member.is_active:
-        raise StaffRuleError("Reactivate this account before sending an invitation.")
+        raise StaffRuleError(
+            pgettext("staff", "Reactivate this account before sending an invitation.")
+        )
     if member.has_usable_password():
-        raise StaffRuleError("This person has already set a password. They can sign in.")
+        raise StaffRuleError(
+            pgettext("staff", "This person has already set a password. They can sign in.")
+        )
     return _send_staff_invite(member, by=by, action=Action.STAFF_INVITE_RESENT)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.accounts.forms import PlainForm
 from portico.practices.brand_rules import (
@@ -18,15 +20,21 @@ from portico.practices.branding import PORTICO_ACCENT
 from portico.practices.models import Practice
 
 
+def _logo_help() -> str:
+    return pgettext(
+        "staff",
+        "PNG or SVG, at most %(size)d KB and %(pixels)d×%(pixels)d pixels. A wide logo on "
+        "a white or clear background works best; it is shown about 48 pixels high.",
+    ) % {"size": LOGO_MAX_BYTES // 1024, "pixels": LOGO_MAX_PIXELS}
+
+
 class LogoForm(PlainForm):
     logo = forms.FileField(
-        label="Logo file",
-        help_text=(
-            f"PNG or SVG, at most {LOGO_MAX_BYTES // 1024} KB and "
-            f"{LOGO_MAX_PIXELS}×{LOGO_MAX_PIXELS} pixels. A wide logo on a white or clear "
-            "background works best; it is shown about 48 pixels high."
-        ),
-        error_messages={"required": "Choose a PNG or SVG file for the logo."},
+        label=pgettext_lazy("staff", "Logo file"),
+        help_text=lazy(_logo_help, str)(),
+        error_messages={
+            "required": pgettext_lazy("staff", "Choose a PNG or SVG file for the logo.")
+        },
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml,.png,.svg"}),
     )
 
@@ -42,20 +50,25 @@ class AccentForm(PlainForm):
     """
 
     accent_colour = forms.CharField(
-        label="Accent colour",
+        label=pgettext_lazy("staff", "Accent colour"),
         required=False,
         max_length=7,
-        help_text=(
+        help_text=pgettext_lazy(
+            "staff",
             "# and six hexadecimal digits, for example #1F5FA8. Buttons, links and the "
             "portal's top bar use it, so it must have a contrast of at least 4.5:1 with "
-            "white. Leave it empty for Portico's blue."
+            "white. Leave it empty for Portico's blue.",
         ),
         widget=forms.TextInput(
-            attrs={"placeholder": "#1F5FA8", "autocomplete": "off", "spellcheck": "false"}
+            attrs={
+                "placeholder": pgettext_lazy("staff", "#1F5FA8"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
         ),
     )
     accent_picker = forms.CharField(
-        label="Or pick a colour",
+        label=pgettext_lazy("staff", "Or pick a colour"),
         required=False,
         max_length=7,
         widget=forms.TextInput(attrs={"type": "color"}),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import pgettext
 
 from portico.files.uploads import sanitize_name
 from portico.practices.brand_svg import LogoRefused, looks_like_svg, sanitize_svg
@@ -53,31 +54,30 @@ def _kilobytes(size: int) -> str:
 def png_problem(data: bytes) -> str | None:
     """Why ``data`` is not a sound PNG no larger than 2000×2000 pixels, or None."""
     if not data.startswith(_PNG_SIGNATURE):
-        return "it is not a PNG file"
+        return pgettext("staff", "it is not a PNG file")
     position = len(_PNG_SIGNATURE)
     first = True
     while True:
         if position + 8 > len(data):
-            return "the PNG file is cut short"
+            return pgettext("staff", "the PNG file is cut short")
         length, kind = struct.unpack(">I4s", data[position : position + 8])
         body_end = position + 8 + length
         if length > len(data) or body_end + 4 > len(data):
-            return "the PNG file is cut short"
+            return pgettext("staff", "the PNG file is cut short")
         body = data[position + 8 : body_end]
         (crc,) = struct.unpack(">I", data[body_end : body_end + 4])
         if zlib.crc32(kind + body) != crc:
-            return "the PNG file is damaged"
+            return pgettext("staff", "the PNG file is damaged")
         if first:
             if kind != b"IHDR" or length != 13:
-                return "the PNG file is damaged (no image header)"
+                return pgettext("staff", "the PNG file is damaged (no image header)")
             width, height, depth, colour = struct.unpack(">IIBB", body[:10])
             if depth not in _PNG_DEPTHS.get(colour, set()):
-                return "the PNG file is damaged (an impossible colour format)"
+                return pgettext("staff", "the PNG file is damaged (an impossible colour format)")
             if not (0 < width <= LOGO_MAX_PIXELS and 0 < height <= LOGO_MAX_PIXELS):
-                return (
-                    f"it is {width}×{height} pixels; the limit is "
-                    f"{LOGO_MAX_PIXELS}×{LOGO_MAX_PIXELS}"
-                )
+                return pgettext(
+                    "staff", "it is %(width)d×%(height)d pixels; the limit is %(limit)d×%(limit)d"
+                ) % {"width": width, "height": height, "limit": LOGO_MAX_PIXELS}
             first = False
         position = body_end + 4
         if kind == b"IEND":
@@ -86,37 +86,61 @@ def png_problem(data: bytes) -> str | None:
 
 def check_logo(uploaded: UploadedFile[bytes]) -> CheckedLogo:
     """The logo to store, or a ValidationError that says why not (and the limits)."""
-    name = sanitize_name(uploaded.name, fallback="The file")
-    limit = f"{_kilobytes(LOGO_MAX_BYTES)} KB"
+    name = sanitize_name(uploaded.name, fallback=pgettext("staff", "The file"))
+    limit = _kilobytes(LOGO_MAX_BYTES)
     if (uploaded.size or 0) > LOGO_MAX_BYTES:
         raise ValidationError(
-            f"{name} is {_kilobytes(uploaded.size or 0)} KB; the limit is {limit}. "
-            "Save a smaller version of the logo (about 600 pixels wide is plenty).",
+            pgettext(
+                "staff",
+                "%(name)s is %(size)s KB; the limit is %(limit)s KB. "
+                "Save a smaller version of the logo (about 600 pixels wide is plenty).",
+            )
+            % {"name": name, "size": _kilobytes(uploaded.size or 0), "limit": limit},
             code="too_big",
         )
     uploaded.seek(0)
     data = uploaded.read(LOGO_MAX_BYTES + 1)
     if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError(f"{name} is larger than the limit of {limit}.", code="too_big")
+        raise ValidationError(
+            pgettext("staff", "%(name)s is larger than the limit of %(limit)s KB.")
+            % {"name": name, "limit": limit},
+            code="too_big",
+        )
     if not data:
-        raise ValidationError(f"{name} is empty. Choose the logo file again.", code="empty")
+        raise ValidationError(
+            pgettext("staff", "%(name)s is empty. Choose the logo file again.") % {"name": name},
+            code="empty",
+        )
     if data.startswith(_PNG_SIGNATURE):
         problem = png_problem(data)
         if problem:
-            raise ValidationError(f"{name} cannot be used: {problem}.", code="bad_png")
+            raise ValidationError(
+                pgettext("staff", "%(name)s cannot be used: %(problem)s.")
+                % {"name": name, "problem": problem},
+                code="bad_png",
+            )
         return CheckedLogo(data=data, content_type=PNG_TYPE, name=name)
     if looks_like_svg(data):
         try:
             clean = sanitize_svg(data)
         except LogoRefused as reason:
             raise ValidationError(
-                f"{name} cannot be used: {reason}. Export the logo again as a plain drawing, "
-                "or as a PNG.",
+                pgettext(
+                    "staff",
+                    "%(name)s cannot be used: %(reason)s. Export the logo again as a plain "
+                    "drawing, or as a PNG.",
+                )
+                % {"name": name, "reason": reason},
                 code="unsafe_svg",
             ) from None
         return CheckedLogo(data=clean, content_type=SVG_TYPE, name=name)
     raise ValidationError(
-        f"{name} is not a PNG or SVG file. Upload the logo as a PNG or an SVG (at most {limit}).",
+        pgettext(
+            "staff",
+            "%(name)s is not a PNG or SVG file. Upload the logo as a PNG or an SVG "
+            "(at most %(limit)s KB).",
+        )
+        % {"name": name, "limit": limit},
         code="wrong_kind",
     )
 
@@ -156,15 +180,25 @@ def clean_accent_colour(raw: str) -> str:
         value = "#" + value
     if not _HEX_COLOUR.match(value):
         raise ValidationError(
-            "Enter the colour as # and six hexadecimal digits, for example #1F5FA8.",
+            pgettext(
+                "staff", "Enter the colour as # and six hexadecimal digits, for example #1F5FA8."
+            ),
             code="format",
         )
     value = value.upper()
     ratio = contrast_with_white(value)
     if ratio < MIN_CONTRAST:
         raise ValidationError(
-            f"{value} on white is {ratio_in_words(ratio)}; choose a darker colour so text "
-            f"stays readable (at least {MIN_CONTRAST:.1f}:1).",
+            pgettext(
+                "staff",
+                "%(colour)s on white is %(ratio)s; choose a darker colour so text "
+                "stays readable (at least %(minimum)s).",
+            )
+            % {
+                "colour": value,
+                "ratio": ratio_in_words(ratio),
+                "minimum": f"{MIN_CONTRAST:.1f}:1",
+            },
             code="contrast",
         )
     return value

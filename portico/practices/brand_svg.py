@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 (only to build and write; parsing is defusedxml)
+from typing import TYPE_CHECKING
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+from django.utils.translation import pgettext, pgettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -57,19 +62,21 @@ ALLOWED_ATTRIBUTES = frozenset(
 )  # fmt: skip
 
 # Elements whose presence means the file is more than a drawing: refused, with a reason.
-REFUSED_ELEMENTS = {
-    "script": "it contains a script",
-    "foreignObject": "it contains embedded web content (foreignObject)",
-    "image": "it embeds another image; use a PNG logo instead, or a drawing without images",
-    "iframe": "it contains embedded web content",
-    "embed": "it contains embedded web content",
-    "object": "it contains embedded web content",
-    "audio": "it contains sound or video",
-    "video": "it contains sound or video",
-    "animate": "it contains animation that can change links",
-    "set": "it contains animation that can change links",
-    "handler": "it contains a script",
-    "listener": "it contains a script",
+REFUSED_ELEMENTS: dict[str, StrPromise] = {
+    "script": pgettext_lazy("staff", "it contains a script"),
+    "foreignObject": pgettext_lazy("staff", "it contains embedded web content (foreignObject)"),
+    "image": pgettext_lazy(
+        "staff", "it embeds another image; use a PNG logo instead, or a drawing without images"
+    ),
+    "iframe": pgettext_lazy("staff", "it contains embedded web content"),
+    "embed": pgettext_lazy("staff", "it contains embedded web content"),
+    "object": pgettext_lazy("staff", "it contains embedded web content"),
+    "audio": pgettext_lazy("staff", "it contains sound or video"),
+    "video": pgettext_lazy("staff", "it contains sound or video"),
+    "animate": pgettext_lazy("staff", "it contains animation that can change links"),
+    "set": pgettext_lazy("staff", "it contains animation that can change links"),
+    "handler": pgettext_lazy("staff", "it contains a script"),
+    "listener": pgettext_lazy("staff", "it contains a script"),
 }
 
 # url(#id) refers to a gradient or clip path inside the file; any other url( goes out.
@@ -102,19 +109,28 @@ def _local(name: str) -> tuple[str, str]:
 
 def _check_value(attribute: str, value: str) -> None:
     if _SCRIPTISH.search(value):
-        raise LogoRefused(f"its “{attribute}” attribute contains code")
+        raise LogoRefused(
+            pgettext("staff", "its “%(attribute)s” attribute contains code")
+            % {"attribute": attribute}
+        )
     if _OUTSIDE_URL.search(value) or _LOADS_WITHOUT_URL.search(value):
-        raise LogoRefused(f"its “{attribute}” attribute refers to something outside the image")
+        raise LogoRefused(
+            pgettext("staff", "its “%(attribute)s” attribute refers to something outside the image")
+            % {"attribute": attribute}
+        )
 
 
 def _clean_attributes(source: ET.Element, target: ET.Element) -> None:
     for name, value in source.attrib.items():
         namespace, local = _local(name)
         if local.lower().startswith("on"):
-            raise LogoRefused(f"it contains an event handler ({local}), which could run code")
+            raise LogoRefused(
+                pgettext("staff", "it contains an event handler (%(name)s), which could run code")
+                % {"name": local}
+            )
         if local == "href" and namespace in ("", XLINK_NS):
             if not value.strip().startswith("#"):
-                raise LogoRefused("it links to something outside the image")
+                raise LogoRefused(pgettext("staff", "it links to something outside the image"))
             target.set(f"{{{XLINK_NS}}}href" if namespace else "href", value.strip())
             continue
         if namespace == XML_NS and local == "space":
@@ -129,7 +145,7 @@ def _clean_attributes(source: ET.Element, target: ET.Element) -> None:
 def _clean(source: ET.Element) -> ET.Element | None:
     namespace, local = _local(source.tag) if isinstance(source.tag, str) else ("", "")
     if local in REFUSED_ELEMENTS:
-        raise LogoRefused(REFUSED_ELEMENTS[local])
+        raise LogoRefused(str(REFUSED_ELEMENTS[local]))
     if namespace != SVG_NS or local not in ALLOWED_ELEMENTS:
         return None  # comments, metadata, sodipodi:namedview …: dropped with their content
     target = ET.Element(f"{{{SVG_NS}}}{local}")
@@ -137,7 +153,7 @@ def _clean(source: ET.Element) -> ET.Element | None:
     if local == "style":
         css = source.text or ""
         if _STYLE_END.search(css):
-            raise LogoRefused("its styles contain markup")
+            raise LogoRefused(pgettext("staff", "its styles contain markup"))
         _check_value("style", css)
         target.text = css
         return target
@@ -161,17 +177,22 @@ def sanitize_svg(data: bytes) -> bytes:
         )
     except DefusedXmlException:
         raise LogoRefused(
-            "it contains a DTD or entity declarations, which a logo does not need"
+            pgettext(
+                "staff", "it contains a DTD or entity declarations, which a logo does not need"
+            )
         ) from None
     except ET.ParseError:
-        raise LogoRefused("it is not a well-formed SVG file") from None
+        raise LogoRefused(pgettext("staff", "it is not a well-formed SVG file")) from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise LogoRefused(
-            f'it is not an SVG image (the first element must be <svg xmlns="{SVG_NS}">)'
+            pgettext(
+                "staff", 'it is not an SVG image (the first element must be <svg xmlns="%(ns)s">)'
+            )
+            % {"ns": SVG_NS}
         )
     cleaned = _clean(root)
     if cleaned is None:  # pragma: no cover (the root was checked above)
-        raise LogoRefused("it is not an SVG image")
+        raise LogoRefused(pgettext("staff", "it is not an SVG image"))
     if "viewBox" not in cleaned.attrib:
         width, height = cleaned.get("width", ""), cleaned.get("height", "")
         if width.replace(".", "", 1).isdigit() and height.replace(".", "", 1).isdigit():

@@ -12,6 +12,7 @@ from typing import cast
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portico.accounts.decorators import staff_required
@@ -45,17 +46,22 @@ def branding(http_request: HttpRequest) -> HttpResponse:
     by = Actor.from_request(request)
     if step == "remove_logo":
         if remove_practice_logo(practice, by=by):
-            messages.success(request, "Logo removed. The portal and emails show the name only.")
+            messages.success(
+                request,
+                pgettext("staff", "Logo removed. The portal and emails show the name only."),
+            )
         return redirect("practices:branding")
     if logo_form is not None and logo_form.is_valid():
         set_practice_logo(practice, logo=logo_form.cleaned_data["logo"], by=by)
-        messages.success(request, "Logo saved. Clients see it on their next page.")
+        messages.success(
+            request, pgettext("staff", "Logo saved. Clients see it on their next page.")
+        )
         return redirect("practices:branding")
     if step == "accent" and accent_form.is_valid():
         if set_accent_colour(practice, colour=accent_form.cleaned_data["colour"], by=by):
-            messages.success(request, "Accent colour saved.")
+            messages.success(request, pgettext("staff", "Accent colour saved."))
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, pgettext("staff", "Nothing changed."))
         return redirect("practices:branding")
     failed = step in {"logo", "accent"}
     return render(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import pgettext, pgettext_lazy
 
 # A practice's address is its slug: https://<slug>.<base domain>/ or /p/<slug>/.
 slug_validator = RegexValidator(
@@ -17,34 +18,54 @@ RESERVED_SLUGS = frozenset({"www", "api", "admin", "static", "mail", "app", "por
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("Choose a time zone from the list, for example America/New_York.")
+        raise ValidationError(
+            pgettext("staff", "Choose a time zone from the list, for example America/New_York.")
+        )
 
 
 class LinkLifetime(models.IntegerChoices):
     """How long an emailed link stays usable, in hours."""
 
-    HOURS_24 = 24, "24 hours"
-    HOURS_36 = 36, "36 hours"
-    HOURS_48 = 48, "48 hours"
-    WEEK = 168, "1 week"
+    HOURS_24 = 24, pgettext_lazy("staff", "24 hours")
+    HOURS_36 = 36, pgettext_lazy("staff", "36 hours")
+    HOURS_48 = 48, pgettext_lazy("staff", "48 hours")
+    WEEK = 168, pgettext_lazy("staff", "1 week")
 
 
 class SignInIdentifier(models.TextChoices):
-    EMAIL = "email", "Email address"
-    USERNAME = "username", "Username"
+    EMAIL = "email", pgettext_lazy("staff", "Email address")
+    USERNAME = "username", pgettext_lazy("staff", "Username")
 
 
 class PortalFeature(models.TextChoices):
     """The portal's features a practice can turn on or off: only ones that exist are listed."""
 
-    FORMS = "forms", "Forms (intake and others)"
-    MESSAGES = "messages", "Secure messages"
-    PROFILE = "profile", "Profile: clients review and update their contact details"
-    INSURANCE = "insurance", "Insurance: clients add their insurance and card photos"
-    APPOINTMENTS = "appointments", "Appointments: clients see theirs and can cancel in time"
-    TELEHEALTH = "telehealth", "Telehealth: clients join video sessions from the portal"
-    SELF_SCHEDULING = "self_scheduling", "Self-scheduling: clients book open times"
-    DOCUMENTS = "documents", "Documents: statements, receipts and letters shared with clients"
+    FORMS = "forms", pgettext_lazy("staff", "Forms (intake and others)")
+    MESSAGES = "messages", pgettext_lazy("staff", "Secure messages")
+    PROFILE = (
+        "profile",
+        pgettext_lazy("staff", "Profile: clients review and update their contact details"),
+    )
+    INSURANCE = (
+        "insurance",
+        pgettext_lazy("staff", "Insurance: clients add their insurance and card photos"),
+    )
+    APPOINTMENTS = (
+        "appointments",
+        pgettext_lazy("staff", "Appointments: clients see theirs and can cancel in time"),
+    )
+    TELEHEALTH = (
+        "telehealth",
+        pgettext_lazy("staff", "Telehealth: clients join video sessions from the portal"),
+    )
+    SELF_SCHEDULING = (
+        "self_scheduling",
+        pgettext_lazy("staff", "Self-scheduling: clients book open times"),
+    )
+    DOCUMENTS = (
+        "documents",
+        pgettext_lazy("staff", "Documents: statements, receipts and letters shared with clients"),
+    )
 
 
 def default_features() -> list[str]:
@@ -152,17 +173,21 @@ class Practice(models.Model):
 
     def clean(self) -> None:
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": "That address is reserved. Choose another."})
+            raise ValidationError(
+                {"slug": pgettext("staff", "That address is reserved. Choose another.")}
+            )
         unknown = set(self.portal_features or []) - set(PortalFeature.values)
         if unknown:
-            raise ValidationError({"portal_features": "Choose features from the list."})
+            raise ValidationError(
+                {"portal_features": pgettext("staff", "Choose features from the list.")}
+            )
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Administrator"
-    CLINICIAN = "clinician", "Clinician"
-    FRONT_DESK = "front_desk", "Front desk"
+    OWNER = "owner", pgettext_lazy("staff", "Owner")
+    ADMIN = "admin", pgettext_lazy("staff", "Administrator")
+    CLINICIAN = "clinician", pgettext_lazy("staff", "Clinician")
+    FRONT_DESK = "front_desk", pgettext_lazy("staff", "Front desk")
 
 
 class StaffMembership(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext
 
 from portico.access.links import find_link, is_live
 from portico.access.models import AccessLink, LinkPurpose, RevokeReason
@@ -53,15 +54,23 @@ def staff_invite_problem(link: AccessLink | None, *, refresh: bool = False) -> s
     if link is not None and refresh:
         link.refresh_from_db()
     if link is None:
-        return "This invitation link is not valid. It may be mistyped or incomplete."
+        return pgettext(
+            "staff", "This invitation link is not valid. It may be mistyped or incomplete."
+        )
     if is_live(link):
         if link.user is None or not link.user.is_active:
-            return "This staff account has been deactivated."
+            return pgettext("staff", "This staff account has been deactivated.")
         return ""
     if link.used_at is not None:
-        return "This invitation was already used. If you set your password, sign in."
+        return pgettext(
+            "staff", "This invitation was already used. If you set your password, sign in."
+        )
     if link.revoked_at is not None:
         if link.revoked_reason == RevokeReason.SUPERSEDED:
-            return "A newer invitation was sent to you. Please use the most recent email."
-        return "This invitation was cancelled."
-    return f"This invitation expired on {day_and_time(link.practice, link.expires_at)}."
+            return pgettext(
+                "staff", "A newer invitation was sent to you. Please use the most recent email."
+            )
+        return pgettext("staff", "This invitation was cancelled.")
+    return pgettext("staff", "This invitation expired on %(when)s.") % {
+        "when": day_and_time(link.practice, link.expires_at)
+    }

@@ -10,10 +10,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import pgettext_lazy
+
 from portico.practices.models import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import _StrPromise as StrPromise
 
     from portico.accounts.models import User
     from portico.practices.models import Practice
@@ -56,20 +59,23 @@ CAPABILITIES: dict[str, frozenset[Can]] = {
 }
 
 # Plain-language summary shown on the staff page and in the README.
-ROLE_SUMMARIES: dict[str, str] = {
-    Role.OWNER: "Everything, including other owners and administrators.",
-    Role.ADMIN: (
-        "Everything except changing owners: settings, staff, forms, templates, audit export."
+ROLE_SUMMARIES: dict[str, StrPromise] = {
+    Role.OWNER: pgettext_lazy("staff", "Everything, including other owners and administrators."),
+    Role.ADMIN: pgettext_lazy(
+        "staff",
+        "Everything except changing owners: settings, staff, forms, templates, audit export.",
     ),
-    Role.CLINICIAN: (
+    Role.CLINICIAN: pgettext_lazy(
+        "staff",
         "Clients: add, edit, invite, reset, enable/disable and unlock portal access; "
         "send forms, message clients, review profile changes; "
-        "book, move and cancel their own appointments."
+        "book, move and cancel their own appointments.",
     ),
-    Role.FRONT_DESK: (
+    Role.FRONT_DESK: pgettext_lazy(
+        "staff",
         "Clients: add, edit, invite, reset, enable/disable and unlock portal access; "
         "send forms, message clients, review profile changes; "
-        "book, move and cancel anyone's appointments."
+        "book, move and cancel anyone's appointments.",
     ),
 }
 

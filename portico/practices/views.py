@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.access.links import is_live
@@ -54,9 +55,9 @@ def practice_settings(http_request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, problems)
         else:
             if changed:
-                messages.success(request, "Practice settings saved.")
+                messages.success(request, pgettext("staff", "Practice settings saved."))
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, pgettext("staff", "Nothing changed."))
             return redirect("practices:settings")
     return render(
         request,
@@ -79,9 +80,10 @@ def _staff_page(
         invite_state = ""
         if not member.has_usable_password() and link is not None:
             invite_state = (
-                f"Link works until {day_and_time(request.practice, link.expires_at)}"
+                pgettext("staff", "Link works until %(when)s")
+                % {"when": day_and_time(request.practice, link.expires_at)}
                 if is_live(link, now)
-                else "The invitation link no longer works: resend it"
+                else pgettext("staff", "The invitation link no longer works: resend it")
             )
         rows.append(
             {
@@ -136,8 +138,12 @@ def invite_staff(http_request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Invitation sent to {user.email}. The link works for 1 hour; "
-                "if it runs out, use “Resend invitation”.",
+                pgettext(
+                    "staff",
+                    "Invitation sent to %(address)s. The link works for 1 hour; "
+                    "if it runs out, use “Resend invitation”.",
+                )
+                % {"address": user.email},
             )
             return redirect("practices:staff")
     return _staff_page(request, form, status=400)
@@ -151,23 +157,35 @@ def _member_action(request: SignedInRequest, user_id: int, action: str) -> HttpR
         if action == "role":
             form = ChangeRoleForm(request.POST, prefix=f"m{member.pk}")
             if not form.is_valid():
-                messages.error(request, "Choose one of the listed roles.")
+                messages.error(request, pgettext("staff", "Choose one of the listed roles."))
                 return redirect("practices:staff")
             if change_staff_role(member, role=form.cleaned_data["role"], by=by):
                 messages.success(
-                    request, f"{name} is now {Role(form.cleaned_data['role']).label.lower()}."
+                    request,
+                    pgettext("staff", "%(name)s is now %(role)s.")
+                    % {"name": name, "role": str(Role(form.cleaned_data["role"]).label).lower()},
                 )
         elif action == "deactivate":
             deactivate_staff_member(member, by=by)
-            messages.success(request, f"{name} can no longer sign in. Their sessions have ended.")
+            messages.success(
+                request,
+                pgettext("staff", "%(name)s can no longer sign in. Their sessions have ended.")
+                % {"name": name},
+            )
         elif action == "reactivate":
             reactivate_staff_member(member, by=by)
-            messages.success(request, f"{name} can sign in again.")
+            messages.success(
+                request, pgettext("staff", "%(name)s can sign in again.") % {"name": name}
+            )
         else:
             resend_staff_invite(member, by=by)
             messages.success(
                 request,
-                f"A new invitation was sent to {member.email}. The earlier link no longer works.",
+                pgettext(
+                    "staff",
+                    "A new invitation was sent to %(address)s. The earlier link no longer works.",
+                )
+                % {"address": member.email},
             )
     except StaffRuleError as error:
         messages.error(request, str(error))

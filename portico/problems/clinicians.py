@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -36,12 +37,16 @@ class ClinicianField(forms.ModelChoiceField[StaffMembership]):
 
 class ClinicianForm(forms.Form):
     clinician = ClinicianField(
-        label="Clinician",
+        label=pgettext_lazy("staff", "Clinician"),
         queryset=StaffMembership.objects.none(),
         required=False,
-        empty_label="None named",
-        help_text="Who sees this client. Access problems can be filtered by clinician.",
-        error_messages={"invalid_choice": "Choose a clinician from the list."},
+        empty_label=pgettext_lazy("staff", "None named"),
+        help_text=pgettext_lazy(
+            "staff", "Who sees this client. Access problems can be filtered by clinician."
+        ),
+        error_messages={
+            "invalid_choice": pgettext_lazy("staff", "Choose a clinician from the list.")
+        },
     )
 
     def __init__(self, *args: object, practice: Practice, **kwargs: object) -> None:

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import npgettext, pgettext, pgettext_lazy
 
 from portico.access.models import AccessLink, LinkPurpose, PortalAccess, RevokeReason
 from portico.access.status import AccessStatus
@@ -36,15 +38,15 @@ NO_CLINICIAN = "none"  # the clinician filter's value for clients with none name
 
 # kind -> label shown in the filter and on each row
 KINDS = {
-    "bounced": "Invitation bounced",
-    "complained": "Invitation marked as spam",
-    "expired": "Invitation expired",
-    "unopened": "Invitation not opened",
-    "dob_failures": "Wrong dates of birth",
-    "locked": "Account locked",
-    "temporary_password": "Temporary password expired",
-    "access_off": "Access off, but sent something",
-    "coming_of_age": "Turned adult, review open",
+    "bounced": pgettext_lazy("staff", "Invitation bounced"),
+    "complained": pgettext_lazy("staff", "Invitation marked as spam"),
+    "expired": pgettext_lazy("staff", "Invitation expired"),
+    "unopened": pgettext_lazy("staff", "Invitation not opened"),
+    "dob_failures": pgettext_lazy("staff", "Wrong dates of birth"),
+    "locked": pgettext_lazy("staff", "Account locked"),
+    "temporary_password": pgettext_lazy("staff", "Temporary password expired"),
+    "access_off": pgettext_lazy("staff", "Access off, but sent something"),
+    "coming_of_age": pgettext_lazy("staff", "Turned adult, review open"),
 }
 
 
@@ -62,7 +64,7 @@ class Problem:
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
     @property
     def clinician_name(self) -> str:
@@ -76,7 +78,11 @@ class Problem:
     def person_name(self) -> str:
         if self.contact is not None:
             role = self.contact.get_relationship_display().lower()
-            return f"{self.contact.full_name} ({role} of {self.client.full_name})"
+            return pgettext("staff", "%(contact)s (%(relationship)s of %(client)s)") % {
+                "contact": self.contact.full_name,
+                "relationship": role,
+                "client": self.client.full_name,
+            }
         return self.client.full_name
 
 
@@ -158,7 +164,7 @@ def _sent_while_off(practice: Practice, client_ids: list[int]) -> dict[int, tupl
         .annotate(last=Max("created_at"))
     )
     for row in messages:
-        sent[row["conversation__client_id"]] = (row["last"], "a message")
+        sent[row["conversation__client_id"]] = (row["last"], "message")
     forms = (
         Assignment.objects.filter(
             practice=practice, client_id__in=client_ids, status__in=OPEN_STATUSES
@@ -169,7 +175,7 @@ def _sent_while_off(practice: Practice, client_ids: list[int]) -> dict[int, tupl
     for form in forms:
         previous = sent.get(form["client_id"])
         if previous is None or form["last"] > previous[0]:
-            sent[form["client_id"]] = (form["last"], "a form")
+            sent[form["client_id"]] = (form["last"], "form")
     return sent
 
 
@@ -195,26 +201,35 @@ def _from_status(status: AccessStatus, practice: Practice, at: datetime) -> Prob
     ):
         detail = email.status_detail.strip().rstrip(".")
         if email.status == EmailStatus.BOUNCED:
-            reason = f"Invitation to {email.to_address} bounced"
-            reason += f": {detail}" if detail else ""
+            values = {"address": email.to_address, "detail": detail}
+            reason = (
+                pgettext("staff", "Invitation to %(address)s bounced: %(detail)s — fix the address")
+                if detail
+                else pgettext("staff", "Invitation to %(address)s bounced — fix the address")
+            ) % values
             problem = (
                 "bounced",
                 email.status_changed_at,
-                reason + " — fix the address",
-                "Fix the address",
+                reason,
+                pgettext("staff", "Fix the address"),
             )
         else:
-            reason = (
-                f"Invitation to {email.to_address} was marked as spam by the recipient — "
-                "check the address with them before sending again"
+            reason = pgettext(
+                "staff",
+                "Invitation to %(address)s was marked as spam by the recipient — "
+                "check the address with them before sending again",
+            ) % {"address": email.to_address}
+            problem = (
+                "complained",
+                email.status_changed_at,
+                reason,
+                pgettext("staff", "Check the address"),
             )
-            problem = ("complained", email.status_changed_at, reason, "Check the address")
     elif status.state == "invite_expired" and link is not None:
-        reason = (
-            f"Invitation to {link.email} expired on "
-            f"{short_day_and_time(practice, link.expires_at)} and was not resent"
-        )
-        problem = ("expired", link.expires_at, reason, "Resend the invitation")
+        reason = pgettext(
+            "staff", "Invitation to %(address)s expired on %(when)s and was not resent"
+        ) % {"address": link.email, "when": short_day_and_time(practice, link.expires_at)}
+        problem = ("expired", link.expires_at, reason, pgettext("staff", "Resend the invitation"))
     elif status.state == "invited" and link is not None and email is not None:
         problem = _unopened(link, email, practice, at)
     elif (
@@ -222,17 +237,36 @@ def _from_status(status: AccessStatus, practice: Practice, at: datetime) -> Prob
         and link is not None
         and link.revoked_reason == RevokeReason.TOO_MANY_DOB_FAILURES
     ):
-        reason = (
+        reason = pgettext(
+            "staff",
             "Registration cancelled after too many wrong dates of birth — check the date of "
-            "birth on file, then resend the invitation"
+            "birth on file, then resend the invitation",
         )
-        problem = ("dob_failures", link.revoked_at or link.created_at, reason, "Check and resend")
+        problem = (
+            "dob_failures",
+            link.revoked_at or link.created_at,
+            reason,
+            pgettext("staff", "Check and resend"),
+        )
     elif account is not None and is_locked(account, at) and account.locked_until is not None:
-        reason = (
-            f"{who}'s account {account.username} is locked after {account.failed_sign_ins} "
-            f"wrong passwords, until {short_day_and_time(practice, account.locked_until)}"
+        reason = npgettext(
+            "staff",
+            "%(name)s's account %(username)s is locked after %(count)d wrong password, "
+            "until %(when)s",
+            "%(name)s's account %(username)s is locked after %(count)d wrong passwords, "
+            "until %(when)s",
+            account.failed_sign_ins,
+        ) % {
+            "name": who,
+            "username": account.username,
+            "count": account.failed_sign_ins,
+            "when": short_day_and_time(practice, account.locked_until),
+        }
+        label = (
+            pgettext("staff", "Unlock")
+            if status.contact is None
+            else pgettext("staff", "See their access")
         )
-        label = "Unlock" if status.contact is None else "See their access"
         problem = ("locked", account.locked_until, reason, label)
     elif (
         account is not None
@@ -241,11 +275,12 @@ def _from_status(status: AccessStatus, practice: Practice, at: datetime) -> Prob
         and account.temporary_password_expires_at <= at
     ):
         expires = account.temporary_password_expires_at
-        reason = (
-            f"The temporary password of {account.username} expired unused on "
-            f"{short_day_and_time(practice, expires)} — set a new one or send a reset"
-        )
-        problem = ("temporary_password", expires, reason, "Set a new password")
+        reason = pgettext(
+            "staff",
+            "The temporary password of %(username)s expired unused on %(when)s "
+            "— set a new one or send a reset",
+        ) % {"username": account.username, "when": short_day_and_time(practice, expires)}
+        problem = ("temporary_password", expires, reason, pgettext("staff", "Set a new password"))
     if problem is None:
         return None
     kind, since, reason, label = problem
@@ -264,13 +299,27 @@ def _unopened(
     days = practice.unopened_invitation_days
     if arrived is None or arrived > at - timedelta(days=days):
         return None
-    how = "delivered" if email.status == EmailStatus.DELIVERED else "sent"
-    reason = (
-        f"Invitation to {link.email} was {how} on {short_day_and_time(practice, arrived)} "
-        f"and has not been opened in {days} day{'s' if days != 1 else ''} — ask them to check "
-        "their spam folder or the address, then resend it"
-    )
-    return ("unopened", arrived + timedelta(days=days), reason, "Resend the invitation")
+    values = {"address": link.email, "when": short_day_and_time(practice, arrived), "days": days}
+    if email.status == EmailStatus.DELIVERED:
+        reason = npgettext(
+            "staff",
+            "Invitation to %(address)s was delivered on %(when)s and has not been opened in "
+            "%(days)d day — ask them to check their spam folder or the address, then resend it",
+            "Invitation to %(address)s was delivered on %(when)s and has not been opened in "
+            "%(days)d days — ask them to check their spam folder or the address, then resend it",
+            days,
+        )
+    else:
+        reason = npgettext(
+            "staff",
+            "Invitation to %(address)s was sent on %(when)s and has not been opened in "
+            "%(days)d day — ask them to check their spam folder or the address, then resend it",
+            "Invitation to %(address)s was sent on %(when)s and has not been opened in "
+            "%(days)d days — ask them to check their spam folder or the address, then resend it",
+            days,
+        )
+    label = pgettext("staff", "Resend the invitation")
+    return ("unopened", arrived + timedelta(days=days), reason % values, label)
 
 
 def access_problems(
@@ -297,22 +346,44 @@ def access_problems(
             continue
         when, what = sent[status.client.pk]
         who = status.contact.full_name if status.contact is not None else status.client.full_name
-        reason = (
-            f"The practice sent {what} on {short_day_and_time(practice, when)}, but portal "
-            f"access is off for {who}, so they cannot read it — turn access on"
-        )
-        label, url = _fix_for(status, "Turn access on")
+        values = {"when": short_day_and_time(practice, when), "name": who}
+        if what == "message":
+            reason = pgettext(
+                "staff",
+                "The practice sent a message on %(when)s, but portal access is off for "
+                "%(name)s, so they cannot read it — turn access on",
+            )
+        else:
+            reason = pgettext(
+                "staff",
+                "The practice sent a form on %(when)s, but portal access is off for "
+                "%(name)s, so they cannot read it — turn access on",
+            )
+        label, url = _fix_for(status, pgettext("staff", "Turn access on"))
         problems.append(
-            Problem("access_off", status.client, status.contact, when, reason, label, url, status)
+            Problem(
+                "access_off",
+                status.client,
+                status.contact,
+                when,
+                reason % values,
+                label,
+                url,
+                status,
+            )
         )
     reviews = ComingOfAgeReview.objects.filter(
         practice=practice, resolved_at=None, client__archived_at=None
     ).select_related("client__clinician__user")
     for review in reviews:
-        reason = (
-            f"{review.client.full_name} turned {practice.age_of_majority} on "
-            f"{review.came_of_age_on:%b %-d, %Y}; their portal access waits for your review"
-        )
+        reason = pgettext(
+            "staff",
+            "%(name)s turned %(age)d on %(day)s; their portal access waits for your review",
+        ) % {
+            "name": review.client.full_name,
+            "age": practice.age_of_majority,
+            "day": date_format(review.came_of_age_on, "M j, Y"),
+        }
         url = _url("clients:coming_of_age_review", review.client.public_id)
         problems.append(
             Problem(
@@ -321,7 +392,7 @@ def access_problems(
                 None,
                 review.created_at,
                 reason,
-                "Review access",
+                pgettext("staff", "Review access"),
                 url,
             )
         )

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import pgettext
 
 from portico.access.bulk import start_bulk_invite, unfinished_bulk_invite
 from portico.access.limits import SEND_LIMIT
@@ -43,14 +44,15 @@ class ResendPlan:
 def _why_skipped(problem: Problem) -> str:
     status = problem.status
     if problem.contact is not None:
-        return "a parent or other contact: resend from the client's People tab"
+        return pgettext("staff", "a parent or other contact: resend from the client's People tab")
     if status is not None and not status.has_email:
-        return "no email address on file any more"
+        return pgettext("staff", "no email address on file any more")
     if status is not None and not status.sends_left:
-        return (
-            f"already sent {SEND_LIMIT} invitation or reset emails in the last 24 hours; "
-            f"the next can be sent at {status.next_available_text}"
-        )
+        return pgettext(
+            "staff",
+            "already sent %(limit)d invitation or reset emails in the last 24 hours; "
+            "the next can be sent at %(when)s",
+        ) % {"limit": SEND_LIMIT, "when": status.next_available_text}
     return ""
 
 
@@ -74,12 +76,16 @@ def start_expired_resend(practice: Practice, *, by: Actor, at: datetime) -> Bulk
     Practice.objects.select_for_update().filter(pk=practice.pk).values_list("pk").first()
     if unfinished_bulk_invite(practice) is not None:
         raise ValidationError(
-            "Another bulk invitation is under way; try again when it has finished.",
+            pgettext(
+                "staff", "Another bulk invitation is under way; try again when it has finished."
+            ),
             code="busy",
         )
     plan = plan_expired_resend(practice, at)
     if not plan.clients:
-        raise ValidationError("No expired invitation can be resent right now.", code="none")
+        raise ValidationError(
+            pgettext("staff", "No expired invitation can be resent right now."), code="none"
+        )
     bulk = start_bulk_invite(practice, by=by)
     resend = ExpiredResend.objects.create(practice=practice, bulk=bulk, created_at=at)
     resend.clients.set(plan.clients)

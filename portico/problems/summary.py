@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import npgettext, pgettext
 
 from portico.accounts.models import User
 from portico.audit.actor import Actor
@@ -41,7 +42,7 @@ def week_start(practice: Practice, at: datetime) -> datetime:
 
 
 def people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return npgettext("staff", "%(count)d person", "%(count)d people", count) % {"count": count}
 
 
 def _recipients(practice: Practice) -> list[User]:
@@ -84,7 +85,8 @@ def send_access_summary(practice: Practice, at: datetime) -> bool:
                 kind=EmailKind.ACCESS_SUMMARY,
                 to=user.email,
                 context={
-                    "greeting_name": user.first_name or "there",
+                    # "Hello there," when the staff member has no first name.
+                    "greeting_name": user.first_name or pgettext("staff", "there"),
                     "problem_count": people(count),
                     "link": link,
                 },

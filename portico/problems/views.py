@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -104,11 +105,11 @@ def clinician(request: SignedInRequest, public_id: str) -> HttpResponse:
     )
     form = ClinicianForm(request.POST, practice=request.practice)
     if not form.is_valid():
-        messages.error(request, "Choose a clinician from the list.")
+        messages.error(request, pgettext("staff", "Choose a clinician from the list."))
     elif set_clinician(
         client, clinician=form.cleaned_data["clinician"], by=Actor.from_request(request)
     ):
-        messages.success(request, "Clinician saved.")
+        messages.success(request, pgettext("staff", "Clinician saved."))
     else:
-        messages.info(request, "Nothing was changed.")
+        messages.info(request, pgettext("staff", "Nothing was changed."))
     return redirect("clients:personal_information", client.public_id)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -38,7 +39,9 @@ from portico.profiles.queries import has_primary, pending_by_field, policies_of
 if TYPE_CHECKING:
     from portico.access.models import PortalAccess
 
-ALREADY_DECIDED = "This change was already decided (someone else may have just done it)."
+ALREADY_DECIDED = pgettext_lazy(
+    "staff", "This change was already decided (someone else may have just done it)."
+)
 PRIMARY_FIRST = _("Add your primary insurance first; a secondary policy comes after it.")
 
 
@@ -316,7 +319,9 @@ def accept_change(change: ProfileChange, *, by: Actor) -> ProfileChange:
         if attribute in CARD_SIDES:
             value = change.new_file
             if value is None:
-                raise ValidationError("The photo of this change is gone.", code="file_gone")
+                raise ValidationError(
+                    pgettext("staff", "The photo of this change is gone."), code="file_gone"
+                )
         _apply_insurance(client, rank=rank, changes={attribute: value}, by=by)  # type: ignore[dict-item]
     change.status = ChangeStatus.ACCEPTED
     change.decided_by = by.user

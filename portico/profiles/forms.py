@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.clients.forms import ClientDetailsForm, FocusFirstErrorMixin, clean_phone
@@ -223,10 +223,12 @@ class PersonalInformationForm(ClientDetailsForm, AddressAndEmergencyForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "emergency_contact_relationship"
-        ].label = "Emergency contact's relationship to the client"
-        self.fields["pronouns"].help_text = "Optional. For example: she/her, they/them."
+        self.fields["emergency_contact_relationship"].label = pgettext(
+            "staff", "Emergency contact's relationship to the client"
+        )
+        self.fields["pronouns"].help_text = pgettext(
+            "staff", "Optional. For example: she/her, they/them."
+        )
         names = list(self.fields)
         extras = ["pronouns", *self.ADDRESS, *self.EMERGENCY]
         rest = [name for name in names if name not in extras]
@@ -353,9 +355,16 @@ class InsuranceForm(FocusFirstErrorMixin, forms.Form):
 class DecisionForm(forms.Form):
     """Staff's answer to one changed field."""
 
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", pgettext_lazy("staff", "Accept")),
+            ("reject", pgettext_lazy("staff", "Reject")),
+        ]
+    )
     reason = _text(
-        "Reason (optional)", 300, "Shown to staff only, in the client's history of changes."
+        pgettext_lazy("staff", "Reason (optional)"),
+        300,
+        pgettext_lazy("staff", "Shown to staff only, in the client's history of changes."),
     )
 
     def clean_reason(self) -> str:

@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyRank(models.TextChoices):
@@ -64,10 +65,10 @@ class InsurancePolicy(models.Model):
 
 
 class ChangeStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn (changed back before review)"
+    PENDING = "pending", pgettext_lazy("staff", "Waiting for review")
+    ACCEPTED = "accepted", pgettext_lazy("staff", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("staff", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("staff", "Withdrawn (changed back before review)")
 
 
 class ProfileChange(models.Model):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext, pgettext
 
 from portico.practices.models import PortalFeature
 
@@ -28,9 +28,9 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
     confirmed = client.profile_confirmed_at
     if confirmed is None or confirmed <= timezone.now() - CONFIRM_EVERY:
         staff_text = (
-            "Contact details never confirmed by the client"
+            pgettext("staff", "Contact details never confirmed by the client")
             if confirmed is None
-            else "Contact details not confirmed in the last year"
+            else pgettext("staff", "Contact details not confirmed in the last year")
         )
         steps.append(
             NextStep(
@@ -56,7 +56,13 @@ def steps_for(client: Client, *, reader: PortalAccess | None) -> list[NextStep]:
                     rank=20,
                     count=count,
                     portal_text="",
-                    staff_text=f"{count} profile change{'s' if count != 1 else ''} to review",
+                    staff_text=npgettext(
+                        "staff",
+                        "%(count)d profile change to review",
+                        "%(count)d profile changes to review",
+                        count,
+                    )
+                    % {"count": count},
                     url=reverse("staff_profiles:client_changes", args=[client.public_id]),
                     waiting_on="practice",
                 )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -66,17 +67,25 @@ def decide(request: SignedInRequest, public_id: str, change_id: str) -> HttpResp
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(str(e) for e in form.errors.get("reason", [])) or "Choose Accept or Reject.",
+            " ".join(str(e) for e in form.errors.get("reason", []))
+            or pgettext("staff", "Choose Accept or Reject."),
         )
         return redirect("staff_profiles:client_changes", client.public_id)
     by = Actor.from_request(request)
     try:
         if form.cleaned_data["decision"] == "accept":
             actions.accept_change(change, by=by)
-            messages.success(request, f"{label}: accepted, and now on file.")
+            messages.success(
+                request,
+                pgettext("staff", "%(field)s: accepted, and now on file.") % {"field": label},
+            )
         else:
             actions.reject_change(change, by=by, reason=form.cleaned_data["reason"])
-            messages.success(request, f"{label}: rejected. What was on file stays.")
+            messages.success(
+                request,
+                pgettext("staff", "%(field)s: rejected. What was on file stays.")
+                % {"field": label},
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("staff_profiles:client_changes", client.public_id)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from portico.appointments.models import AppointmentKind
 from portico.audit.record import record
@@ -60,15 +61,21 @@ def _span(start: time, end: time) -> str:
     return f"{clock_of(start)}–{clock_of(end)}"
 
 
+def _day_name(weekday: int) -> str:
+    """The weekday in English, for the audit log (it reads the same whoever acted)."""
+    with translation.override("en"):
+        return str(Weekday(weekday).label)
+
+
 @transaction.atomic
 def add_weekly_window(
     clinician: User, *, by: Actor, weekday: int, start: time, end: time
 ) -> WeeklyWindow:
     _publisher(by, clinician)
     if weekday not in Weekday.values:
-        raise ValidationError({"weekday": "Choose a day of the week."})
+        raise ValidationError({"weekday": pgettext("staff", "Choose a day of the week.")})
     if end <= start:
-        raise ValidationError({"end": "The end must be later than the start."})
+        raise ValidationError({"end": pgettext("staff", "The end must be later than the start.")})
     clash = (
         WeeklyWindow.objects.filter(
             clinician=clinician, weekday=weekday, start__lt=end, end__gt=start
@@ -77,12 +84,10 @@ def add_weekly_window(
         .first()
     )
     if clash is not None:
-        raise ValidationError(
-            {
-                "start": f"This overlaps {Weekday(weekday).label} {_span(clash.start, clash.end)}. "
-                "Change that one or choose another time."
-            }
-        )
+        message = pgettext(
+            "staff", "This overlaps %(day)s %(hours)s. Change that one or choose another time."
+        ) % {"day": Weekday(weekday).label, "hours": _span(clash.start, clash.end)}
+        raise ValidationError({"start": message})
     window = WeeklyWindow.objects.create(
         practice=clinician.practice,
         clinician=clinician,
@@ -91,7 +96,7 @@ def add_weekly_window(
         end=end,
         created_at=timezone.now(),
     )
-    _availability_changed(clinician, by, f"added {Weekday(weekday).label} {_span(start, end)}")
+    _availability_changed(clinician, by, f"added {_day_name(weekday)} {_span(start, end)}")
     return window
 
 
@@ -103,7 +108,7 @@ def remove_weekly_window(window: WeeklyWindow, *, by: Actor) -> None:
     _availability_changed(
         window.clinician,
         by,
-        f"removed {Weekday(window.weekday).label} {_span(window.start, window.end)}",
+        f"removed {_day_name(window.weekday)} {_span(window.start, window.end)}",
     )
 
 
@@ -122,24 +127,26 @@ def add_exception(
     _publisher(by, clinician)
     problems: dict[str, str] = {}
     if first_day < practice_today(clinician.practice):
-        problems["first_day"] = "Choose today or a later date."
+        problems["first_day"] = pgettext("staff", "Choose today or a later date.")
     if kind == ExceptionKind.UNAVAILABLE:
         last_day = last_day or first_day
         start = end = None
         if last_day < first_day:
-            problems["last_day"] = "The last day cannot be before the first day."
+            problems["last_day"] = pgettext("staff", "The last day cannot be before the first day.")
     elif kind == ExceptionKind.EXTRA:
         if last_day not in (None, first_day):
-            problems["last_day"] = "Extra hours are for one date: leave the last day empty."
+            problems["last_day"] = pgettext(
+                "staff", "Extra hours are for one date: leave the last day empty."
+            )
         last_day = first_day
         if start is None:
-            problems["start"] = "Enter when the extra hours start."
+            problems["start"] = pgettext("staff", "Enter when the extra hours start.")
         if end is None:
-            problems["end"] = "Enter when the extra hours end."
+            problems["end"] = pgettext("staff", "Enter when the extra hours end.")
         elif start is not None and end <= start:
-            problems["end"] = "The end must be later than the start."
+            problems["end"] = pgettext("staff", "The end must be later than the start.")
     else:
-        problems["kind"] = "Choose days off or extra hours."
+        problems["kind"] = pgettext("staff", "Choose days off or extra hours.")
     if problems:
         raise ValidationError(problems)
     assert last_day is not None  # noqa: S101 (set above for both kinds)
@@ -205,13 +212,19 @@ def add_bookable_type(
     )
     problems: dict[str, str] = {}
     if not bookable.name:
-        problems["name"] = "Enter the name clients see, for example “Video session, 50 minutes”."
+        problems["name"] = pgettext(
+            "staff", "Enter the name clients see, for example “Video session, 50 minutes”."
+        )
     if kind not in AppointmentKind.values:
-        problems["kind"] = "Choose in person or video."
+        problems["kind"] = pgettext("staff", "Choose in person or video.")
     if not 5 <= duration_minutes <= 480:
-        problems["duration_minutes"] = "The length must be between 5 minutes and 8 hours (480)."
+        problems["duration_minutes"] = pgettext(
+            "staff", "The length must be between 5 minutes and 8 hours (480)."
+        )
     if kind == AppointmentKind.IN_PERSON and not bookable.location:
-        problems["location"] = "Say where clients come for an in-person appointment."
+        problems["location"] = pgettext(
+            "staff", "Say where clients come for an in-person appointment."
+        )
     if problems:
         raise ValidationError(problems)
     bookable.save()
@@ -243,12 +256,17 @@ def update_scheduling_settings(
 ) -> SchedulingSettings:
     problems: dict[str, str] = {}
     if not 0 <= notice_hours <= MAX_NOTICE_HOURS:
-        problems["minimum_notice_hours"] = f"Enter 0 to {MAX_NOTICE_HOURS} hours."
+        problems["minimum_notice_hours"] = pgettext("staff", "Enter 0 to %(most)s hours.") % {
+            "most": MAX_NOTICE_HOURS
+        }
     if not 1 <= horizon_days <= MAX_HORIZON_DAYS:
-        problems["horizon_days"] = f"Enter 1 to {MAX_HORIZON_DAYS} days."
+        problems["horizon_days"] = pgettext("staff", "Enter 1 to %(most)s days.") % {
+            "most": MAX_HORIZON_DAYS
+        }
     elif notice_hours > horizon_days * 24:
-        problems["horizon_days"] = (
-            "Clients could never book: the notice is longer than how far ahead they may book."
+        problems["horizon_days"] = pgettext(
+            "staff",
+            "Clients could never book: the notice is longer than how far ahead they may book.",
         )
     if problems:
         raise ValidationError(problems)

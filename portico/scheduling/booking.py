@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portico.appointments.actions import (
     Slot,
@@ -209,7 +209,7 @@ def _lock_request(appointment: Appointment, by: Actor) -> Appointment:
     ):
         raise PermissionDenied("No such appointment.")
     if locked.status != AppointmentStatus.REQUESTED:
-        raise ValidationError("This request has already been answered.")
+        raise ValidationError(pgettext("staff", "This request has already been answered."))
     return locked
 
 
@@ -219,7 +219,9 @@ def approve_request(appointment: Appointment, *, by: Actor) -> Appointment:
     appointment = _lock_request(appointment, by)
     now = timezone.now()
     if appointment.starts_at <= now:
-        raise ValidationError("This time has already passed: decline it instead.")
+        raise ValidationError(
+            pgettext("staff", "This time has already passed: decline it instead.")
+        )
     appointment.status = AppointmentStatus.BOOKED
     appointment.updated_at = now
     if _reminder_already_due(appointment.practice, appointment.starts_at, now):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from portico.appointments.models import MAX_DURATION_MINUTES, AppointmentKind
 
@@ -23,13 +24,13 @@ MAX_HORIZON_DAYS = 365
 class Weekday(models.IntegerChoices):
     """Python's numbering (date.weekday()): Monday is 0."""
 
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, pgettext_lazy("staff", "Monday")
+    TUESDAY = 1, pgettext_lazy("staff", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("staff", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("staff", "Thursday")
+    FRIDAY = 4, pgettext_lazy("staff", "Friday")
+    SATURDAY = 5, pgettext_lazy("staff", "Saturday")
+    SUNDAY = 6, pgettext_lazy("staff", "Sunday")
 
 
 class WeeklyWindow(models.Model):
@@ -58,8 +59,8 @@ class WeeklyWindow(models.Model):
 
 
 class ExceptionKind(models.TextChoices):
-    UNAVAILABLE = "unavailable", "Not available (whole days)"
-    EXTRA = "extra", "Extra hours on one date"
+    UNAVAILABLE = "unavailable", pgettext_lazy("staff", "Not available (whole days)")
+    EXTRA = "extra", pgettext_lazy("staff", "Extra hours on one date")
 
 
 class AvailabilityException(models.Model):

@@ -11,6 +11,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from portico.accounts.decorators import staff_required
@@ -94,7 +95,8 @@ def _publish(request: SignedInRequest, clinician: User) -> tuple[str, Form | Non
             except ValidationError as error:
                 _apply_errors(form, error)
                 return "", form
-            return f"Weekly hours added for {Weekday(data['weekday']).label}.", None
+            added = pgettext("staff", "Weekly hours added for %(day)s.")
+            return added % {"day": Weekday(data["weekday"]).label}, None
         return "", form
     if intent == "exception":
         form = ExceptionForm(post, prefix="exception")
@@ -104,7 +106,7 @@ def _publish(request: SignedInRequest, clinician: User) -> tuple[str, Form | Non
             except ValidationError as error:
                 _apply_errors(form, error)
                 return "", form
-            return "Exception saved.", None
+            return pgettext("staff", "Exception saved."), None
         return "", form
     if intent == "type":
         form = BookableTypeForm(post, prefix="type")
@@ -114,7 +116,7 @@ def _publish(request: SignedInRequest, clinician: User) -> tuple[str, Form | Non
             except ValidationError as error:
                 _apply_errors(form, error)
                 return "", form
-            return "Appointment type added: clients can book it now.", None
+            return pgettext("staff", "Appointment type added: clients can book it now."), None
         return "", form
     target = post.get("target", "")
     found = published(clinician)
@@ -123,19 +125,24 @@ def _publish(request: SignedInRequest, clinician: User) -> tuple[str, Form | Non
         if window is None:
             raise Http404("No such weekly hours.")
         actions.remove_weekly_window(window, by=by)
-        return "Weekly hours removed. Appointments already booked stay.", None
+        return pgettext("staff", "Weekly hours removed. Appointments already booked stay."), None
     if intent == "remove_exception":
         exception = next((e for e in found.exceptions if str(e.pk) == target), None)
         if exception is None:
             raise Http404("No such exception.")
         actions.remove_exception(exception, by=by)
-        return "Exception removed.", None
+        return pgettext("staff", "Exception removed."), None
     if intent == "retire_type":
         bookable = next((t for t in found.types if str(t.public_id) == target), None)
         if bookable is None:
             raise Http404("No such appointment type.")
         actions.retire_bookable_type(bookable, by=by)
-        return "Clients can no longer book that type. Appointments already booked stay.", None
+        return (
+            pgettext(
+                "staff", "Clients can no longer book that type. Appointments already booked stay."
+            ),
+            None,
+        )
     raise Http404("Unknown change.")
 
 
@@ -202,13 +209,16 @@ def requests(http_request: HttpRequest) -> HttpResponse:
             problem = " ".join(error.messages)
         else:
             when = day_and_time_with_zone(request.practice, appointment.starts_at)
-            messages.success(
-                request,
-                f"Approved: {appointment.client.full_name}, {when}. The confirmation was emailed."
+            done = (
+                pgettext("staff", "Approved: %(client)s, %(when)s. The confirmation was emailed.")
                 if decision == "approve"
-                else f"Declined: {appointment.client.full_name}, {when}. The client's side was "
-                "emailed that it is cancelled.",
+                else pgettext(
+                    "staff",
+                    "Declined: %(client)s, %(when)s. The client's side was emailed that it is "
+                    "cancelled.",
+                )
             )
+            messages.success(request, done % {"client": appointment.client.full_name, "when": when})
             return redirect("staff_scheduling:requests")
     context = {
         **_base(request),
@@ -246,7 +256,7 @@ def scheduling_settings(http_request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Self-scheduling settings saved.")
+            messages.success(request, pgettext("staff", "Self-scheduling settings saved."))
             return redirect("staff_scheduling:settings")
     context = {**_base(request), "form": form, "nav": "settings"}
     status = 400 if form.errors else 200

@@ -17,6 +17,7 @@ import time
 import pyotp
 import segno
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portico.accounts.models import User
 from portico.twofactor.models import AuthenticatorApp, RecoveryCode
@@ -46,7 +47,9 @@ def provisioning_uri(secret: str, *, user: User) -> str:
 def qr_code_svg(secret: str, *, user: User) -> str:
     """The QR code an app scans, as an inline SVG made on the server."""
     qr = segno.make(provisioning_uri(secret, user=user), error="m")
-    return str(qr.svg_inline(scale=5, border=2, title="QR code for your authenticator app"))
+    return str(
+        qr.svg_inline(scale=5, border=2, title=gettext("QR code for your authenticator app"))
+    )
 
 
 def clean_code(code: str) -> str:

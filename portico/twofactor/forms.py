@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portico.accounts.forms import PASSWORD_INPUT_MAX, PlainForm
 
@@ -75,16 +76,19 @@ class ReauthenticateForm(PlainForm):
 
 
 VERIFIED_BY_CHOICES = [
-    ("date_of_birth_and_phone", "Date of birth and phone number on file (phone call)"),
-    ("in_person_photo_id", "In person, with photo ID"),
-    ("call_back", "Called them back on the phone number on file"),
+    (
+        "date_of_birth_and_phone",
+        pgettext_lazy("staff", "Date of birth and phone number on file (phone call)"),
+    ),
+    ("in_person_photo_id", pgettext_lazy("staff", "In person, with photo ID")),
+    ("call_back", pgettext_lazy("staff", "Called them back on the phone number on file")),
 ]
 
 
 class VerifiedIdentityForm(PlainForm):
     verified_by = forms.ChoiceField(
-        label="How did you check who they are?",
+        label=pgettext_lazy("staff", "How did you check who they are?"),
         choices=VERIFIED_BY_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say how you checked who they are."},
+        error_messages={"required": pgettext_lazy("staff", "Say how you checked who they are.")},
     )

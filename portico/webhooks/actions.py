@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from portico.audit.actor import Actor
 from portico.audit.record import record
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 def _types(event_types: Iterable[str]) -> list[str]:
     chosen = [str(EventType(value)) for value in event_types]
     if not chosen:
-        raise ValidationError("Choose at least one event to send.")
+        raise ValidationError(pgettext("staff", "Choose at least one event to send."))
     return sorted(set(chosen))
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import pgettext
 
 LOOPBACK_NAMES = {"localhost", "localhost."}
 
@@ -59,7 +60,7 @@ def check_endpoint_url(url: str) -> str:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError(
-            "Enter a full web address, like https://example.com/webhooks."
+            pgettext("staff", "Enter a full web address, like https://example.com/webhooks.")
         ) from None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -68,17 +69,26 @@ def check_endpoint_url(url: str) -> str:
     local_allowed = settings.DEBUG or settings.TESTING
     if parts.username or parts.password:
         raise ValidationError(
-            "Leave the user name and password out of the address: every delivery is signed "
-            "with the endpoint's secret instead."
+            pgettext(
+                "staff",
+                "Leave the user name and password out of the address: every delivery is signed "
+                "with the endpoint's secret instead.",
+            )
         )
     if parts.scheme != "https" and not (loopback and local_allowed):
         raise ValidationError(
-            "The address must start with https://: events about your clients are only sent "
-            "over an encrypted connection."
+            pgettext(
+                "staff",
+                "The address must start with https://: events about your clients are only sent "
+                "over an encrypted connection.",
+            )
         )
     if (loopback and not local_allowed) or (address is not None and not address_allowed(address)):
         raise ValidationError(
-            "That address is on a private network. Enter the public https:// address of the "
-            "system that receives the events."
+            pgettext(
+                "staff",
+                "That address is on a private network. Enter the public https:// address of the "
+                "system that receives the events.",
+            )
         )
     return url

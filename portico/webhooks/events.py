@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from portico.audit.vocabulary import Action
 from portico.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -33,13 +34,19 @@ if TYPE_CHECKING:
 class EventType(models.TextChoices):
     """What an endpoint can subscribe to. Only events Portico really sends are listed."""
 
-    CLIENT_CREATED = "client.created", "Client created"
-    CLIENT_UPDATED = "client.updated", "Client updated (details, emails, contacts, archive)"
-    INVITE_SENT = "access.invite.sent", "Invitation sent or resent"
-    REGISTRATION_COMPLETED = "access.registration.completed", "Registration completed"
-    ACCESS_ENABLED = "access.enabled", "Portal access turned on"
-    ACCESS_DISABLED = "access.disabled", "Portal access turned off or ended"
-    EMAIL_BOUNCED = "email.bounced", "Email bounced"
+    CLIENT_CREATED = "client.created", pgettext_lazy("staff", "Client created")
+    CLIENT_UPDATED = (
+        "client.updated",
+        pgettext_lazy("staff", "Client updated (details, emails, contacts, archive)"),
+    )
+    INVITE_SENT = "access.invite.sent", pgettext_lazy("staff", "Invitation sent or resent")
+    REGISTRATION_COMPLETED = (
+        "access.registration.completed",
+        pgettext_lazy("staff", "Registration completed"),
+    )
+    ACCESS_ENABLED = "access.enabled", pgettext_lazy("staff", "Portal access turned on")
+    ACCESS_DISABLED = "access.disabled", pgettext_lazy("staff", "Portal access turned off or ended")
+    EMAIL_BOUNCED = "email.bounced", pgettext_lazy("staff", "Email bounced")
 
 
 # Sent by "Send test event" only; no endpoint subscribes to it.

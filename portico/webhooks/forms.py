@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext_lazy
 
 from portico.webhooks.addresses import check_endpoint_url
 from portico.webhooks.events import EventType
@@ -12,21 +13,28 @@ from portico.webhooks.models import WebhookEndpoint
 
 class EndpointForm(forms.Form):
     url = forms.CharField(
-        label="Address (URL)",
+        label=pgettext_lazy("staff", "Address (URL)"),
         max_length=500,
-        help_text="The https:// address of the system that receives the events.",
+        help_text=pgettext_lazy(
+            "staff", "The https:// address of the system that receives the events."
+        ),
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/portico-events"}),
     )
     description = forms.CharField(
-        label="Description", max_length=200, required=False, help_text="Optional: what it is for."
+        label=pgettext_lazy("staff", "Description"),
+        max_length=200,
+        required=False,
+        help_text=pgettext_lazy("staff", "Optional: what it is for."),
     )
     event_types = forms.MultipleChoiceField(
-        label="Events to send",
+        label=pgettext_lazy("staff", "Events to send"),
         choices=EventType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one event to send."},
+        error_messages={"required": pgettext_lazy("staff", "Choose at least one event to send.")},
     )
-    enabled = forms.BooleanField(label="Send events to this address", required=False, initial=True)
+    enabled = forms.BooleanField(
+        label=pgettext_lazy("staff", "Send events to this address"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class WebhookEndpoint(models.Model):
@@ -49,11 +50,11 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Sending"
-    RETRYING = "retrying", "Retrying"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("staff", "Waiting")
+    SENDING = "sending", pgettext_lazy("staff", "Sending")
+    RETRYING = "retrying", pgettext_lazy("staff", "Retrying")
+    DELIVERED = "delivered", pgettext_lazy("staff", "Delivered")
+    FAILED = "failed", pgettext_lazy("staff", "Failed")
 
 
 class WebhookDelivery(models.Model):

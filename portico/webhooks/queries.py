@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.lib.localtime import short_day_and_time
 from portico.practices.models import Practice
@@ -22,7 +23,7 @@ BADGES = {
     DeliveryStatus.DELIVERED: "badge-ok",
     DeliveryStatus.FAILED: "badge-bad",
 }
-EVENT_LABELS = dict(EventType.choices) | {TEST_EVENT: "Test event"}
+EVENT_LABELS = dict(EventType.choices) | {TEST_EVENT: pgettext_lazy("staff", "Test event")}
 
 
 def get_endpoint_for_staff(practice: Practice, endpoint_id: uuid.UUID) -> WebhookEndpoint:
@@ -69,14 +70,14 @@ def delivery_log(endpoint: WebhookEndpoint, now: datetime) -> list[LogRow]:
         elif delivery.last_status_code is not None:
             outcome = f"HTTP {delivery.last_status_code}"
         else:
-            outcome = "Not sent yet"
+            outcome = pgettext("staff", "Not sent yet")
         rows.append(
             LogRow(
                 at=short_day_and_time(practice, delivery.created_at),
                 event=str(EVENT_LABELS.get(delivery.event_type, delivery.event_type)),
                 event_type=delivery.event_type,
                 event_id=delivery.event_id,
-                status=DeliveryStatus(delivery.status).label,
+                status=str(DeliveryStatus(delivery.status).label),
                 badge=BADGES[DeliveryStatus(delivery.status)],
                 outcome=outcome,
                 attempts=delivery.attempts,

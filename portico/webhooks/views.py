@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.accounts.decorators import staff_required
@@ -106,7 +107,7 @@ def endpoint_detail(http_request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRe
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, pgettext("staff", "Saved."))
             return redirect("webhooks:detail", endpoint_id=endpoint.public_id)
     return render(
         request,
@@ -128,14 +129,20 @@ def endpoint_test(http_request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResp
     endpoint = get_endpoint_for_staff(request.practice, endpoint_id)
     if not endpoint.enabled:
         messages.error(
-            request, "This endpoint is turned off: turn it on first, then send a test event."
+            request,
+            pgettext(
+                "staff", "This endpoint is turned off: turn it on first, then send a test event."
+            ),
         )
     else:
         send_test_event(endpoint, by=Actor.from_request(request))
         messages.success(
             request,
-            "A test event is on its way. Its result appears in the delivery log below "
-            "within a few seconds (reload the page).",
+            pgettext(
+                "staff",
+                "A test event is on its way. Its result appears in the delivery log below "
+                "within a few seconds (reload the page).",
+            ),
         )
     return redirect("webhooks:detail", endpoint_id=endpoint.public_id)
 
@@ -158,9 +165,11 @@ def endpoint_switch(http_request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRe
     set_endpoint_enabled(endpoint, enabled=enable, by=Actor.from_request(request))
     messages.success(
         request,
-        "Turned on: new events are sent to this address."
+        pgettext("staff", "Turned on: new events are sent to this address.")
         if enable
-        else "Turned off: nothing is sent to this address until you turn it on again.",
+        else pgettext(
+            "staff", "Turned off: nothing is sent to this address until you turn it on again."
+        ),
     )
     return redirect("webhooks:detail", endpoint_id=endpoint.public_id)
 
@@ -173,6 +182,8 @@ def endpoint_delete(http_request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRe
     if request.method == "POST":
         url = endpoint.url
         delete_endpoint(endpoint, by=Actor.from_request(request))
-        messages.success(request, f"Deleted. Nothing more is sent to {url}.")
+        messages.success(
+            request, pgettext("staff", "Deleted. Nothing more is sent to %(url)s.") % {"url": url}
+        )
         return redirect("webhooks:list")
     return render(request, "webhooks/delete.html", {"endpoint": endpoint, "nav": "settings"})

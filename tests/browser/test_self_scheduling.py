@@ -48,7 +48,7 @@ def test_a_client_self_books_gets_the_email_with_the_calendar_link_and_cancels(
     # Clara publishes her hours on that weekday and a video session.
     sign_in_as(tab, live_server, clinician)
     tab.goto(at(maple, "staff_scheduling:availability", clinician_id=clinician.pk))
-    tab.get_by_label("Day of the week").select_option(label=Weekday(day.weekday()).label)
+    tab.get_by_label("Day of the week").select_option(label=str(Weekday(day.weekday()).label))
     tab.get_by_label("From", exact=True).fill("09:00")
     tab.get_by_label("Until", exact=True).fill("12:00")
     tab.get_by_role("button", name="Add hours").click()

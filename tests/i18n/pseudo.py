@@ -68,24 +68,63 @@ def marked_spanish() -> AbstractContextManager[None]:
     return marked("es")
 
 
+_VOID = {
+    *("area", "base", "br", "col", "embed", "hr", "img"),
+    *("input", "link", "meta", "source", "track", "wbr"),
+}
+
+
 class _Reader(HTMLParser):
+    """The text and spoken attributes of a page, leaving out what is not words in the
+    page's language: scripts and styles, a key or code shown once (``<code
+    class="secret">``), and anything marked as another language (``lang="es"`` inside
+    an English page, e.g. the template editor showing the Spanish default text)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
         self.spoken: list[str] = []
+        self._open: list[tuple[str, bool]] = []  # (tag, leaves its content out)
         self._skip = 0
+        self._language = ""
+
+    def _leaves_out(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        if tag in ("script", "style"):
+            return True
+        if tag == "code" and "secret" in (attrs.get("class") or "").split():
+            return True
+        language = attrs.get("lang")
+        if tag == "html":
+            self._language = language or ""
+            return False
+        return bool(language) and language != self._language
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        for name, value in attrs:
-            if name in _SPOKEN_ATTRIBUTES and value:
-                self.spoken.append(value)
+        named = dict(attrs)
+        if tag not in _VOID:
+            leaves_out = self._leaves_out(tag, named)
+            self._open.append((tag, leaves_out))
+            self._skip += leaves_out
+        if not self._skip:
+            for name, value in attrs:
+                if name in _SPOKEN_ATTRIBUTES and value:
+                    self.spoken.append(value)
+        self.text.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self._skip:
+            for name, value in attrs:
+                if name in _SPOKEN_ATTRIBUTES and value:
+                    self.spoken.append(value)
         self.text.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
+        if any(open_tag == tag for open_tag, _ in self._open):
+            while self._open:  # close what the page left open inside it too
+                open_tag, leaves_out = self._open.pop()
+                self._skip -= leaves_out
+                if open_tag == tag:
+                    break
         self.text.append(" ")
 
     def handle_data(self, data: str) -> None:
@@ -93,7 +132,10 @@ class _Reader(HTMLParser):
             self.text.append(data)
 
 
-_URL_OR_ADDRESS = re.compile(r"https?://[^\s⟦⟧]+|/p/[^\s⟦⟧]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Addresses, and the placeholders of email templates ({{ greeting_name }}): names, not words.
+_URL_OR_ADDRESS = re.compile(
+    r"https?://[^\s⟦⟧]+|/p/[^\s⟦⟧]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\{\{\s*\w+\s*\}\}"
+)
 
 
 def _left_over(text: str, allowed: Iterable[str]) -> str:

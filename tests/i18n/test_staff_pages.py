@@ -17,6 +17,7 @@ One test per app (``-k clients``) so a failure points at its templates.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -66,19 +67,31 @@ def _riley(maple: Practice, owner: User, front_desk: User) -> Objects:
     return Objects.build(riley, front_desk, owner)
 
 
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in (*value.keys(), *value.values()):
+            yield from _strings(inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from _strings(inner)
+
+
 def _stored_text() -> list[str]:
-    """Every text value in the database: what a page may show as it is."""
+    """Every text value in the database, JSON included (an uploaded file's column
+    names): what a page may show as it is."""
     values: set[str] = set()
     for model in apps.get_models():
         fields = [
             field.name
             for field in model._meta.concrete_fields
-            if isinstance(field, models.CharField | models.TextField | models.EmailField)
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
             and not field.choices
         ]
         if fields:
             for row in model._default_manager.values_list(*fields):
-                values.update(value for value in row if isinstance(value, str) and value)
+                values.update(value for value in _strings(row) if value)
     return sorted(values)
 
 
@@ -89,7 +102,8 @@ def test_every_staff_page_shows_only_marked_text(
     objects = _riley(maple, owner, front_desk)
     http = HttpClient()
     http.force_login(owner)
-    allowed = _stored_text()
+    # Stored values, and the time zones the settings page offers (IANA names, not text).
+    allowed = _stored_text() + [zone.replace("_", " ") for zone in zoneinfo.available_timezones()]
     problems: dict[str, list[str]] = {}
     walked = 0
     for route, name in staff_routes():

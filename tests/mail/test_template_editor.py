@@ -39,7 +39,7 @@ def test_the_list_shows_every_kind_as_default_or_customised(
     page = owner_http.get(at(maple, "mail:templates")).content.decode()
     for kind in EmailKind:
         if kind != EmailKind.TEST:
-            assert kind.label in page
+            assert str(kind.label) in page
     assert page.count("Customised") == 1
     # One state per language; emails to staff have only English.
     badges = 2 * (len(EDITABLE) - len(ENGLISH_ONLY)) + len(ENGLISH_ONLY)

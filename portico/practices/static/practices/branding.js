@@ -41,29 +41,32 @@
     preview.style.removeProperty("--accent");
     preview.style.removeProperty("--accent-dark");
   }
+  // The sentences come from the page (data-* on the live region), marked for translation.
+  function say(key, colour, ratio) {
+    return (live.dataset[key] || "").replace("{colour}", colour).replace("{ratio}", ratio);
+  }
   function show() {
     if (!text.value.trim()) {
       plain();
-      live.textContent = "Empty: the portal uses Portico’s blue.";
+      live.textContent = say("empty", "", "");
       return;
     }
     var colour = normal(text.value);
     if (!colour) {
-      live.textContent = "Enter # and six hexadecimal digits, for example #1F5FA8.";
+      live.textContent = say("format", "", "");
       return;
     }
     var ratio = contrast(colour);
     var shown = (Math.floor(ratio * 100) / 100).toFixed(2) + ":1";
     if (ratio < 4.5) {
       plain();
-      live.textContent = colour + " on white is " + shown +
-        "; choose a darker colour so text stays readable (at least 4.5:1).";
+      live.textContent = say("tooLight", colour, shown);
       return;
     }
     preview.style.setProperty("--accent", colour);
     preview.style.setProperty("--accent-dark", darker(colour));
     preview.classList.add("has-accent");
-    live.textContent = colour + " on white is " + shown + ": readable.";
+    live.textContent = say("readable", colour, shown);
   }
 
   text.addEventListener("input", function () {
