@@ -36,6 +36,15 @@ PUBLIC_STAFF_ROUTES = {
     "accounts:staff_welcome",
     "accounts:staff_welcome_link",
 }
+# Downloads, not pages: CSV exports, a card photo and shared files.
+NOT_PAGES = {
+    "audit:export",
+    "imports:dry_run_csv",
+    "imports:results_csv",
+    "staff_profiles:file",
+    "staff_documents:file",
+    "staff_documents:uploaded_file",
+}
 # Each portal feature's tests build one object of each kind its staff URLs name:
 # build(client, *, staff_member, by) -> {"url parameter": "value"}.
 FEATURE_PAGE_VALUES = (

@@ -27,6 +27,7 @@ from portico.twofactor.flow import (
     verify_second_factor,
     wrong_code_message,
 )
+from portico.twofactor.forms import ReauthenticateForm
 from portico.twofactor.methods import has_second_factor
 
 
@@ -88,3 +89,23 @@ def confirm_identity(
         details={"second_factor": "yes" if wants_code else "no"},
     )
     return Confirmation(ok=True)
+
+
+def read_confirmation(
+    request: HttpRequest, practice: Practice, user: User
+) -> tuple[ReauthenticateForm, Confirmation | None]:
+    """The "Confirm it is you" form of this request, and its answer checked when posted
+    and well formed (None: nothing to check yet, or the form shows what is missing)."""
+    form = ReauthenticateForm(
+        request.POST if request.method == "POST" else None, wants_code=has_second_factor(user)
+    )
+    if request.method != "POST" or not form.is_valid():
+        return form, None
+    return form, confirm_identity(
+        request,
+        practice,
+        user,
+        password=form.cleaned_data["password"],
+        code=form.cleaned_data.get("code", ""),
+        passkey_credential=form.cleaned_data.get("passkey_credential", ""),
+    )

@@ -20,9 +20,7 @@ from portico.portal.decorators import portal_user_required_even_before_password_
 from portico.portal.views import _disabled_message, _safe_next
 from portico.practices.http import PracticeRequest
 from portico.twofactor import pages
-from portico.twofactor.confirm import confirm_identity
-from portico.twofactor.forms import ReauthenticateForm
-from portico.twofactor.methods import has_second_factor
+from portico.twofactor.confirm import read_confirmation
 from portico.twofactor.reauth import PORTAL_CONFIRM, recent_authentication_required, safe_next
 
 PORTAL = pages.Side(
@@ -84,21 +82,11 @@ def reauthenticate(http_request: HttpRequest) -> HttpResponse:
     """ "Confirm it is you" before a change to how this person signs in."""
     request = cast(PracticeRequest, http_request)
     user = cast(User, request.user)
-    wants_code = has_second_factor(user)
-    form = ReauthenticateForm(
-        request.POST if request.method == "POST" else None, wants_code=wants_code
-    )
+    form, confirmed = read_confirmation(request, request.practice, user)
+    wants_code = form.wants_code
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     problem = ""
-    if request.method == "POST" and form.is_valid():
-        confirmed = confirm_identity(
-            request,
-            request.practice,
-            user,
-            password=form.cleaned_data["password"],
-            code=form.cleaned_data.get("code", ""),
-            passkey_credential=form.cleaned_data.get("passkey_credential", ""),
-        )
+    if confirmed is not None:
         if confirmed.retry_after is not None:
             return too_many_attempts(request, confirmed.retry_after, layout="portal/base.html")
         if confirmed.ok:

@@ -26,12 +26,11 @@ from portico.practices.models import Role
 from portico.practices.queries import get_staff_member_for_staff
 from portico.practices.roles import Can
 from portico.twofactor import actions, pages
-from portico.twofactor.confirm import confirm_identity
-from portico.twofactor.forms import ReauthenticateForm, VerifiedIdentityForm
+from portico.twofactor.confirm import read_confirmation
+from portico.twofactor.forms import VerifiedIdentityForm
 from portico.twofactor.methods import (
     LABELS,
     enrolled_methods,
-    has_second_factor,
     recovery_codes_left,
 )
 from portico.twofactor.reauth import recent_authentication_required, safe_next
@@ -104,20 +103,10 @@ def reauthenticate(http_request: HttpRequest) -> HttpResponse:
     """ "Confirm it's you": the password, and the second factor when the account has one."""
     request = cast(SignedInRequest, http_request)
     user = request.user
-    wants_code = has_second_factor(user)
-    form = ReauthenticateForm(
-        request.POST if request.method == "POST" else None, wants_code=wants_code
-    )
+    form, confirmed = read_confirmation(request, request.practice, user)
+    wants_code = form.wants_code
     problem = ""
-    if request.method == "POST" and form.is_valid():
-        confirmed = confirm_identity(
-            request,
-            request.practice,
-            user,
-            password=form.cleaned_data["password"],
-            code=form.cleaned_data.get("code", ""),
-            passkey_credential=form.cleaned_data.get("passkey_credential", ""),
-        )
+    if confirmed is not None:
         if confirmed.retry_after is not None:
             return too_many_attempts(request, confirmed.retry_after, layout="staff/base.html")
         if confirmed.ok:

@@ -27,17 +27,7 @@ from portico.practices.models import Practice
 from tests.browser import axe
 from tests.browser.conftest import screenshot, sign_in_as
 from tests.cast import at, make_client
-from tests.staff_pages import Objects, path_in, staff_routes
-
-# Downloads, not pages (no heading to check): CSV exports and a card photo.
-NOT_PAGES = {
-    "audit:export",
-    "imports:dry_run_csv",
-    "imports:results_csv",
-    "staff_profiles:file",
-    "staff_documents:file",
-    "staff_documents:uploaded_file",
-}
+from tests.staff_pages import NOT_PAGES, Objects, path_in, staff_routes
 
 
 def _riley(maple: Practice, owner: User) -> Objects:

@@ -35,17 +35,8 @@ from portico.lib.localtime import practice_today
 from portico.practices.models import Practice
 from tests.cast import at, make_client
 from tests.i18n.pseudo import marked, unmarked_text
-from tests.staff_pages import Objects, path_in, staff_routes
+from tests.staff_pages import NOT_PAGES, Objects, path_in, staff_routes
 
-# Downloads, not pages.
-NOT_PAGES = {
-    "audit:export",
-    "imports:dry_run_csv",
-    "imports:results_csv",
-    "staff_profiles:file",
-    "staff_documents:file",
-    "staff_documents:uploaded_file",
-}
 APPS = sorted({name.partition(":")[0] for _route, name in staff_routes()})
 
 
