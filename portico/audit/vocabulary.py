@@ -180,6 +180,12 @@ def _d(event: AuditEvent, key: str, default: str = "") -> str:
     return str(value) if value not in (None, "") else default
 
 
+def _count(event: AuditEvent, key: str) -> int:
+    """A number in the details, for choosing "1 row" or "2 rows" (0 when it is not one)."""
+    value = _d(event, key, "0")
+    return int(value) if value.isdigit() else 0
+
+
 def _recipient(event: AuditEvent) -> str:
     return _d(event, "email") or _d(event, "to")
 
@@ -950,18 +956,32 @@ DESCRIPTIONS: dict[Action, Callable[[AuditEvent], str]] = {
     Action.API_KEY_REVOKED: lambda e: _api_key(
         e, pgettext("staff", "API key revoked: %(name)s (%(key)s)")
     ),
-    # "rows" stays as it was in English for any number (no plural form): the history
-    # reads the same as before the sentences were marked.
     Action.IMPORT_UPLOADED: lambda e: (
-        pgettext("staff", "Client list uploaded for import (%(rows)s rows)")
+        npgettext(
+            "staff",
+            "Client list uploaded for import (%(rows)s row)",
+            "Client list uploaded for import (%(rows)s rows)",
+            _count(e, "rows"),
+        )
         % {"rows": _d(e, "rows", "0")}
     ),
     Action.IMPORT_STARTED: lambda e: (
-        pgettext("staff", "Client import started (%(rows)s rows)") % {"rows": _d(e, "rows", "0")}
+        npgettext(
+            "staff",
+            "Client import started (%(rows)s row)",
+            "Client import started (%(rows)s rows)",
+            _count(e, "rows"),
+        )
+        % {"rows": _d(e, "rows", "0")}
     ),
     Action.IMPORT_FINISHED: _import_finished,
     Action.IMPORT_FAILED: lambda e: (
-        pgettext("staff", "Client import stopped by an error after %(rows)s rows")
+        npgettext(
+            "staff",
+            "Client import stopped by an error after %(rows)s row",
+            "Client import stopped by an error after %(rows)s rows",
+            _count(e, "done"),
+        )
         % {"rows": _d(e, "done", "0")}
     ),
     # --- forms (portico.intake) ---

@@ -68,3 +68,16 @@ def test_an_unknown_code_from_older_history_is_shown_as_it_is() -> None:
     assert describe_event(AuditEvent(action="access.retired.code", details={})) == (
         "access.retired.code"
     )
+
+
+@pytest.mark.parametrize(
+    ("rows", "sentence"),
+    [
+        (1, "Client list uploaded for import (1 row)"),
+        (2, "Client list uploaded for import (2 rows)"),
+        (0, "Client list uploaded for import (0 rows)"),
+    ],
+)
+def test_a_count_reads_in_the_singular_only_for_one(rows: int, sentence: str) -> None:
+    event = AuditEvent(action=Action.IMPORT_UPLOADED, details={"rows": rows})
+    assert describe_event(event) == sentence

@@ -14,7 +14,8 @@ Two walks per screen, one browser tab each:
   then follows every portal link and GET form it sees (sign-out is a POST), as Alex (a
   client) and then as Jordan (a parent of two, who also has the chooser). A new portal
   page is walked as soon as it is mounted or linked. Each URL name (with its query keys)
-  is checked once per screen; two forms are also sent empty to check their errors.
+  is checked once per screen; each feature's form is also sent with a slip, to check
+  its errors.
 
 The failure lists every violation: page, rule, help text and the elements' selectors.
 """
@@ -22,7 +23,7 @@ The failure lists every violation: page, rule, help text and the elements' selec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -266,6 +267,19 @@ def _crawl(walk: Walk, slug: str, seen: dict[str, str]) -> None:
         queue += [href for href in walk.tab.evaluate(_LINKS) if href not in visited]
 
 
+def _nothing(tab: Any) -> None:
+    """Send the form as it is: its required fields empty."""
+
+
+REFUSALS: dict[str, Callable[[Any], None]] = {
+    "portal:change_password": _nothing,
+    "portal_forms:fill": _nothing,
+    "portal_messages:conversation": _nothing,
+    "portal_insurance:insurance": lambda tab: tab.get_by_label("Member ID").first.fill(""),
+    "portal_profile:profile": lambda tab: tab.get_by_label("Phone").first.fill("call me"),
+}
+
+
 @pytest.mark.parametrize("tab", ["page", "phone"], indirect=True)
 def test_every_portal_page_signed_in_with_every_feature_on_passes_axe(
     tab: Any, axe_js: str, transactional_db: None
@@ -279,9 +293,11 @@ def test_every_portal_page_signed_in_with_every_feature_on_passes_axe(
     _sign_in(tab, practice, ALEX, DEMO_CLIENT_PASSWORD)
     assert _portal_name(walk.path(), practice.slug) is not None, walk.path()
     _crawl(walk, practice.slug, seen)
-    # Two forms sent with nothing filled in: the errors, as a client sees them after a slip.
-    for name in ("portal:change_password", "portal_forms:fill"):
+    # Each feature's form sent with a slip (nothing filled in, a member ID taken out, a
+    # phone number that is not one): the errors, as a client sees them.
+    for name, slip in REFUSALS.items():
         tab.goto(seen[name])
+        slip(tab)
         tab.locator("main form button[type=submit]").first.click()
         tab.locator("main [role=alert]").first.wait_for()
         walk.check(f"{name}-refused")
