@@ -132,7 +132,19 @@ def sign_in_as(tab: Any, live_server: Any, user: User) -> None:
 
 
 def screenshot(tab: Any, name: str) -> Path:
+    """The whole page as it is once loaded (a click may have just started a navigation:
+    Chromium cannot capture a page in between, so that is waited out, up to 3 tries)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
+    for attempt in range(3):
+        tab.wait_for_load_state()
+        try:
+            tab.screenshot(path=str(path), full_page=True)
+            return path
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                raise
+            tab.wait_for_timeout(250)
     return path

@@ -160,6 +160,7 @@ def test_dead_links_and_the_temporary_password_pages_read_well(
     page.goto(at(maple, "clients:detail", noah.public_id))
     screenshot(page, "access-22-not-invited-no-email-desktop")
     page.locator("#portal-access").get_by_role("link", name="Set a temporary password").click()
+    page.get_by_role("button", name="Set temporary password").wait_for()
     screenshot(page, "access-23-temporary-password-confirm-desktop")
     page.get_by_role("button", name="Set temporary password").click()
     page.get_by_text("This is the only time it is shown").wait_for()
