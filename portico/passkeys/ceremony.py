@@ -133,6 +133,14 @@ def _issue_challenge(request: HttpRequest, user: User, purpose: ChallengePurpose
     return challenge
 
 
+def forget_expired_challenges() -> int:
+    """Delete every challenge past its lifetime, of everyone (a sign-in or an enrolment
+    left half-way by someone who never comes back); how many. Spent ones go too: once
+    expired, a row proves nothing more."""
+    deleted, _ = PasskeyChallenge.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted
+
+
 def _spend_challenge(request: HttpRequest, user: User, purpose: ChallengePurpose) -> bytes | None:
     """The challenge this browser was given, if it is still live; spent from now on."""
     stored = request.session.pop(_SESSION_KEY.format(purpose=purpose), None)

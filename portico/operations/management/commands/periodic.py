@@ -18,7 +18,8 @@
   (``portico.clients.minors.find_clients_coming_of_age``; idempotent, so running
   it hourly also catches the practices whose day has just begun).
 - every hour: delete the API's stored answers to Idempotency-Keys after 24 hours
-  (``portico.api.idempotency.forget_old_requests``).
+  (``portico.api.idempotency.forget_old_requests``), and the passkey challenges past
+  their 5 minutes (``portico.passkeys.ceremony.forget_expired_challenges``).
 - every hour: from Monday 08:00 in each practice's time zone, email its owners and
   administrators the week's count of people who cannot sign in, once a week
   (``portico.problems.summary.send_weekly_access_summaries``; claimed once per week).
@@ -46,6 +47,7 @@ from portico.clients.minors import find_clients_coming_of_age
 from portico.imports.running import resume_stalled_imports
 from portico.mail.delivery import recover_stuck_emails
 from portico.operations.abandoned import close_abandoned_tasks
+from portico.passkeys.ceremony import forget_expired_challenges
 from portico.problems.summary import send_weekly_access_summaries
 from portico.webhooks.delivery import recover_stuck_webhooks
 
@@ -68,6 +70,10 @@ def _stalled_imports() -> str:
 
 def _old_idempotency_keys() -> str:
     return f"{forget_old_requests()} stored API answers older than 24 hours deleted"
+
+
+def _expired_passkey_challenges() -> str:
+    return f"{forget_expired_challenges()} expired passkey challenges deleted"
 
 
 def _appointment_reminders() -> str:
@@ -98,6 +104,7 @@ JOBS: list[tuple[str, int, Callable[[], str]]] = [
     ("tasks of workers that died", 300, _abandoned_tasks),
     ("coming-of-age reviews", 3600, _coming_of_age),
     ("API idempotency keys", 3600, _old_idempotency_keys),
+    ("expired passkey challenges", 3600, _expired_passkey_challenges),
     ("weekly access summaries", 3600, _access_summaries),
 ]
 
