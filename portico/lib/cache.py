@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -33,8 +33,6 @@ logger = logging.getLogger(__name__)
 UNREACHABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER = 5.0  # seconds without trying Redis after it failed, per process
 FALLBACK_ALIAS = "database"
-
-T = TypeVar("T")
 
 
 class RedisCacheWithDatabaseFallback(RedisCache):
@@ -71,84 +69,52 @@ class RedisCacheWithDatabaseFallback(RedisCache):
             self.mark_unreachable(exc)
             return False
 
-    def _either(self, on_redis: Callable[[], T], on_database: Callable[[BaseCache], T]) -> T:
+    def _either(self, name: str, *args: Any) -> Any:
+        """Cache method ``name`` on Redis, or on the database cache while Redis is away."""
         if self.redis_available():
             try:
-                return on_redis()
+                return getattr(super(), name)(*args)
             except UNREACHABLE as exc:
                 self.mark_unreachable(exc)
-        return on_database(self.fallback)
+        return getattr(self.fallback, name)(*args)
 
     # --- every cache call -----------------------------------------------------------------
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).add(key, value, timeout, version),
-            lambda db: db.add(key, value, timeout, version),
-        )
+        return self._either("add", key, value, timeout, version)
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).get(key, default, version),
-            lambda db: db.get(key, default, version),
-        )
+        return self._either("get", key, default, version)
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> None:
-        self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).set(key, value, timeout, version),
-            lambda db: db.set(key, value, timeout, version),
-        )
+        self._either("set", key, value, timeout, version)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).touch(key, timeout, version),
-            lambda db: db.touch(key, timeout, version),
-        )
+        return self._either("touch", key, timeout, version)
 
     def delete(self, key: Any, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).delete(key, version),
-            lambda db: db.delete(key, version),
-        )
+        return self._either("delete", key, version)
 
     def get_many(self, keys: Iterable[Any], version: Any = None) -> Any:
         keys = list(keys)
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).get_many(keys, version),
-            lambda db: db.get_many(keys, version),
-        )
+        return self._either("get_many", keys, version)
 
     def has_key(self, key: Any, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).has_key(key, version),
-            lambda db: db.has_key(key, version),
-        )
+        return self._either("has_key", key, version)
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).incr(key, delta, version),
-            lambda db: db.incr(key, delta, version),
-        )
+        return self._either("incr", key, delta, version)
 
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> Any:
-        return self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).set_many(data, timeout, version),
-            lambda db: db.set_many(data, timeout, version),
-        )
+        return self._either("set_many", data, timeout, version)
 
     def delete_many(self, keys: Iterable[Any], version: Any = None) -> None:
         keys = list(keys)
-        self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).delete_many(keys, version),
-            lambda db: db.delete_many(keys, version),
-        )
+        self._either("delete_many", keys, version)
 
     def clear(self) -> None:
-        self._either(
-            lambda: super(RedisCacheWithDatabaseFallback, self).clear(),
-            lambda db: db.clear(),
-        )
+        self._either("clear")
