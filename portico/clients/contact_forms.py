@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext, pgettext_lazy
 
 from portico.clients.contact_actions import CONSENT_KINDS, NEEDS_EMAIL
-from portico.clients.forms import EmailHintMixin, FocusFirstErrorMixin, _email_field, clean_phone
+from portico.clients.forms import (
+    EmailHintMixin,
+    FocusFirstErrorMixin,
+    _email_field,
+    clean_phone,
+    language_field,
+)
 from portico.clients.models import Contact, Relationship
 
 
@@ -73,14 +78,10 @@ class ContactForm(EmailHintMixin, FocusFirstErrorMixin, forms.Form):
             "staff", "Off: no notification emails (new messages, reminders) go to this person."
         ),
     )
-    language = forms.ChoiceField(
-        label=pgettext_lazy("staff", "Language"),
-        choices=settings.LANGUAGES,
-        initial="en",
-        required=False,  # left out (the API): unchanged
-        help_text=pgettext_lazy(
+    language = language_field(
+        pgettext_lazy(
             "staff", "The language of this person's portal and emails. They can change it."
-        ),
+        )
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -130,6 +130,18 @@ class DateOfBirthField(forms.CharField):
         return parsed
 
 
+def language_field(help_text: StrOrPromise) -> forms.ChoiceField:
+    """A person's language: their portal pages and emails (portico.portal.language);
+    staff pages stay English. Left out (the API), it stays as it is."""
+    return forms.ChoiceField(
+        label=pgettext_lazy("staff", "Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,
+        help_text=help_text,
+    )
+
+
 def clean_phone(value: str) -> str:
     phone = value.strip()
     if not phone:
@@ -248,15 +260,10 @@ class ClientDetailsForm(FocusFirstErrorMixin, forms.Form):
             "staff", "Off: no notification emails (new messages, reminders) go to the client."
         ),
     )
-    # The client's portal pages and emails (portico.portal.language); staff pages stay English.
-    language = forms.ChoiceField(
-        label=pgettext_lazy("staff", "Language"),
-        choices=settings.LANGUAGES,
-        initial="en",
-        required=False,  # left out (the API): unchanged
-        help_text=pgettext_lazy(
+    language = language_field(
+        pgettext_lazy(
             "staff", "The language of the client's portal and emails. The client can change it."
-        ),
+        )
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
